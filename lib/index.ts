@@ -1,0 +1,11 @@
+export { fixedClock, systemClock, type Clock, type ManualClock } from './clock.js';
+export { ERROR_CODES, KubeMtlsSimError, isKubeMtlsSimError, type ErrorCode } from './errors.js';
+export { generatePki, type GeneratePkiOptions, type Pki, type PkiCert } from './pki/generate.js';
+export type { Fault, FaultMap } from './pki/faults.js';
+export { KeyPool, sharedKeyPool } from './pki/keys.js';
+export { PRESETS, getPreset } from './pki/presets/index.js';
+export { DEFAULT_CLUSTER_CONFIG } from './pki/cluster-config.js';
+export type { PkiFile } from './pki/layout-files.js';
+export * from './pki/types.js';
+export { parseKubeconfig, readKubeconfigFile, type ResolvedKubeconfig } from './kubeconfig/parse.js';
+export type { Kubeconfig } from './kubeconfig/types.js';

@@ -1,0 +1,32 @@
+import { stringify } from 'yaml';
+import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
+
+export interface KubeconfigSpec {
+  clusterName: string;
+  cluster: KubeconfigCluster;
+  userName: string;
+  user: KubeconfigUser;
+  contextName: string;
+}
+
+/** One cluster, one user, one context, current: the shape kubeadm writes. */
+export function buildKubeconfig(spec: KubeconfigSpec): Kubeconfig {
+  return {
+    apiVersion: 'v1',
+    clusters: [{ cluster: sortKeys(spec.cluster), name: spec.clusterName }],
+    contexts: [{ context: { cluster: spec.clusterName, user: spec.userName }, name: spec.contextName }],
+    'current-context': spec.contextName,
+    kind: 'Config',
+    preferences: {},
+    users: [{ name: spec.userName, user: sortKeys(spec.user) }],
+  };
+}
+
+/** YAML as client-go writes it: keys in alphabetical order, block style, no line folding. */
+export function stringifyKubeconfig(config: Kubeconfig | Record<string, unknown>): string {
+  return stringify(config, { lineWidth: 0, minContentWidth: 0, indentSeq: false, sortMapEntries: true });
+}
+
+function sortKeys<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;
+}

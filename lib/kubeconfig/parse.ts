@@ -1,0 +1,136 @@
+import { dirname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { KubeMtlsSimError } from '../errors.js';
+import { nodePath, readFileTyped } from '../fs/read.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { checkKeyPair, readCertificates, readPrivateKey, type ReadKey, type Source } from '../pki/pem.js';
+import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
+
+/** client-go's names in its validation messages. */
+const GO_NAMES: Record<string, string> = {
+  'certificate-authority-data': 'certificate-authority',
+  'client-certificate-data': 'client-cert',
+  'client-key-data': 'client-key',
+};
+
+export interface ResolvedKubeconfig {
+  file: string;
+  /** The document as parsed (for re-serialising). */
+  document: Kubeconfig;
+  contextName: string;
+  clusterName: string;
+  userName: string;
+  server: string;
+  tlsServerName?: string;
+  insecureSkipTLSVerify: boolean;
+  /** CA bundle the client trusts, and where it came from. */
+  ca?: { certs: IssuedCert[]; source: Source };
+  clientCert?: { certs: IssuedCert[]; source: Source };
+  clientKey?: { key: ReadKey; source: Source };
+  token?: { value: string; source: Source };
+}
+
+export interface ReadKubeconfigOptions {
+  /** Where absolute paths in the file live (a node's filesystem laid out in a folder). */
+  root?: string;
+  /** Use this context instead of `current-context`. */
+  context?: string;
+}
+
+export function readKubeconfigFile(file: string, options: ReadKubeconfigOptions = {}): ResolvedKubeconfig {
+  return parseKubeconfig(readFileTyped(file).toString('utf8'), file, options);
+}
+
+/** Parses a kubeconfig and loads everything its current context refers to, as client-go would. */
+export function parseKubeconfig(text: string, file: string, options: ReadKubeconfigOptions = {}): ResolvedKubeconfig {
+  const fail = (code: 'ERR_KUBECONFIG_YAML' | 'ERR_KUBECONFIG_FIELD' | 'ERR_KUBECONFIG_REF' | 'ERR_KUBECONFIG_BASE64' | 'ERR_KUBECONFIG_CONFLICT', field: string, message: string, goMessage?: string): never => {
+    throw new KubeMtlsSimError(code, `${file}: \`${field}\`: ${message}`, { file, field, ...(goMessage ? { goMessage } : {}) });
+  };
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (cause) {
+    throw new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return fail('ERR_KUBECONFIG_YAML', '(root)', 'a kubeconfig must be a YAML mapping');
+  }
+  const doc = document as Partial<Kubeconfig>;
+  for (const list of ['clusters', 'users', 'contexts'] as const) {
+    if (doc[list] !== undefined && !Array.isArray(doc[list])) fail('ERR_KUBECONFIG_FIELD', list, 'must be a list');
+  }
+  const contextName = options.context ?? doc['current-context'];
+  if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
+  const find = <T extends { name: string }>(list: 'clusters' | 'users' | 'contexts', name: string): [T, number] | undefined => {
+    const items = (doc[list] ?? []) as unknown as T[];
+    const index = items.findIndex((i) => i?.name === name);
+    return index < 0 ? undefined : [items[index]!, index];
+  };
+  const ctx = find<{ name: string; context: { cluster: string; user: string } }>('contexts', contextName);
+  if (!ctx) return fail('ERR_KUBECONFIG_REF', 'current-context', `context "${contextName}" is not defined in \`contexts\``, `error: context was not found for specified context: ${contextName}`);
+  const [context, ci] = ctx;
+  const clusterEntry = find<{ name: string; cluster: KubeconfigCluster }>('clusters', context.context?.cluster);
+  if (!clusterEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.cluster`, `cluster "${context.context?.cluster}" is not defined in \`clusters\``, `error: cluster "${context.context?.cluster}" not found`);
+  const userEntry = find<{ name: string; user: KubeconfigUser }>('users', context.context?.user);
+  if (!userEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.user`, `user "${context.context?.user}" is not defined in \`users\``);
+  const [{ cluster = {} as KubeconfigCluster, name: clusterName }, cli] = clusterEntry;
+  const [{ user = {} as KubeconfigUser, name: userName }, ui] = userEntry;
+  const cf = `clusters[${cli}].cluster`;
+  const uf = `users[${ui}].user`;
+  if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
+  const base = dirname(file);
+
+  /** `*-data` (base64) or a path; both set is client-go's validation error. */
+  const material = (dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>) => {
+    const data = entry[dataKey];
+    const path = entry[pathKey];
+    if (data !== undefined && path !== undefined && data !== '' && path !== '') {
+      const go = GO_NAMES[dataKey] ?? dataKey;
+      fail('ERR_KUBECONFIG_CONFLICT', `${section}.${dataKey}`, `both \`${dataKey}\` and \`${pathKey}\` are set`,
+        `${go}-data and ${go} are both specified for ${owner}. ${go}-data will override.`);
+    }
+    if (typeof data === 'string' && data !== '') {
+      const compact = data.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+        const bad = compact.search(/[^A-Za-z0-9+/=]/);
+        fail('ERR_KUBECONFIG_BASE64', `${section}.${dataKey}`, 'is not valid base64', `illegal base64 data at input byte ${bad < 0 ? compact.length : bad}`);
+      }
+      return { bytes: Buffer.from(compact, 'base64'), source: { file, field: `${section}.${dataKey}` } as Source };
+    }
+    if (typeof path === 'string' && path !== '') {
+      const resolved = nodePath(path, { base, ...(options.root ? { root: options.root } : {}) });
+      return { bytes: readFileTyped(resolved, { field: `${section}.${pathKey}`, file }), source: { file: resolved, field: `${section}.${pathKey}` } as Source };
+    }
+    return undefined;
+  };
+
+  const result: ResolvedKubeconfig = {
+    file, document: doc as Kubeconfig, contextName, clusterName, userName, server: cluster.server,
+    insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
+    ...(cluster['tls-server-name'] ? { tlsServerName: cluster['tls-server-name'] } : {}),
+  };
+  const ca = material('certificate-authority-data', 'certificate-authority', cf, clusterName, cluster as unknown as Record<string, unknown>);
+  if (ca) result.ca = { certs: readCertificates(ca.bytes, ca.source), source: ca.source };
+  const cert = material('client-certificate-data', 'client-certificate', uf, userName, user as unknown as Record<string, unknown>);
+  const key = material('client-key-data', 'client-key', uf, userName, user as unknown as Record<string, unknown>);
+  if (cert && !key) fail('ERR_KUBECONFIG_FIELD', `${uf}.client-key-data`, 'a client certificate is set but no client key',
+    `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.`);
+  if (key && !cert) fail('ERR_KUBECONFIG_FIELD', `${uf}.client-certificate-data`, 'a client key is set but no client certificate',
+    `client-cert-data or client-cert must be specified for ${userName} to use the clientCert authentication method.`);
+  if (cert && key) {
+    const certs = readCertificates(cert.bytes, cert.source);
+    const readKey = readPrivateKey(key.bytes, key.source);
+    checkKeyPair(certs[0]!, readKey.keyObject, cert.source, key.source);
+    result.clientCert = { certs, source: cert.source };
+    result.clientKey = { key: readKey, source: key.source };
+  }
+  if (typeof user.token === 'string' && user.token !== '') {
+    result.token = { value: user.token, source: { file, field: `${uf}.token` } };
+  } else if (typeof user.tokenFile === 'string' && user.tokenFile !== '') {
+    const path = nodePath(user.tokenFile, { base, ...(options.root ? { root: options.root } : {}) });
+    const value = readFileTyped(path, { field: `${uf}.tokenFile`, file }).toString('utf8').trim();
+    if (value === '') fail('ERR_KUBECONFIG_FIELD', `${uf}.tokenFile`, `${path} is empty`);
+    result.token = { value, source: { file: path, field: `${uf}.tokenFile` } };
+  }
+  return result;
+}

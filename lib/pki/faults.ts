@@ -1,0 +1,125 @@
+import { KubeMtlsSimError } from '../errors.js';
+import { DAY, YEAR } from '../clock.js';
+import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
+
+/**
+ * Deliberate misconfigurations, as data applied to one certificate record. Each one makes a real
+ * certificate (or file) with that property; nothing pretends. Scenarios combine them.
+ */
+export type Fault =
+  /** Signed by another record of the table (a CA, or a leaf: then the issuer is not a CA). */
+  | { kind: 'signed-by'; issuer: string }
+  /** Signed by a CA with the same name as the real one but another key (a re-initialised cluster). */
+  | { kind: 'signed-by-impostor' }
+  /** Self-signed instead of CA-signed. */
+  | { kind: 'self-signed' }
+  /** Not valid any more at generation time (NotAfter a day ago). */
+  | { kind: 'expired' }
+  /** Not valid yet at generation time (NotBefore a day ahead). */
+  | { kind: 'not-yet-valid' }
+  /** Validity as offsets in milliseconds from the generation time. */
+  | { kind: 'validity'; notBefore: number; notAfter: number }
+  | { kind: 'subject'; cn?: string; o?: string[] }
+  /** `extKeyUsage: null` drops the EKU extension altogether. */
+  | { kind: 'usages'; keyUsage?: KeyUsage[]; extKeyUsage?: ExtKeyUsage[] | null }
+  | { kind: 'sans'; sans: San[] }
+  /** The key file holds a key that does not belong to the certificate. */
+  | { kind: 'mismatched-key' }
+  /** The certificate path holds the key and the key path the certificate. */
+  | { kind: 'swapped-files' }
+  /** Signed by an intermediate CA under the record's CA; the chain file includes it only if `sendIntermediate`. */
+  | { kind: 'via-intermediate'; sendIntermediate: boolean };
+
+export type FaultKind = Fault['kind'];
+export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
+
+const KINDS: readonly FaultKind[] = [
+  'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
+  'mismatched-key', 'swapped-files', 'via-intermediate',
+];
+
+/** What the faults of one record change, merged in order. */
+export interface FaultEffect {
+  issuer?: { kind: 'record'; id: string } | { kind: 'impostor' } | { kind: 'self' } | { kind: 'intermediate'; send: boolean };
+  validity?: { notBefore: number; notAfter: number };
+  cn?: string;
+  o?: string[];
+  keyUsage?: KeyUsage[];
+  extKeyUsage?: ExtKeyUsage[] | null;
+  sans?: San[];
+  mismatchedKey?: boolean;
+  swappedFiles?: boolean;
+}
+
+export function normalizeFaults(faults: FaultMap | undefined, records: readonly CertRecord[]): Map<string, FaultEffect> {
+  const effects = new Map<string, FaultEffect>();
+  const ids = new Set(records.map((r) => r.id));
+  for (const [id, value] of Object.entries(faults ?? {})) {
+    const field = `faults.${id}`;
+    const record = records.find((r) => r.id === id);
+    if (!record) {
+      throw new KubeMtlsSimError('ERR_FAULT_INVALID', `\`${field}\`: no certificate "${id}" in this preset (known: ${[...ids].join(', ')})`, { field });
+    }
+    const effect: FaultEffect = {};
+    for (const fault of Array.isArray(value) ? value : [value as Fault]) {
+      applyFault(effect, fault, record, ids, field);
+    }
+    effects.set(id, effect);
+  }
+  return effects;
+}
+
+function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: Set<string>, field: string): void {
+  const invalid = (why: string): never => {
+    throw new KubeMtlsSimError('ERR_FAULT_INVALID', `\`${field}\`: ${why}`, { field });
+  };
+  if (typeof fault !== 'object' || fault === null || !KINDS.includes(fault.kind)) {
+    invalid(`unknown fault ${JSON.stringify(fault)} (kinds: ${KINDS.join(', ')})`);
+  }
+  switch (fault.kind) {
+    case 'signed-by':
+      if (!ids.has(fault.issuer)) invalid(`signed-by names no certificate "${fault.issuer}"`);
+      if (fault.issuer === record.id) invalid('signed-by names the certificate itself; use `self-signed`');
+      effect.issuer = { kind: 'record', id: fault.issuer };
+      return;
+    case 'signed-by-impostor':
+      if (record.kind === 'ca') invalid('a CA has no issuer to impersonate; fault its leaves instead');
+      effect.issuer = { kind: 'impostor' };
+      return;
+    case 'self-signed':
+      effect.issuer = { kind: 'self' };
+      return;
+    case 'via-intermediate':
+      if (record.kind === 'ca') invalid('via-intermediate applies to leaves');
+      effect.issuer = { kind: 'intermediate', send: fault.sendIntermediate };
+      return;
+    case 'expired':
+      effect.validity = { notBefore: -YEAR - DAY, notAfter: -DAY };
+      return;
+    case 'not-yet-valid':
+      effect.validity = { notBefore: DAY, notAfter: YEAR };
+      return;
+    case 'validity':
+      if (!(fault.notBefore < fault.notAfter)) invalid('validity needs notBefore < notAfter');
+      effect.validity = { notBefore: fault.notBefore, notAfter: fault.notAfter };
+      return;
+    case 'subject':
+      if (fault.cn !== undefined) effect.cn = fault.cn;
+      if (fault.o !== undefined) effect.o = [...fault.o];
+      return;
+    case 'usages':
+      if (fault.keyUsage !== undefined) effect.keyUsage = [...fault.keyUsage];
+      if (fault.extKeyUsage !== undefined) effect.extKeyUsage = fault.extKeyUsage === null ? null : [...fault.extKeyUsage];
+      return;
+    case 'sans':
+      effect.sans = [...fault.sans];
+      return;
+    case 'mismatched-key':
+      effect.mismatchedKey = true;
+      return;
+    case 'swapped-files':
+      if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);
+      effect.swappedFiles = true;
+      return;
+  }
+}

@@ -1,0 +1,193 @@
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
+import { stringifyKubeconfig } from '../kubeconfig/build.js';
+import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
+import type { IssuedCert } from './issue.js';
+import type { FileKind, PkiFile } from './layout-files.js';
+import { parsePem, readCertificates, readPrivateKey, type ReadKey } from './pem.js';
+import { PRESETS } from './presets/index.js';
+import type { PresetName } from './types.js';
+
+export interface WriteLayoutOptions {
+  /** Replace files that already exist. @default false: like kubeadm, never clobber existing credentials */
+  overwrite?: boolean;
+}
+
+/**
+ * Writes files under `root` at their node paths (`<root>/etc/kubernetes/pki/ca.crt`, …): folders
+ * 0700, private keys and kubeconfigs 0600, certificates 0644. Checks every target first, so a
+ * refused write leaves nothing half-written.
+ */
+export function writeLayout(files: readonly PkiFile[], root: string, options: WriteLayoutOptions = {}): string[] {
+  const targets = files.map((f) => ({ file: f, target: join(root, f.path) }));
+  if (!options.overwrite) {
+    const existing = targets.filter(({ target }) => exists(target)).map(({ target }) => target);
+    if (existing.length > 0) {
+      throw new KubeMtlsSimError('ERR_FILE_EXISTS', `refusing to overwrite ${existing.length} existing file(s), first ${existing[0]} (use \`--force\` / \`overwrite: true\`)`, {
+        file: existing[0]!, field: 'overwrite',
+      });
+    }
+  }
+  for (const { file, target } of targets) {
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    if (file.kind === 'symlink') {
+      if (exists(target)) rmLink(target);
+      symlinkSync(file.target, target);
+    } else {
+      writeFileSync(target, file.contents, { mode: file.mode });
+      chmodSync(target, file.mode);
+    }
+  }
+  return targets.map((t) => t.target);
+}
+
+function exists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A symlink is replaced, never followed. */
+function rmLink(path: string): void {
+  unlinkSync(path);
+}
+
+/** One file of a layout folder, parsed according to what it holds. */
+export interface LayoutEntry {
+  /** Path on the node, e.g. `/etc/kubernetes/pki/ca.crt`. */
+  path: string;
+  /** Path on disk. */
+  file: string;
+  kind: FileKind | 'symlink' | 'unknown';
+  mode: number;
+  certs?: IssuedCert[];
+  key?: ReadKey;
+  publicKey?: string;
+  kubeconfig?: Record<string, unknown>;
+  kubeletConfig?: KubeletConfiguration;
+  token?: string;
+  target?: string;
+  raw: Buffer;
+  /** Why the file could not be read as what it looks like. */
+  problem?: KubeMtlsSimError;
+}
+
+export interface Layout {
+  root: string;
+  /** The preset whose files are present, or null for a folder of another shape. */
+  preset: PresetName | null;
+  entries: LayoutEntry[];
+}
+
+export function detectPreset(root: string): PresetName | null {
+  for (const preset of Object.values(PRESETS)) {
+    const ca = preset.certs.find((r) => r.kind === 'ca' && r.files.kind === 'pair');
+    if (ca?.files.kind === 'pair' && exists(join(root, ca.files.cert))) return preset.name;
+  }
+  return null;
+}
+
+/** Reads every file under `root` and parses it by content; unreadable files carry a typed `problem`. */
+export function readLayout(root: string): Layout {
+  const rootStat = statOrThrow(root);
+  if (!rootStat.isDirectory()) throw new KubeMtlsSimError('ERR_FILE_UNREADABLE', `${root}: not a folder`, { file: root });
+  const entries: LayoutEntry[] = [];
+  for (const file of walk(root)) {
+    const stat = lstatSync(file);
+    const path = `/${relative(root, file).split(sep).join('/')}`;
+    const mode = stat.mode & 0o777;
+    if (stat.isSymbolicLink()) {
+      entries.push({ path, file, kind: 'symlink', mode, target: readlinkSync(file), raw: Buffer.alloc(0) });
+      continue;
+    }
+    const raw = readFileSync(file);
+    entries.push(classify({ path, file, kind: 'unknown', mode, raw }));
+  }
+  return { root, preset: detectPreset(root), entries };
+}
+
+function statOrThrow(path: string) {
+  try {
+    return lstatSync(path);
+  } catch (cause) {
+    throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such folder`, { file: path, cause });
+  }
+}
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(full);
+    else yield full;
+  }
+}
+
+const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+function classify(entry: LayoutEntry): LayoutEntry {
+  const text = entry.raw.toString('utf8');
+  const source = { file: entry.file };
+  try {
+    if (text.includes('-----BEGIN')) {
+      const labels = parsePem(entry.raw, source, 'any').map((b) => b.label);
+      const hasCert = labels.includes('CERTIFICATE');
+      const hasKey = labels.some((l) => l.endsWith('PRIVATE KEY'));
+      if (hasCert) entry.certs = readCertificates(entry.raw, source);
+      if (hasKey) entry.key = readPrivateKey(entry.raw, source);
+      if (labels.includes('PUBLIC KEY')) entry.publicKey = text;
+      entry.kind = hasCert && hasKey ? 'cert-and-key' : hasCert ? 'cert' : hasKey ? 'key' : labels.includes('PUBLIC KEY') ? 'public-key' : 'unknown';
+      return entry;
+    }
+    if (JWT.test(text.trim())) {
+      entry.kind = 'token';
+      entry.token = text;
+      return entry;
+    }
+    if (/^kind:\s*(Config|KubeletConfiguration)\s*$/m.test(text)) {
+      const doc = parseYaml(text) as Record<string, unknown>;
+      if (doc?.kind === 'Config') {
+        entry.kind = 'kubeconfig';
+        entry.kubeconfig = doc;
+      } else {
+        entry.kind = 'kubelet-config';
+        entry.kubeletConfig = parseKubeletConfiguration(text, entry.file);
+      }
+    }
+  } catch (error) {
+    entry.problem = isKubeMtlsSimError(error)
+      ? error
+      : new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${entry.file}: ${(error as Error).message.split('\n')[0]}`, { file: entry.file, cause: error });
+  }
+  return entry;
+}
+
+const KEY_TYPES: Record<string, 'pkcs1' | 'sec1' | 'pkcs8'> = { 'RSA PRIVATE KEY': 'pkcs1', 'EC PRIVATE KEY': 'sec1', 'PRIVATE KEY': 'pkcs8' };
+
+/**
+ * Serialises a read layout back to files from the parsed values (not the raw bytes): certificates
+ * from their DER, keys re-exported in the PEM type they were read in, YAML re-stringified. Writing
+ * these reproduces a generated layout byte for byte, which is what proves the reader lossless.
+ */
+export function exportLayout(layout: Layout): PkiFile[] {
+  return layout.entries.map((e): PkiFile => {
+    const owner = e.path;
+    if (e.kind === 'symlink') return { kind: 'symlink', path: e.path, target: e.target!, owner };
+    let contents: string;
+    if (e.problem || e.kind === 'unknown') contents = e.raw.toString('utf8');
+    else if (e.kind === 'kubeconfig') contents = stringifyKubeconfig(e.kubeconfig!);
+    else if (e.kind === 'kubelet-config') contents = stringifyKubeletConfiguration(e.kubeletConfig!);
+    else if (e.kind === 'token') contents = e.token!;
+    else if (e.kind === 'public-key') contents = e.publicKey!;
+    else {
+      const certs = (e.certs ?? []).map((c) => c.pem).join('');
+      const key = e.key ? (e.key.keyObject.export({ type: KEY_TYPES[e.key.label]!, format: 'pem' }) as string) : '';
+      contents = certs + key;
+    }
+    return { kind: e.kind === 'unknown' ? 'cert' : e.kind, path: e.path, contents, mode: e.mode, owner };
+  });
+}

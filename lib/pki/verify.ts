@@ -1,0 +1,57 @@
+import type { IssuedCert } from './issue.js';
+
+export interface VerifyResult {
+  ok: boolean;
+  /** OpenSSL's verify code names where one applies (`CERT_HAS_EXPIRED`, …), plus `UNKNOWN_AUTHORITY`. */
+  reason: 'OK' | 'UNKNOWN_AUTHORITY' | 'CERT_HAS_EXPIRED' | 'CERT_NOT_YET_VALID' | 'INVALID_CA' | 'SELF_SIGNED' | 'BAD_SIGNATURE';
+  detail: string;
+}
+
+/** CN and O values of a certificate's subject (node:crypto joins RDNs with newlines). */
+export function subjectFields(cert: Pick<IssuedCert, 'node'>): { cn: string; o: string[] } {
+  const lines = cert.node.subject.split('\n');
+  const values = (key: string) => lines.filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+  return { cn: values('CN').at(-1) ?? '', o: values('O') };
+}
+
+/**
+ * Chain verification with OpenSSL's semantics, using node:crypto's OpenSSL-backed checks:
+ * `checkIssued` (names, key identifiers, key usage), signature, CA flag, and every date against
+ * the given time. Walks leaf → intermediates → one of the anchors.
+ */
+export function verifyAgainst(leaf: IssuedCert, intermediates: IssuedCert[], anchors: IssuedCert[], at: Date): VerifyResult {
+  const path: IssuedCert[] = [leaf];
+  let current = leaf;
+  for (let depth = 0; depth < 8; depth++) {
+    const anchor = anchors.find((a) => current.node.checkIssued(a.node) && current.node.verify(a.node.publicKey));
+    if (anchor) {
+      path.push(anchor);
+      break;
+    }
+    const next = intermediates.find((i) => i !== current && current.node.checkIssued(i.node) && current.node.verify(i.node.publicKey));
+    if (!next) {
+      if (path.length === 1 && current.node.checkIssued(current.node)) {
+        return { ok: false, reason: 'SELF_SIGNED', detail: 'self-signed, and not one of the trusted CAs' };
+      }
+      const signer = [...intermediates, ...anchors].find((c) => c !== current && current.node.verify(c.node.publicKey));
+      if (signer && !signer.node.ca) {
+        return { ok: false, reason: 'INVALID_CA', detail: `"${signer.node.subject.replace(/\n/g, ', ')}" signed it but is not a CA (CA:FALSE)` };
+      }
+      const sameName = anchors.find((a) => a.node.subject === current.node.issuer);
+      return sameName
+        ? { ok: false, reason: 'BAD_SIGNATURE', detail: `issuer is named "${current.node.issuer.replace(/\n/g, ', ')}" like the trusted CA, but that CA's key did not sign it` }
+        : { ok: false, reason: 'UNKNOWN_AUTHORITY', detail: `issuer "${current.node.issuer.replace(/\n/g, ', ')}" is not a trusted CA${intermediates.length === 0 && depth === 0 ? ' (and no intermediate was sent)' : ''}` };
+    }
+    path.push(next);
+    current = next;
+  }
+  for (const [i, cert] of path.entries()) {
+    if (i > 0 && !cert.node.ca) return { ok: false, reason: 'INVALID_CA', detail: `"${cert.node.subject.replace(/\n/g, ', ')}" signed it but is not a CA (CA:FALSE)` };
+    const from = new Date(cert.node.validFrom);
+    const to = new Date(cert.node.validTo);
+    const who = i === 0 ? 'certificate' : `issuer "${cert.node.subject.replace(/\n/g, ', ')}"`;
+    if (at < from) return { ok: false, reason: 'CERT_NOT_YET_VALID', detail: `${who} is not valid before ${from.toISOString()}` };
+    if (at > to) return { ok: false, reason: 'CERT_HAS_EXPIRED', detail: `${who} expired at ${to.toISOString()}` };
+  }
+  return { ok: true, reason: 'OK', detail: `verified against "${path.at(-1)!.node.subject.replace(/\n/g, ', ')}"` };
+}
