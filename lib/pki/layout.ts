@@ -84,10 +84,11 @@ export interface Layout {
   entries: LayoutEntry[];
 }
 
+/** The preset whose CA and server certificate files are all present under `root`. */
 export function detectPreset(root: string): PresetName | null {
   for (const preset of Object.values(PRESETS)) {
-    const ca = preset.certs.find((r) => r.kind === 'ca' && r.files.kind === 'pair');
-    if (ca?.files.kind === 'pair' && exists(join(root, ca.files.cert))) return preset.name;
+    const markers = preset.certs.filter((r) => r.files.kind === 'pair' && (r.kind === 'ca' || r.role !== 'client'));
+    if (markers.every((r) => r.files.kind === 'pair' && exists(join(root, r.files.cert)))) return preset.name;
   }
   return null;
 }

@@ -30,7 +30,7 @@ export function verifyAgainst(leaf: IssuedCert, intermediates: IssuedCert[], anc
     }
     const next = intermediates.find((i) => i !== current && current.node.checkIssued(i.node) && current.node.verify(i.node.publicKey));
     if (!next) {
-      if (path.length === 1 && current.node.checkIssued(current.node)) {
+      if (path.length === 1 && current.node.subject === current.node.issuer && current.node.verify(current.node.publicKey)) {
         return { ok: false, reason: 'SELF_SIGNED', detail: 'self-signed, and not one of the trusted CAs' };
       }
       const signer = [...intermediates, ...anchors].find((c) => c !== current && current.node.verify(c.node.publicKey));
