@@ -1,3 +1,4 @@
+import { verify } from 'node:crypto';
 import { join } from 'node:path';
 import { writeLayout } from '../lib/pki/layout.js';
 import { readKubeconfigFile } from '../lib/kubeconfig/parse.js';
@@ -49,6 +50,6 @@ test('the kube-proxy token is a ServiceAccount JWT for kube-system/kube-proxy si
   const body = JSON.parse(Buffer.from(claims!, 'base64url').toString());
   t.like(body, { sub: 'system:serviceaccount:kube-system:kube-proxy', iss: 'https://kubernetes.default.svc.cluster.local', iat: 1767225600 });
   const key = pki.keyPairs.get('sa')!;
-  const valid = await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key.publicKey, Buffer.from(signature!, 'base64url'), Buffer.from(`${header}.${claims}`));
+  const valid = verify('sha256', Buffer.from(`${header}.${claims}`), { key: key.publicKeyObject, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature!, 'base64url'));
   t.true(valid);
 });

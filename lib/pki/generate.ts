@@ -68,6 +68,7 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const faults = normalizeFaults(options.faults, preset.certs);
   const source = options.keys === 'fresh' ? freshKeys : options.keys === 'pooled' || options.keys === undefined ? sharedKeyPool : options.keys;
   const namespace = options.keyNamespace ?? 'default';
+  const memo = source.reusesKeys !== false;
   const keyFor = (slot: string) => source.get(algorithm, `${preset.name}/${slot}`, namespace);
   const records = new Map(preset.certs.map((r) => [r.id, r] as const));
   const pending = new Map<string, Promise<PkiCert>>();
@@ -92,7 +93,7 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
     const cert = await issueCertificate({
       cn, o: resolveValue(base.o, context), isCa: true, keyUsage: base.keyUsage, extKeyUsage: null,
       sans: parent ? [] : resolveValue(base.sans, context), ...dates(base.validity, null), subjectKey: key,
-      ...(parent ? { issuer: { cert: parent.cert, key: parent.certKey } } : {}),
+      ...(parent ? { issuer: { cert: parent.cert, key: parent.certKey } } : {}), memo,
     });
     return { cert, key };
   };
@@ -130,10 +131,11 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
       keyUsage: effect.keyUsage ?? record.keyUsage,
       extKeyUsage: effect.extKeyUsage !== undefined ? effect.extKeyUsage : record.extKeyUsage,
       sans: effect.sans ?? resolveValue(record.sans, context),
-      ...(effect.validity ? dates(effect.validity, null) : dates(record.validity, signer?.cert.parsed.notBefore ?? null)),
+      ...(effect.validity ? dates(effect.validity, null) : dates(record.validity, signer?.cert.notBefore ?? null)),
       ...(record.serial ? { serial: record.serial } : {}),
       subjectKey: certKey,
       ...(signer ? { issuer: signer } : {}),
+      memo,
     });
     return { record, cert, certKey, key, chain, issuer: signer?.cert ?? cert, issuerId, faults: effect };
   }
@@ -147,7 +149,7 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const tokens = new Map<string, string>();
   for (const kc of preset.kubeconfigs) {
     if (kc.auth.kind !== 'token-file') continue;
-    tokens.set(kc.auth.tokenFile, await serviceAccountToken({
+    tokens.set(kc.auth.tokenFile, serviceAccountToken({
       key: keyPairs.get(kc.auth.signingKey)!, namespace: kc.auth.namespace, name: kc.auth.serviceAccount, now, dnsDomain: config.dnsDomain,
     }));
   }

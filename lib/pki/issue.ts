@@ -1,7 +1,9 @@
-import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
+import { createHash, sign as signData, X509Certificate as NodeX509 } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
 import * as x509 from './x509.js';
-import { signingAlgorithm, type KeyMaterial } from './keys.js';
-import type { ExtKeyUsage, KeyUsage, San } from './types.js';
+import { signatureHash, type KeyMaterial } from './keys.js';
+import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
 
 /** Everything that goes into one certificate. */
 export interface IssueRequest {
@@ -19,43 +21,101 @@ export interface IssueRequest {
   subjectKey: KeyMaterial;
   /** The issuer; absent for a self-signed certificate. */
   issuer?: { cert: IssuedCert; key: KeyMaterial };
+  /** Reuse an identical earlier certificate (only worth it when keys come back, as from a pool). @default true */
+  memo?: boolean;
 }
 
-/** A certificate in the three forms the library uses. */
-export interface IssuedCert {
+/**
+ * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
+ * `checkIssued`, `checkHost`, `verify`, `checkPrivateKey`) and @peculiar/x509's (key usage bits,
+ * subject fields as arrays, extensions). Most certificates of a simulated cluster are only ever
+ * handed to node:tls as PEM, so nothing is parsed before it is asked for.
+ */
+export class IssuedCert {
+  readonly der: Buffer;
+  #pem?: string;
+  #node?: NodeX509;
+  #parsed?: x509.X509Certificate;
+  #fingerprint?: string;
+  #subjectName?: asn.Name;
+  #subjectKeyId?: ArrayBuffer | null;
+
+  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectKeyId?: ArrayBuffer | null } = {}) {
+    this.der = der;
+    if (known.subjectName) this.#subjectName = known.subjectName;
+    if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
+  }
+
   /** PEM with a trailing newline. */
-  pem: string;
-  der: Buffer;
-  /** node:crypto view: OpenSSL semantics (`checkIssued`, `checkHost`, `verify`, `checkPrivateKey`). */
-  node: NodeX509;
-  /** @peculiar/x509 view: key usage bits, subject fields as arrays, extensions. */
-  parsed: x509.X509Certificate;
+  get pem(): string {
+    return (this.#pem ??= toPem('CERTIFICATE', this.der));
+  }
+  get node(): NodeX509 {
+    return (this.#node ??= new NodeX509(this.der));
+  }
+  get parsed(): x509.X509Certificate {
+    return (this.#parsed ??= new x509.X509Certificate(new Uint8Array(this.der)));
+  }
   /** SHA-256 of the DER, hex. */
-  fingerprint: string;
+  get fingerprint(): string {
+    return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
+  }
+  /** The subject as an ASN.1 Name, to be copied verbatim into the issuer field of what it signs. */
+  get subjectName(): asn.Name {
+    return (this.#subjectName ??= AsnConvert.parse(this.parsed.subjectName.toArrayBuffer(), asn.Name));
+  }
+  get subjectKeyId(): ArrayBuffer | null {
+    if (this.#subjectKeyId === undefined) {
+      const ski = this.parsed.getExtension(x509.SubjectKeyIdentifierExtension);
+      this.#subjectKeyId = ski ? new Uint8Array(Buffer.from(ski.keyId, 'hex')).buffer : null;
+    }
+    return this.#subjectKeyId;
+  }
+  get notBefore(): Date {
+    return this.parsed.notBefore;
+  }
 }
 
-const KEY_USAGE_FLAGS: Record<KeyUsage, x509.KeyUsageFlags> = {
-  digitalSignature: x509.KeyUsageFlags.digitalSignature,
-  keyEncipherment: x509.KeyUsageFlags.keyEncipherment,
-  keyCertSign: x509.KeyUsageFlags.keyCertSign,
-  cRLSign: x509.KeyUsageFlags.cRLSign,
+/** Wraps DER bytes read from a file or a kubeconfig (parse errors surface on first use of a view). */
+export function fromDer(der: Buffer): IssuedCert {
+  const cert = new IssuedCert(der);
+  void cert.node; // parse now, so a malformed certificate fails where it is read
+  return cert;
+}
+
+const KEY_USAGE_FLAGS: Record<KeyUsage, number> = {
+  digitalSignature: asn.KeyUsageFlags.digitalSignature,
+  keyEncipherment: asn.KeyUsageFlags.keyEncipherment,
+  keyCertSign: asn.KeyUsageFlags.keyCertSign,
+  cRLSign: asn.KeyUsageFlags.cRLSign,
 };
-const EKU_OIDS: Record<ExtKeyUsage, string> = { serverAuth: x509.ExtendedKeyUsage.serverAuth, clientAuth: x509.ExtendedKeyUsage.clientAuth };
+const EKU_OIDS: Record<ExtKeyUsage, string> = { serverAuth: asn.id_kp_serverAuth, clientAuth: asn.id_kp_clientAuth };
+
+/** DER of the signature AlgorithmIdentifier: ecdsa-with-SHA256/384 (no parameters), sha256WithRSAEncryption (NULL). */
+const SIGNATURE_ALGORITHMS: Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', asn.AlgorithmIdentifier> = {
+  'ec-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' }),
+  'ec-sha384': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.3' }),
+  'rsa-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
+};
+function signatureAlgorithm(algorithm: KeyAlgorithm): asn.AlgorithmIdentifier {
+  return SIGNATURE_ALGORITHMS[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
+}
 
 /**
  * Identical requests give the identical certificate: with pooled keys, a second cluster built from
  * the same table at the same clock time costs no signatures at all. Bounded, oldest dropped first.
  */
-const memo = new Map<string, Promise<IssuedCert>>();
-const MEMO_LIMIT = 4096;
+const memo = new Map<string, IssuedCert>();
+const MEMO_LIMIT = 2048;
 
-export function issueCertificate(request: IssueRequest): Promise<IssuedCert> {
+/** Signs a certificate: synchronous (node:crypto signs in a few hundred microseconds). */
+export function issueCertificate(request: IssueRequest): IssuedCert {
+  if (request.memo === false) return sign(request);
   const key = memoKey(request);
   let cert = memo.get(key);
   if (!cert) {
     cert = sign(request);
     memo.set(key, cert);
-    cert.catch(() => memo.delete(key));
     if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
   }
   return cert;
@@ -68,84 +128,96 @@ function memoKey(r: IssueRequest): string {
   ]);
 }
 
+// Go's pkix.Name encodes a value as PrintableString when it can (its set adds '*' and '&'), else UTF8String.
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
+const attribute = (type: string, value: string) =>
+  new asn.AttributeTypeAndValue({ type, value: new asn.AttributeValue(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }) });
+
 /** Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. */
-export function subjectName(cn: string, o: readonly string[]): x509.JsonName {
-  const name: x509.JsonName = [];
-  if (o.length > 0) name.push({ O: [...o] });
-  if (cn !== '') name.push({ CN: [cn] });
-  return name;
+export function subjectName(cn: string, o: readonly string[]): asn.Name {
+  const rdns: asn.RelativeDistinguishedName[] = [];
+  if (o.length > 0) rdns.push(new asn.RelativeDistinguishedName(o.map((value) => attribute('2.5.4.10', value))));
+  if (cn !== '') rdns.push(new asn.RelativeDistinguishedName([attribute('2.5.4.3', cn)]));
+  return new asn.Name(rdns);
 }
+
+const extension = (extnID: string, critical: boolean, value: unknown) =>
+  new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
 
 /**
  * Extensions are immutable once built, and most certificates share the same key usage, basic
- * constraints and EKU: building each distinct one once saves an ASN.1 encoding per certificate.
+ * constraints and EKU: each distinct one is encoded once.
  */
-const extensionCache = new Map<string, x509.Extension>();
-function cachedExtension(key: string, build: () => x509.Extension): x509.Extension {
-  let extension = extensionCache.get(key);
-  if (!extension) {
-    extension = build();
-    if (extensionCache.size < 1024) extensionCache.set(key, extension);
+const extensionCache = new Map<string, asn.Extension>();
+function cached(key: string, build: () => asn.Extension): asn.Extension {
+  let ext = extensionCache.get(key);
+  if (!ext) {
+    ext = build();
+    if (extensionCache.size < 256) extensionCache.set(key, ext);
   }
-  return extension;
-}
-
-async function sign(r: IssueRequest): Promise<IssuedCert> {
-  const serial = r.serial ?? derivedSerial(r);
-  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS[u], 0);
-  const extensions: x509.Extension[] = [
-    cachedExtension(`ku:${flags}`, () => new x509.KeyUsagesExtension(flags, true)),
-    cachedExtension(`bc:${r.isCa}`, () => new x509.BasicConstraintsExtension(r.isCa, undefined, true)),
-  ];
-  if (r.extKeyUsage && r.extKeyUsage.length > 0) {
-    const ekus = r.extKeyUsage.map((u) => EKU_OIDS[u]);
-    extensions.push(cachedExtension(`eku:${ekus.join(',')}`, () => new x509.ExtendedKeyUsageExtension(ekus, false)));
-  }
-  if (r.isCa) extensions.push(new x509.SubjectKeyIdentifierExtension(subjectKeyId(r.subjectKey), false));
-  if (r.issuer) {
-    const issuerKeyId = r.issuer.cert.parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? subjectKeyId(r.issuer.key);
-    extensions.push(new x509.AuthorityKeyIdentifierExtension(issuerKeyId, false));
-  }
-  if (r.sans.length > 0) {
-    extensions.push(
-      new x509.SubjectAlternativeNameExtension(r.sans.map((s): x509.JsonGeneralName => ('dns' in s ? { type: 'dns', value: s.dns } : { type: 'ip', value: s.ip })), false),
-    );
-  }
-  const subject = subjectName(r.cn, r.o);
-  const signer = r.issuer?.key ?? r.subjectKey;
-  const parsed = await x509.X509CertificateGenerator.create({
-    serialNumber: serial,
-    subject,
-    issuer: r.issuer ? r.issuer.cert.parsed.subjectName : subject,
-    notBefore: r.notBefore,
-    notAfter: r.notAfter,
-    publicKey: r.subjectKey.publicKey,
-    signingKey: signer.privateKey,
-    signingAlgorithm: signingAlgorithm(signer.algorithm),
-    extensions,
-  });
-  return fromDer(Buffer.from(parsed.rawData), parsed);
+  return ext;
 }
 
 /** RFC 5280 §4.2.1.2 method 1, as Go computes it: SHA-1 of the subjectPublicKey bit string. */
-function subjectKeyId(key: KeyMaterial): string {
-  return createHash('sha1').update(key.publicKeyBits).digest('hex');
+function keyId(key: KeyMaterial): ArrayBuffer {
+  return new Uint8Array(createHash('sha1').update(key.publicKeyBits).digest()).buffer;
 }
 
-/** Wraps DER bytes (from a generator or a file) in the three views. */
-export function fromDer(der: Buffer, parsed = new x509.X509Certificate(new Uint8Array(der))): IssuedCert {
-  return {
-    der,
-    pem: toPem('CERTIFICATE', der),
-    node: new NodeX509(der),
-    parsed,
-    fingerprint: createHash('sha256').update(der).digest('hex'),
-  };
+function sign(r: IssueRequest): IssuedCert {
+  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS[u], 0);
+  const extensions: asn.Extension[] = [
+    cached(`ku:${flags}`, () => extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(flags))),
+    cached(`bc:${r.isCa}`, () => extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: r.isCa }))),
+  ];
+  if (r.extKeyUsage && r.extKeyUsage.length > 0) {
+    const oids = r.extKeyUsage.map((u) => EKU_OIDS[u]);
+    extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage(oids))));
+  }
+  const ownKeyId = r.isCa ? keyId(r.subjectKey) : null;
+  if (ownKeyId) extensions.push(extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(ownKeyId)));
+  if (r.issuer) {
+    const authorityKeyId = r.issuer.cert.subjectKeyId ?? keyId(r.issuer.key);
+    extensions.push(extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(authorityKeyId) })));
+  }
+  if (r.sans.length > 0) {
+    const names = r.sans.map((s) => new asn.GeneralName('dns' in s ? { dNSName: s.dns } : { iPAddress: s.ip }));
+    extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(names)));
+  }
+  const signer = r.issuer?.key ?? r.subjectKey;
+  const algorithm = signatureAlgorithm(signer.algorithm);
+  const subject = subjectName(r.cn, r.o);
+  const tbs = new asn.TBSCertificate({
+    version: asn.Version.v3,
+    serialNumber: new Uint8Array(Buffer.from(r.serial ?? derivedSerial(r), 'hex')).buffer,
+    signature: algorithm,
+    issuer: r.issuer ? r.issuer.cert.subjectName : subject,
+    validity: new asn.Validity({ notBefore: r.notBefore, notAfter: r.notAfter }),
+    subject,
+    subjectPublicKeyInfo: AsnConvert.parse(r.subjectKey.spki, asn.SubjectPublicKeyInfo),
+    extensions: new asn.Extensions(extensions),
+  });
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject);
+  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
+  const der = derSequence([tbsDer, Buffer.from(AsnConvert.serialize(algorithm)), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+  return new IssuedCert(der, { subjectName: subject, subjectKeyId: ownKeyId });
+}
+
+function derTag(tag: number, content: Buffer): Buffer {
+  const n = content.length;
+  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), length, content]);
+}
+
+function derSequence(parts: Buffer[]): Buffer {
+  return derTag(0x30, Buffer.concat(parts));
 }
 
 export function toPem(label: string, der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64');
-  return `-----BEGIN ${label}-----\n${b64.replace(/.{1,64}/g, '$&\n')}-----END ${label}-----\n`;
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /**

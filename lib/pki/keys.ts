@@ -1,21 +1,18 @@
-import { KeyObject, createHash, createPublicKey, webcrypto } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import { KubeMtlsSimError } from '../errors.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from './types.js';
 
-type CryptoKey = webcrypto.CryptoKey;
+const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** WebCrypto parameters for each supported algorithm (what kubeadm's `encryptionAlgorithm` offers). */
-const PARAMS: Record<KeyAlgorithm, { generate: RsaHashedKeyGenParams | EcKeyGenParams; sign: Algorithm | EcdsaParams }> = {
-  'ecdsa-p256': { generate: { name: 'ECDSA', namedCurve: 'P-256' }, sign: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams },
-  'ecdsa-p384': { generate: { name: 'ECDSA', namedCurve: 'P-384' }, sign: { name: 'ECDSA', hash: 'SHA-384' } as EcdsaParams },
-  'rsa-2048': { generate: rsa(2048), sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  'rsa-3072': { generate: rsa(3072), sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  'rsa-4096': { generate: rsa(4096), sign: { name: 'RSASSA-PKCS1-v1_5' } },
+/** node:crypto parameters for each supported algorithm (what kubeadm's `encryptionAlgorithm` offers), and the digest it signs with. */
+const PARAMS: Record<KeyAlgorithm, { type: 'ec' | 'rsa'; options: { namedCurve: string } | { modulusLength: number }; hash: 'sha256' | 'sha384' }> = {
+  'ecdsa-p256': { type: 'ec', options: { namedCurve: 'P-256' }, hash: 'sha256' },
+  'ecdsa-p384': { type: 'ec', options: { namedCurve: 'P-384' }, hash: 'sha384' },
+  'rsa-2048': { type: 'rsa', options: { modulusLength: 2048 }, hash: 'sha256' },
+  'rsa-3072': { type: 'rsa', options: { modulusLength: 3072 }, hash: 'sha256' },
+  'rsa-4096': { type: 'rsa', options: { modulusLength: 4096 }, hash: 'sha256' },
 };
-
-function rsa(modulusLength: number): RsaHashedKeyGenParams {
-  return { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-}
 
 export function parseKeyAlgorithm(value: string, field = 'algorithm'): KeyAlgorithm {
   if ((KEY_ALGORITHMS as readonly string[]).includes(value)) return value as KeyAlgorithm;
@@ -26,56 +23,57 @@ export function parseKeyAlgorithm(value: string, field = 'algorithm'): KeyAlgori
   );
 }
 
-export function signingAlgorithm(algorithm: KeyAlgorithm): Algorithm | EcdsaParams {
-  return PARAMS[algorithm].sign;
+/** The digest a key of this algorithm signs with (SHA-256, or SHA-384 for P-384, as Go picks). */
+export function signatureHash(algorithm: KeyAlgorithm): 'sha256' | 'sha384' {
+  return PARAMS[algorithm].hash;
 }
 
 /** A private key with its public half, in the forms the rest of the library needs. */
 export interface KeyMaterial {
   algorithm: KeyAlgorithm;
-  privateKey: CryptoKey;
-  publicKey: CryptoKey;
-  /** node:crypto view of the private key (for PEM export and `checkPrivateKey`). */
+  /** node:crypto private key: signs certificates and tokens, answers `checkPrivateKey`. */
   keyObject: KeyObject;
-  /** PEM as kubeadm writes it: `EC PRIVATE KEY` (SEC1) or `RSA PRIVATE KEY` (PKCS#1). */
-  pem: string;
-  /** `PUBLIC KEY` (PKIX) PEM, as in `sa.pub`. */
-  publicPem: string;
+  publicKeyObject: KeyObject;
+  /** DER SubjectPublicKeyInfo. */
+  spki: Buffer;
   /** SHA-256 of the SubjectPublicKeyInfo, hex: identifies the key in caches and reports. */
   fingerprint: string;
   /** The subjectPublicKey BIT STRING contents (what key identifiers hash). */
   publicKeyBits: Buffer;
+  /** PEM as kubeadm writes it: `EC PRIVATE KEY` (SEC1) or `RSA PRIVATE KEY` (PKCS#1). */
+  readonly pem: string;
+  /** `PUBLIC KEY` (PKIX) PEM, as in `sa.pub`. */
+  readonly publicPem: string;
 }
 
 export async function generateKey(algorithm: KeyAlgorithm): Promise<KeyMaterial> {
-  const pair = (await webcrypto.subtle.generateKey(PARAMS[algorithm].generate, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
-  return keyMaterial(algorithm, pair.privateKey, pair.publicKey);
+  const { type, options } = PARAMS[algorithm];
+  const pair = await generateKeyPairAsync(type as 'ec', options as { namedCurve: string });
+  return keyMaterial(pair.privateKey);
 }
 
-export function keyMaterial(algorithm: KeyAlgorithm, privateKey: CryptoKey, publicKey: CryptoKey): KeyMaterial {
-  const keyObject = KeyObject.from(privateKey);
-  const publicObject = KeyObject.from(publicKey);
-  const spki = publicObject.export({ type: 'spki', format: 'der' });
+/** Wraps a node:crypto private key (generated, or read from a PEM file), detecting its algorithm. */
+export function keyMaterial(keyObject: KeyObject): KeyMaterial {
+  const algorithm = algorithmOf(keyObject);
+  const publicKeyObject = createPublicKey(keyObject);
+  const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
+  let pem: string | undefined;
+  let publicPem: string | undefined;
   return {
     algorithm,
-    privateKey,
-    publicKey,
     keyObject,
-    pem: keyObject.export({ type: algorithm.startsWith('rsa') ? 'pkcs1' : 'sec1', format: 'pem' }) as string,
-    publicPem: publicObject.export({ type: 'spki', format: 'pem' }) as string,
+    publicKeyObject,
+    spki,
     fingerprint: createHash('sha256').update(spki).digest('hex'),
     publicKeyBits: subjectPublicKeyBits(spki),
+    // PEM is only needed when files are written; most keys in a test run never are.
+    get pem() {
+      return (pem ??= keyObject.export({ type: algorithm.startsWith('rsa') ? 'pkcs1' : 'sec1', format: 'pem' }) as string);
+    },
+    get publicPem() {
+      return (publicPem ??= publicKeyObject.export({ type: 'spki', format: 'pem' }) as string);
+    },
   };
-}
-
-/** Imports a node:crypto private key (from a PEM file) as key material, detecting its algorithm. */
-export async function importKeyObject(keyObject: KeyObject): Promise<KeyMaterial> {
-  const algorithm = algorithmOf(keyObject);
-  const pkcs8 = keyObject.export({ type: 'pkcs8', format: 'der' });
-  const spki = createPublicKey(keyObject).export({ type: 'spki', format: 'der' });
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, PARAMS[algorithm].generate, true, ['sign']);
-  const publicKey = await webcrypto.subtle.importKey('spki', spki, PARAMS[algorithm].generate, true, ['verify']);
-  return keyMaterial(algorithm, privateKey, publicKey);
 }
 
 export function algorithmOf(keyObject: KeyObject): KeyAlgorithm {
@@ -102,6 +100,8 @@ export function algorithmOf(keyObject: KeyObject): KeyAlgorithm {
  */
 export class KeyPool {
   readonly #keys = new Map<string, Promise<KeyMaterial>>();
+  /** Certificates made from pooled keys can be reused too (see issue.ts). */
+  readonly reusesKeys = true;
 
   get(algorithm: KeyAlgorithm, slot: string, namespace = 'default'): Promise<KeyMaterial> {
     const id = `${namespace}\u0000${algorithm}\u0000${slot}`;
@@ -126,10 +126,14 @@ export class KeyPool {
 /** The process-wide pool used unless a PKI asks for fresh keys. */
 export const sharedKeyPool = new KeyPool();
 
-/** A pool that never reuses: every request makes a new key. */
-export const freshKeys = { get: (algorithm: KeyAlgorithm) => generateKey(algorithm) };
+export interface KeySource {
+  get(algorithm: KeyAlgorithm, slot: string, namespace?: string): Promise<KeyMaterial>;
+  /** Whether the same slot can come back with the same key (then certificates are worth memoising). */
+  readonly reusesKeys?: boolean;
+}
 
-export type KeySource = Pick<KeyPool, 'get'>;
+/** A source that never reuses: every request makes a new key. */
+export const freshKeys: KeySource = { get: (algorithm) => generateKey(algorithm), reusesKeys: false };
 
 /** The contents of the BIT STRING that ends a SubjectPublicKeyInfo (skipping its unused-bits byte). */
 function subjectPublicKeyBits(spki: Buffer): Buffer {

@@ -1,13 +1,9 @@
-import { createHash, webcrypto } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { YEAR } from '../clock.js';
 import type { KeyMaterial } from './keys.js';
 
-const JWS_ALG: Record<KeyMaterial['algorithm'], { alg: string; sign: webcrypto.AlgorithmIdentifier | webcrypto.EcdsaParams }> = {
-  'ecdsa-p256': { alg: 'ES256', sign: { name: 'ECDSA', hash: 'SHA-256' } },
-  'ecdsa-p384': { alg: 'ES384', sign: { name: 'ECDSA', hash: 'SHA-384' } },
-  'rsa-2048': { alg: 'RS256', sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  'rsa-3072': { alg: 'RS256', sign: { name: 'RSASSA-PKCS1-v1_5' } },
-  'rsa-4096': { alg: 'RS256', sign: { name: 'RSASSA-PKCS1-v1_5' } },
+const JWS_ALG: Record<KeyMaterial['algorithm'], string> = {
+  'ecdsa-p256': 'ES256', 'ecdsa-p384': 'ES384', 'rsa-2048': 'RS256', 'rsa-3072': 'RS256', 'rsa-4096': 'RS256',
 };
 
 export interface ServiceAccountTokenOptions {
@@ -25,13 +21,13 @@ export interface ServiceAccountTokenOptions {
  * base64url SHA-256 of the signing key's SubjectPublicKeyInfo, `sub` is
  * `system:serviceaccount:<ns>:<name>`, issuer and audience are the in-cluster apiserver URL.
  */
-export async function serviceAccountToken(options: ServiceAccountTokenOptions): Promise<string> {
+export function serviceAccountToken(options: ServiceAccountTokenOptions): string {
   const { key, namespace, name, now } = options;
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + Math.floor((options.lifetimeMs ?? YEAR) / 1000);
   const issuer = `https://kubernetes.default.svc.${options.dnsDomain}`;
   const uid = uuidFrom(`${key.fingerprint}/${namespace}/${name}`);
-  const header = { alg: JWS_ALG[key.algorithm].alg, kid: Buffer.from(key.fingerprint, 'hex').toString('base64url') };
+  const header = { alg: JWS_ALG[key.algorithm], kid: Buffer.from(key.fingerprint, 'hex').toString('base64url') };
   const claims = {
     aud: [issuer], exp, iat, iss: issuer, nbf: iat,
     jti: uuidFrom(`${uid}/${iat}`),
@@ -39,8 +35,9 @@ export async function serviceAccountToken(options: ServiceAccountTokenOptions): 
     sub: `system:serviceaccount:${namespace}:${name}`,
   };
   const input = `${b64(header)}.${b64(claims)}`;
-  const signature = await webcrypto.subtle.sign(JWS_ALG[key.algorithm].sign, key.privateKey, Buffer.from(input));
-  return `${input}.${Buffer.from(signature).toString('base64url')}`;
+  // JWS wants ECDSA signatures as r||s (IEEE P1363), not DER.
+  const signature = sign(key.algorithm === 'ecdsa-p384' ? 'sha384' : 'sha256', Buffer.from(input), { key: key.keyObject, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
 }
 
 function b64(value: unknown): string {
