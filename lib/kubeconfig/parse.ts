@@ -73,8 +73,11 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (!clusterEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.cluster`, `cluster "${context.context?.cluster}" is not defined in \`clusters\``, `error: cluster "${context.context?.cluster}" not found`);
   const userEntry = find<{ name: string; user: KubeconfigUser }>('users', context.context?.user);
   if (!userEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.user`, `user "${context.context?.user}" is not defined in \`users\``);
-  const [{ cluster = {} as KubeconfigCluster, name: clusterName }, cli] = clusterEntry;
-  const [{ user = {} as KubeconfigUser, name: userName }, ui] = userEntry;
+  // client-go reads an empty `cluster:`/`user:` (YAML null) as an empty struct.
+  const [{ name: clusterName }, cli] = clusterEntry;
+  const cluster = (clusterEntry[0].cluster ?? {}) as KubeconfigCluster;
+  const [{ name: userName }, ui] = userEntry;
+  const user = (userEntry[0].user ?? {}) as KubeconfigUser;
   const cf = `clusters[${cli}].cluster`;
   const uf = `users[${ui}].user`;
   if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
@@ -84,6 +87,11 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   const material = (dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>) => {
     const data = entry[dataKey];
     const path = entry[pathKey];
+    for (const [key, value] of [[dataKey, data], [pathKey, path]] as const) {
+      if (value !== undefined && value !== null && typeof value !== 'string') {
+        fail('ERR_KUBECONFIG_FIELD', `${section}.${key}`, `must be a string, not ${typeof value}`, `json: cannot unmarshal ${typeof value} into Go value of type ${key.endsWith('-data') ? '[]uint8' : 'string'}`);
+      }
+    }
     if (data !== undefined && path !== undefined && data !== '' && path !== '') {
       const go = GO_NAMES[dataKey] ?? dataKey;
       fail('ERR_KUBECONFIG_CONFLICT', `${section}.${dataKey}`, `both \`${dataKey}\` and \`${pathKey}\` are set`,
@@ -92,8 +100,10 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
     if (typeof data === 'string' && data !== '') {
       const compact = data.replace(/\s+/g, '');
       if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-        const bad = compact.search(/[^A-Za-z0-9+/=]/);
-        fail('ERR_KUBECONFIG_BASE64', `${section}.${dataKey}`, 'is not valid base64', `illegal base64 data at input byte ${bad < 0 ? compact.length : bad}`);
+        // Go's encoding/base64 reports the first illegal byte, or the start of an incomplete final quantum.
+        const bad = compact.search(/[^A-Za-z0-9+/=]|=[^=]/);
+        const offset = bad >= 0 ? bad : compact.length - (compact.length % 4);
+        fail('ERR_KUBECONFIG_BASE64', `${section}.${dataKey}`, 'is not valid base64', `illegal base64 data at input byte ${offset}`);
       }
       return { bytes: Buffer.from(compact, 'base64'), source: { file, field: `${section}.${dataKey}` } as Source };
     }
@@ -123,6 +133,9 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
     checkKeyPair(certs[0]!, readKey.keyObject, cert.source, key.source);
     result.clientCert = { certs, source: cert.source };
     result.clientKey = { key: readKey, source: key.source };
+  }
+  for (const key of ['token', 'tokenFile'] as const) {
+    if (user[key] !== undefined && user[key] !== null && typeof user[key] !== 'string') fail('ERR_KUBECONFIG_FIELD', `${uf}.${key}`, `must be a string, not ${typeof user[key]}`);
   }
   if (typeof user.token === 'string' && user.token !== '') {
     result.token = { value: user.token, source: { file, field: `${uf}.token` } };

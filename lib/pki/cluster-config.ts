@@ -44,8 +44,9 @@ export function resolveClusterConfig(partial: Partial<ClusterConfig> = {}): Clus
     });
   }
   if (config.controlPlaneEndpoint !== undefined) {
-    const host = splitHostPort(config.controlPlaneEndpoint).host;
+    const { host, port } = splitHostPort(config.controlPlaneEndpoint);
     if (isIP(host) === 0 && !isDnsSan(host)) bad('controlPlaneEndpoint', `"${config.controlPlaneEndpoint}" is not host or host:port`);
+    if (port !== undefined && (port < 1 || port > 65535)) bad('controlPlaneEndpoint', `port ${port} must be a valid number between 1 and 65535, inclusive`);
   }
   return config;
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, YEAR } from '../clock.js';
 import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
@@ -112,6 +113,10 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
       if (fault.extKeyUsage !== undefined) effect.extKeyUsage = fault.extKeyUsage === null ? null : [...fault.extKeyUsage];
       return;
     case 'sans':
+      fault.sans.forEach((san, i) => {
+        const ok = typeof san === 'object' && san !== null && ('ip' in san ? isIP(san.ip) !== 0 : 'dns' in san && /^(\*\.)?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(san.dns));
+        if (!ok) invalid(`sans[${i}] ${JSON.stringify(san)} is neither { dns: <name> } nor { ip: <address> }`);
+      });
       effect.sans = [...fault.sans];
       return;
     case 'mismatched-key':
@@ -121,5 +126,29 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
       if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);
       effect.swappedFiles = true;
       return;
+  }
+}
+
+/**
+ * Who signs whom once faults are applied must be a tree: `ca` signed by `apiserver` while the
+ * apiserver is signed by `ca` has no first certificate to make.
+ */
+export function checkSigningCycles(records: readonly CertRecord[], effects: ReadonlyMap<string, FaultEffect>): void {
+  const issuerOf = (id: string): string | null => {
+    const effect = effects.get(id)?.issuer;
+    if (effect?.kind === 'record') return effect.id;
+    if (effect) return effect.kind === 'intermediate' ? (records.find((r) => r.id === id) as Extract<CertRecord, { kind: 'leaf' }>).ca : null;
+    const record = records.find((r) => r.id === id);
+    return record?.kind === 'leaf' ? record.ca : null;
+  };
+  for (const start of effects.keys()) {
+    const seen = [start];
+    for (let next = issuerOf(start); next !== null; next = issuerOf(next)) {
+      if (seen.includes(next)) {
+        const field = `faults.${start}`;
+        throw new KubeMtlsSimError('ERR_FAULT_INVALID', `\`${field}\`: signing cycle ${[...seen, next].join(' <- ')}: no certificate in it can be made first`, { field });
+      }
+      seen.push(next);
+    }
   }
 }

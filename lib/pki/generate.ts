@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { resolveClusterConfig, resolveValue } from './cluster-config.js';
-import { normalizeFaults, type FaultEffect, type FaultMap } from './faults.js';
+import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from './faults.js';
 import { issueCertificate, type IssuedCert } from './issue.js';
 import { freshKeys, parseKeyAlgorithm, sharedKeyPool, type KeyMaterial, type KeySource } from './keys.js';
 import { layoutFiles, type PkiFile } from './layout-files.js';
@@ -66,6 +66,7 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const now = options.clock.now();
   const context: RecordContext = { config, now };
   const faults = normalizeFaults(options.faults, preset.certs);
+  checkSigningCycles(preset.certs, faults);
   const source = options.keys === 'fresh' ? freshKeys : options.keys === 'pooled' || options.keys === undefined ? sharedKeyPool : options.keys;
   const namespace = options.keyNamespace ?? 'default';
   const memo = source.reusesKeys !== false;

@@ -101,8 +101,9 @@ export function inspectLayout(root: string, clock: Clock): InspectReport {
           rows.push(row({ name: id?.id ?? nameFor(entry.path), path: entry.path, field: kc.clientCert.source.field, certs: kc.clientCert.certs, record, key: kc.clientKey?.key.keyObject, expectedCa: caOf(record), caCandidates, at }));
         }
       } catch (error) {
-        if (!isKubeMtlsSimError(error)) throw error;
-        addProblem(entry.path, error);
+        addProblem(entry.path, isKubeMtlsSimError(error)
+          ? error
+          : new KubeMtlsSimError('ERR_KUBECONFIG_FIELD', `${entry.path}: ${(error as Error).message}`, { file: entry.file, cause: error }));
       }
     }
   }

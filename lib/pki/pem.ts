@@ -5,6 +5,8 @@ import { fromDer, type IssuedCert } from './issue.js';
 export interface PemBlock {
   label: string;
   der: Buffer;
+  /** RFC 1421 headers (`Proc-Type`, `DEK-Info`) of legacy encrypted keys. */
+  headers: Record<string, string>;
 }
 
 /** Where the bytes came from, for messages: a file path, or a kubeconfig field. */
@@ -44,7 +46,7 @@ export function parsePem(input: Buffer | string, source: Source, expected: 'cert
   const buffer = typeof input === 'string' ? Buffer.from(input) : input;
   const goNoPem = expected === 'key' ? GO.keyNoPem : GO.certNoPem;
   if (buffer.length === 0 || buffer.toString('utf8').trim() === '') fail('ERR_PEM_EMPTY', source, 'is empty', goNoPem);
-  if (buffer[0] === 0x30 && !buffer.includes('-----BEGIN')) {
+  if (looksLikeDer(buffer)) {
     fail('ERR_PEM_DER_INPUT', source, 'is binary DER, not PEM (convert it with `openssl x509 -inform der` or `openssl pkey -inform der`)', goNoPem);
   }
   const text = buffer.toString('utf8');
@@ -52,16 +54,37 @@ export function parsePem(input: Buffer | string, source: Source, expected: 'cert
   for (const match of text.matchAll(BLOCK)) {
     const [, begin, body = '', end] = match;
     if (begin !== end) fail('ERR_PEM_TRUNCATED', source, `PEM block "BEGIN ${begin}" ends with "END ${end}"`, goNoPem);
-    const compact = body.replace(/\s+/g, '');
+    const { headers, rest } = splitHeaders(body);
+    const compact = rest.replace(/\s+/g, '');
     if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0 || compact.length === 0) {
       fail('ERR_PEM_BAD_BASE64', source, `the body of the "${begin}" PEM block is not valid base64`, goNoPem);
     }
-    blocks.push({ label: begin!, der: Buffer.from(compact, 'base64') });
+    blocks.push({ label: begin!, der: Buffer.from(compact, 'base64'), headers });
   }
   const begins = text.match(/-----BEGIN [A-Z0-9 ]+-----/g)?.length ?? 0;
   if (begins > blocks.length) fail('ERR_PEM_TRUNCATED', source, 'a PEM block starts but never ends (is the file cut short?)', goNoPem);
   if (blocks.length === 0) fail('ERR_PEM_NO_DATA', source, 'holds no PEM data', goNoPem);
   return blocks;
+}
+
+/** Binary DER: an ASN.1 SEQUENCE tag followed by bytes that are not text. */
+function looksLikeDer(buffer: Buffer): boolean {
+  if (buffer[0] !== 0x30 || buffer.includes('-----BEGIN')) return false;
+  return buffer.subarray(0, 64).some((b) => b < 0x09 || (b > 0x0d && b < 0x20) || b > 0x7e);
+}
+
+/** Splits `Key: value` header lines (ended by a blank line) from a PEM body, as Go's pem.Decode does. */
+function splitHeaders(body: string): { headers: Record<string, string>; rest: string } {
+  const lines = body.split(/\r?\n/);
+  const headers: Record<string, string> = {};
+  let i = 0;
+  while (i < lines.length && /^[A-Za-z-]+:/.test(lines[i]!)) {
+    const line = lines[i]!;
+    headers[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).trim();
+    i++;
+  }
+  if (i > 0 && lines[i]?.trim() === '') i++;
+  return { headers, rest: lines.slice(i).join('\n') };
 }
 
 const isKeyLabel = (label: string) => label.endsWith('PRIVATE KEY');
@@ -102,6 +125,9 @@ export function readPrivateKey(input: Buffer | string, source: Source): ReadKey 
     }
     fail('ERR_PEM_WRONG_TYPE', source, `holds ${blocks.map((b) => `"${b.label}"`).join(', ')} blocks, no private key`,
       `tls: failed to find PEM block with type ending in "PRIVATE KEY" in key input after skipping PEM blocks of the following types: [${blocks.map((b) => b.label).join(' ')}]`);
+  }
+  if (block.headers['Proc-Type']?.includes('ENCRYPTED')) {
+    fail('ERR_KEY_PARSE', source, `the "${block.label}" block is encrypted (Proc-Type: ${block.headers['Proc-Type']}); Kubernetes components need an unencrypted key`, GO.keyParse);
   }
   const type = block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : block.label === 'EC PRIVATE KEY' ? 'sec1' : block.label === 'PRIVATE KEY' ? 'pkcs8' : null;
   if (type === null) fail('ERR_KEY_PARSE', source, `"${block.label}" keys are not supported (encrypted keys cannot be used by Kubernetes components)`, GO.keyParse);
