@@ -38,6 +38,10 @@ export const ERROR_CODES = {
   ERR_FAULT_INVALID: 'A fault names a certificate or CA that does not exist, or cannot apply to it.',
   ERR_TABLE_INVALID: 'A certificate or kubeconfig table is inconsistent (a CA id that does not resolve, a duplicate id or path, a CA after its leaf).',
   ERR_LAYOUT_UNKNOWN: 'A folder does not hold any known layout (no kubeadm or reference CA found).',
+  // Components and clusters
+  ERR_COMPONENT_FLAG: 'A component flag is unknown, or its value is not of the right form.',
+  ERR_EDGE_UNKNOWN: 'An edge name is not one of the seven documented edges.',
+  ERR_CLUSTER_STOPPED: 'The cluster was stopped; start a new one.',
   // Command line
   ERR_USAGE: 'The command line is malformed (unknown command, flag or missing argument).',
 } as const;

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { isKubeMtlsSimError } from '../errors.js';
 import { pkiCommand, PKI_USAGE } from './pki.js';
+import { scenarioCommand, SCENARIO_USAGE } from './scenario.js';
 
 const USAGE = `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
-${PKI_USAGE}`;
+${PKI_USAGE}
+
+${SCENARIO_USAGE}`;
 
 export async function main(argv: string[], out = (t: string) => console.log(t), err = (t: string) => console.error(t)): Promise<number> {
   const [command, ...rest] = argv;
@@ -14,6 +17,7 @@ export async function main(argv: string[], out = (t: string) => console.log(t), 
       return command === undefined ? 2 : 0;
     }
     if (command === 'pki') return await pkiCommand(rest, out);
+    if (command === 'scenario') return await scenarioCommand(rest, out);
     err(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { dirname } from 'node:path';
+import { dirname, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeMtlsSimError } from '../errors.js';
 import { nodePath, readFileTyped } from '../fs/read.js';
@@ -33,6 +33,8 @@ export interface ResolvedKubeconfig {
 export interface ReadKubeconfigOptions {
   /** Where absolute paths in the file live (a node's filesystem laid out in a folder). */
   root?: string;
+  /** Reads a referenced file (already resolved against the kubeconfig's folder); defaults to the disk, under `root`. */
+  readFile?: (path: string, referredBy: { field: string; file: string }) => Buffer;
   /** Use this context instead of `current-context`. */
   context?: string;
 }
@@ -82,6 +84,8 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   const uf = `users[${ui}].user`;
   if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
   const base = dirname(file);
+  const resolvePath = (path: string) => (options.readFile ? (path.startsWith('/') ? path : posix.join(base, path)) : nodePath(path, { base, ...(options.root ? { root: options.root } : {}) }));
+  const read = (path: string, referredBy: { field: string; file: string }) => (options.readFile ? options.readFile(path, referredBy) : readFileTyped(path, referredBy));
 
   /** `*-data` (base64) or a path; both set is client-go's validation error. */
   const material = (dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>) => {
@@ -108,8 +112,8 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
       return { bytes: Buffer.from(compact, 'base64'), source: { file, field: `${section}.${dataKey}` } as Source };
     }
     if (typeof path === 'string' && path !== '') {
-      const resolved = nodePath(path, { base, ...(options.root ? { root: options.root } : {}) });
-      return { bytes: readFileTyped(resolved, { field: `${section}.${pathKey}`, file }), source: { file: resolved, field: `${section}.${pathKey}` } as Source };
+      const resolved = resolvePath(path);
+      return { bytes: read(resolved, { field: `${section}.${pathKey}`, file }), source: { file: resolved, field: `${section}.${pathKey}` } as Source };
     }
     return undefined;
   };
@@ -140,8 +144,8 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (typeof user.token === 'string' && user.token !== '') {
     result.token = { value: user.token, source: { file, field: `${uf}.token` } };
   } else if (typeof user.tokenFile === 'string' && user.tokenFile !== '') {
-    const path = nodePath(user.tokenFile, { base, ...(options.root ? { root: options.root } : {}) });
-    const value = readFileTyped(path, { field: `${uf}.tokenFile`, file }).toString('utf8').trim();
+    const path = resolvePath(user.tokenFile);
+    const value = read(path, { field: `${uf}.tokenFile`, file }).toString('utf8').trim();
     if (value === '') fail('ERR_KUBECONFIG_FIELD', `${uf}.tokenFile`, `${path} is empty`);
     result.token = { value, source: { file: path, field: `${uf}.tokenFile` } };
   }

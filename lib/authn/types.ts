@@ -1,0 +1,25 @@
+/** What an authenticator concluded about one request (k8s.io/apiserver authenticator.Response). */
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+  extra?: Record<string, string[]>;
+}
+
+export type AuthnMethod = 'x509' | 'serviceaccount-token' | 'bootstrap-token' | 'anonymous';
+
+/** Closed set of authentication failure reasons (a subset of lib/verdict/reasons.ts). */
+export type AuthnFailure =
+  | 'UNKNOWN_AUTHORITY'
+  | 'CERT_EXPIRED'
+  | 'CERT_NOT_YET_VALID'
+  | 'WRONG_EKU'
+  | 'NOT_A_CA'
+  | 'INVALID_TOKEN'
+  | 'TOKEN_EXPIRED'
+  | 'NO_CREDENTIALS';
+
+export type AuthnResult =
+  | { ok: true; method: AuthnMethod; user: UserInfo }
+  /** `error` is what the component logs, in Go's wording (e.g. `verifying certificate SN=…, SKID=…, AKID=… failed: x509: …`). */
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string };

@@ -1,0 +1,80 @@
+import { isIP } from 'node:net';
+import type { NodeFs } from '../cluster/node-fs.js';
+import { loadCaBundle, loadKeyPair } from '../components/files.js';
+import type { ControlPlaneSpec } from '../components/presets.js';
+import type { Flags } from '../components/flags.js';
+import { parseKubeconfig } from '../kubeconfig/parse.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { splitHostPort } from '../pki/cluster-config.js';
+import type { EdgeSpec } from './edges.js';
+
+/** How a client decides whether to trust the server's certificate. */
+export type ClientTrust =
+  | { kind: 'ca'; certs: IssuedCert[]; field: string; file: string }
+  /** No CA configured: Go falls back to the system roots, which hold no cluster CA. */
+  | { kind: 'system-roots'; certs: []; field: string }
+  /** Verification switched off (`insecure-skip-tls-verify`, or no `--kubelet-certificate-authority`). */
+  | { kind: 'none'; field: string };
+
+/** One side of an edge, configured as the real client is. */
+export interface ClientSide {
+  component: string;
+  /** The URL as configured. */
+  url: string;
+  host: string;
+  port: number;
+  /** The name checked against the server certificate (`tls-server-name` when set, else the host). */
+  verifyName: string;
+  trust: ClientTrust;
+  cert?: { chain: IssuedCert[]; certPem: string; keyPem: string; field: string; file: string };
+  token?: { value: string; field: string; file: string };
+  /** Where this client's configuration lives (kubeconfig path or flags). */
+  configuredBy: string;
+}
+
+export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec, apiserverFlags: Flags, node: { name: string; address: string }): ClientSide {
+  if (edge.credentials.kind === 'kubeconfig') {
+    const file = spec.clients[edge.credentials.client].kubeconfig;
+    const kc = parseKubeconfig(fs.read(file, `${edge.client} --kubeconfig`).toString('utf8'), file, {
+      readFile: (path, by) => fs.read(path, `${by.field} in ${by.file}`),
+    });
+    const url = new URL(kc.server);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const field = `clusters[${kc.clusterName}].cluster`;
+    const trust: ClientTrust = kc.insecureSkipTLSVerify
+      ? { kind: 'none', field: `${field}.insecure-skip-tls-verify` }
+      : kc.ca ? { kind: 'ca', certs: kc.ca.certs, field: kc.ca.source.field ?? `${field}.certificate-authority-data`, file: kc.ca.source.file ?? file }
+        : { kind: 'system-roots', certs: [], field: `${field}.certificate-authority-data` };
+    return {
+      component: edge.client, url: kc.server, host, port: Number(url.port || 443), verifyName: kc.tlsServerName ?? host, trust, configuredBy: file,
+      ...(kc.clientCert && kc.clientKey ? {
+        cert: {
+          chain: kc.clientCert.certs, certPem: kc.clientCert.certs.map((c) => c.pem).join(''),
+          keyPem: kc.clientKey.key.keyObject.export({ type: 'pkcs8', format: 'pem' }) as string,
+          field: kc.clientCert.source.field ?? 'client-certificate-data', file: kc.clientCert.source.file ?? file,
+        },
+      } : {}),
+      ...(kc.token ? { token: { value: kc.token.value, field: kc.token.source.field ?? 'token', file: kc.token.source.file ?? file } } : {}),
+    };
+  }
+  const flag = (name: string) => apiserverFlags[name];
+  const C = 'kube-apiserver';
+  const target = edge.credentials.target;
+  const [caFlag, certFlag, keyFlag] = target === 'etcd'
+    ? ['--etcd-cafile', '--etcd-certfile', '--etcd-keyfile']
+    : ['--kubelet-certificate-authority', '--kubelet-client-certificate', '--kubelet-client-key'];
+  const url = target === 'etcd' ? (flag('--etcd-servers') ?? '').split(',')[0]!.trim() : `https://${isIP(node.address) === 6 ? `[${node.address}]` : node.address}:10250`;
+  const { host, port } = splitHostPort(url.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
+  const caFile = flag(caFlag);
+  // The etcd client verifies against the system roots without --etcd-cafile; the kubelet client does not verify at all without --kubelet-certificate-authority.
+  const trust: ClientTrust = caFile
+    ? { kind: 'ca', ...loadCaBundle(fs, caFile, `${C} ${caFlag}`) }
+    : target === 'etcd' ? { kind: 'system-roots', certs: [], field: `${C} ${caFlag}` } : { kind: 'none', field: `${C} ${caFlag}` };
+  const certFile = flag(certFlag);
+  const keyFile = flag(keyFlag);
+  const pair = certFile && keyFile ? loadKeyPair(fs, certFile, keyFile, `${C} ${certFlag}`, `${C} ${keyFlag}`) : undefined;
+  return {
+    component: C, url, host, port: port ?? 443, verifyName: host, trust, configuredBy: `${C} flags`,
+    ...(pair ? { cert: { chain: pair.chain, certPem: pair.certPem, keyPem: pair.keyPem, field: `${C} ${certFlag}`, file: pair.certFile } } : {}),
+  };
+}

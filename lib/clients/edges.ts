@@ -1,0 +1,72 @@
+import { KubeMtlsSimError } from '../errors.js';
+import type { ClientComponent } from '../components/presets.js';
+
+/**
+ * The seven edges of the reference document (§1.1), as data: who dials whom, where the client's
+ * credentials come from, and the request it makes (the one a real component makes first and a
+ * wrong identity would be refused on).
+ */
+export const EDGE_NAMES = [
+  'kubectl-to-apiserver', 'apiserver-to-etcd', 'scheduler-to-apiserver', 'controller-manager-to-apiserver',
+  'kube-proxy-to-apiserver', 'kubelet-to-apiserver', 'apiserver-to-kubelet',
+] as const;
+export type EdgeName = (typeof EDGE_NAMES)[number];
+
+export type ServerComponent = 'kube-apiserver' | 'etcd' | 'kubelet';
+
+export interface EdgeSpec {
+  name: EdgeName;
+  /** Its number in the reference document's list. */
+  number: number;
+  client: ClientComponent | 'kube-apiserver';
+  server: ServerComponent;
+  /** Where the client's side of the connection is configured. */
+  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' };
+  request: (nodeName: string) => { method: string; path: string; body?: string };
+  /** What a person would type or see to make the same request. */
+  what: (nodeName: string) => string;
+}
+
+export const EDGES: Readonly<Record<EdgeName, EdgeSpec>> = {
+  'kubectl-to-apiserver': {
+    name: 'kubectl-to-apiserver', number: 1, client: 'kubectl', server: 'kube-apiserver', credentials: { kind: 'kubeconfig', client: 'kubectl' },
+    request: () => ({ method: 'GET', path: '/api/v1/namespaces/kube-system/pods?limit=500' }),
+    what: () => 'kubectl get pods -n kube-system',
+  },
+  'apiserver-to-etcd': {
+    name: 'apiserver-to-etcd', number: 2, client: 'kube-apiserver', server: 'etcd', credentials: { kind: 'apiserver-flags', target: 'etcd' },
+    // The JSON gateway's Range, as the apiserver's storage reads /registry/namespaces/default.
+    request: () => ({ method: 'POST', path: '/v3/kv/range', body: JSON.stringify({ key: Buffer.from('/registry/namespaces/default').toString('base64') }) }),
+    what: () => 'kube-apiserver reads /registry/namespaces/default from etcd',
+  },
+  'scheduler-to-apiserver': {
+    name: 'scheduler-to-apiserver', number: 3, client: 'kube-scheduler', server: 'kube-apiserver', credentials: { kind: 'kubeconfig', client: 'kube-scheduler' },
+    request: () => ({ method: 'GET', path: '/api/v1/pods?limit=500&resourceVersion=0' }),
+    what: () => 'kube-scheduler lists pods (its informer)',
+  },
+  'controller-manager-to-apiserver': {
+    name: 'controller-manager-to-apiserver', number: 4, client: 'kube-controller-manager', server: 'kube-apiserver', credentials: { kind: 'kubeconfig', client: 'kube-controller-manager' },
+    request: () => ({ method: 'GET', path: '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-controller-manager' }),
+    what: () => 'kube-controller-manager reads its leader-election lease',
+  },
+  'kube-proxy-to-apiserver': {
+    name: 'kube-proxy-to-apiserver', number: 5, client: 'kube-proxy', server: 'kube-apiserver', credentials: { kind: 'kubeconfig', client: 'kube-proxy' },
+    request: () => ({ method: 'GET', path: '/api/v1/services?limit=500&resourceVersion=0' }),
+    what: () => 'kube-proxy lists services (its informer)',
+  },
+  'kubelet-to-apiserver': {
+    name: 'kubelet-to-apiserver', number: 6, client: 'kubelet', server: 'kube-apiserver', credentials: { kind: 'kubeconfig', client: 'kubelet' },
+    request: (node) => ({ method: 'GET', path: `/api/v1/nodes/${node}` }),
+    what: (node) => `kubelet reads its Node object "${node}" to update its status`,
+  },
+  'apiserver-to-kubelet': {
+    name: 'apiserver-to-kubelet', number: 7, client: 'kube-apiserver', server: 'kubelet', credentials: { kind: 'apiserver-flags', target: 'kubelet' },
+    request: (node) => ({ method: 'GET', path: `/containerLogs/kube-system/kube-apiserver-${node}/kube-apiserver` }),
+    what: (node) => `kubectl logs -n kube-system kube-apiserver-${node} (the apiserver fetches the log from the kubelet)`,
+  },
+};
+
+export function edgeSpec(name: string): EdgeSpec {
+  if ((EDGE_NAMES as readonly string[]).includes(name)) return EDGES[name as EdgeName];
+  throw new KubeMtlsSimError('ERR_EDGE_UNKNOWN', `unknown edge "${name}" (one of: ${EDGE_NAMES.join(', ')})`, { field: 'edge' });
+}

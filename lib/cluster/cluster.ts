@@ -1,0 +1,176 @@
+import type { Clock } from '../clock.js';
+import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
+import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
+import { dialEdge, type DialOptions, type ServerState } from '../clients/dial.js';
+import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../clients/edges.js';
+import { applyFlagOverrides, listFlag, type FlagOverrides } from '../components/flags.js';
+import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '../components/presets.js';
+import { configureApiServer, startApiServer } from '../endpoints/apiserver.js';
+import { configureEtcd, startEtcd } from '../endpoints/etcd.js';
+import { configureKubelet, startKubelet, type KubeletConfigOverrides } from '../endpoints/kubelet.js';
+import type { TlsEndpoint } from '../endpoints/tls-endpoint.js';
+import { generatePki, type GeneratePkiOptions, type Pki } from '../pki/generate.js';
+import { splitHostPort } from '../pki/cluster-config.js';
+import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
+import { NodeFs } from './node-fs.js';
+
+export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'> {
+  /** @default 'kubeadm' */
+  preset?: 'kubeadm' | 'reference';
+  /** Use this PKI instead of generating one. */
+  pki?: Pki;
+  /** Changes to the node's files after generation: contents, or `null` to delete. */
+  files?: Readonly<Record<string, string | Buffer | null>>;
+  /** kube-apiserver flag changes, e.g. `{ '--kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt' }`; `null` removes a flag. */
+  apiserver?: FlagOverrides;
+  etcd?: FlagOverrides;
+  /** KubeletConfiguration fields merged into the config file's; `null` removes a field. */
+  kubelet?: KubeletConfigOverrides;
+  /** Point a client at another kubeconfig. */
+  clients?: Partial<Record<ClientComponent, { kubeconfig: string }>>;
+  /** Bootstrap token Secrets in kube-system. */
+  bootstrapTokens?: BootstrapTokenSecret[];
+}
+
+export interface StartedCluster extends AsyncDisposable {
+  readonly pki: Pki;
+  readonly fs: NodeFs;
+  readonly clock: Clock;
+  readonly spec: ControlPlaneSpec;
+  /** Each server: running on 127.0.0.1 (port), or the error it refused to start with. */
+  readonly servers: Readonly<Record<ServerComponent, { running: boolean; port?: number; startupError?: KubeMtlsSimError }>>;
+  /** Dials one edge over real TLS and HTTP; never throws for a TLS or HTTP outcome. */
+  dial(edge: EdgeName, options?: DialOptions): Promise<EdgeResult>;
+  /** Dials all seven edges at once; results in the reference document's order. */
+  dialAll(options?: DialOptions): Promise<EdgeResult[]>;
+  /** Closes every server and connection; aborts dials in flight; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface ClusterDefinition {
+  readonly options: ClusterOptions;
+  start(): Promise<StartedCluster>;
+}
+
+/**
+ * A cluster, defined: nothing runs until `start()`. Started clusters are AsyncDisposable:
+ * `await using cluster = await defineCluster({ clock }).start();`
+ */
+export function defineCluster(options: ClusterOptions): ClusterDefinition {
+  return { options, start: () => startCluster(options) };
+}
+
+async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
+  const pki = options.pki ?? (await generatePki({ ...options, preset: options.preset ?? 'kubeadm' }));
+  const fs = new NodeFs(pki.files);
+  for (const [path, contents] of Object.entries(options.files ?? {})) {
+    if (contents === null) fs.remove(path);
+    else fs.write(path, contents);
+  }
+  const base = controlPlaneSpec(pki.preset.name, pki.config);
+  const spec: ControlPlaneSpec = {
+    ...base,
+    'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),
+    etcd: applyFlagOverrides('etcd', base.etcd, options.etcd),
+    clients: { ...base.clients, ...options.clients },
+  };
+  const clock = options.clock;
+  const nodeName = pki.config.nodeName;
+  const state = { clock, bootstrapTokens: options.bootstrapTokens ?? [] };
+  const servers: Record<ServerComponent, ServerState> = {
+    'kube-apiserver': { component: 'kube-apiserver' }, etcd: { component: 'etcd' }, kubelet: { component: 'kubelet' },
+  };
+  const attempt = (state: ServerState, start: () => TlsEndpoint) => {
+    try {
+      state.endpoint = start();
+    } catch (error) {
+      if (!isKubeMtlsSimError(error)) throw error;
+      state.startupError = error;
+    }
+  };
+  attempt(servers['kube-apiserver'], () => {
+    const a = configureApiServer(fs, spec['kube-apiserver'], nodeName);
+    servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile });
+    servers['kube-apiserver'].verifiesClientsWith = a.clientCa
+      ? summarizeTrust('ca', 'kube-apiserver --client-ca-file', a.clientCa.certs, a.clientCa.file)
+      : summarizeTrust('none', 'kube-apiserver --client-ca-file (not set: client certificates are not requested)', []);
+    return startApiServer(a, state);
+  });
+  attempt(servers.etcd, () => {
+    const e = configureEtcd(fs, spec.etcd);
+    servers.etcd.presents = summarizeCert(e.serving.chain[0]!, { field: 'etcd --cert-file', file: e.serving.certFile });
+    servers.etcd.verifiesClientsWith = e.trustedCa
+      ? summarizeTrust('ca', 'etcd --trusted-ca-file', e.trustedCa.certs, e.trustedCa.file)
+      : e.clientCertAuth
+        ? summarizeTrust('system-roots', 'etcd --client-cert-auth=true without --trusted-ca-file', [])
+        : summarizeTrust('none', `etcd --trusted-ca-file and --client-cert-auth (neither set${e.peer.trustedCaFile ? '; --peer-trusted-ca-file only concerns the peer port' : ''})`, []);
+    return startEtcd(e, clock);
+  });
+  attempt(servers.kubelet, () => {
+    const k = configureKubelet(fs, spec.kubelet, nodeName, options.kubelet);
+    servers.kubelet.presents = summarizeCert(k.serving.chain[0]!, {
+      field: k.servingSource === 'tlsCertFile' ? 'KubeletConfiguration tlsCertFile' : 'kubelet --cert-dir (self-signed kubelet.crt)', file: k.serving.certFile,
+    });
+    servers.kubelet.verifiesClientsWith = k.clientCa
+      ? summarizeTrust('ca', 'KubeletConfiguration authentication.x509.clientCAFile', k.clientCa.certs, k.clientCa.file)
+      : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile (not set)', []);
+    return startKubelet(k, clock);
+  });
+
+  const endpoints = Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []));
+  try {
+    await Promise.all(endpoints.map((e) => e.listen()));
+  } catch (error) {
+    await Promise.all(endpoints.map((e) => e.close()));
+    throw error;
+  }
+
+  // The node's network: every address a client may dial, mapped to the server that really listens on 127.0.0.1.
+  const network = new Map<string, ServerState>();
+  const route = (host: string, port: number, server: ServerState) => network.set(`${host.toLowerCase()}:${port}`, server);
+  const local = ['127.0.0.1', 'localhost', pki.config.advertiseAddress, nodeName];
+  const apiPort = Number(spec['kube-apiserver']['--secure-port'] ?? pki.config.bindPort);
+  for (const host of local) route(host, apiPort, servers['kube-apiserver']);
+  if (pki.config.controlPlaneEndpoint) {
+    const { host, port } = splitHostPort(pki.config.controlPlaneEndpoint);
+    route(host, port ?? pki.config.bindPort, servers['kube-apiserver']);
+  }
+  for (const url of listFlag(spec.etcd, '--listen-client-urls')) {
+    const { host, port } = splitHostPort(url.replace(/^https?:\/\//, ''));
+    route(host, port ?? 2379, servers.etcd);
+    if (host === '127.0.0.1') route('localhost', port ?? 2379, servers.etcd);
+  }
+  for (const host of local) route(host, 10250, servers.kubelet);
+
+  const abort = new AbortController();
+  let stopping: Promise<void> | undefined;
+  const context = {
+    clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: nodeName, address: pki.config.advertiseAddress }, servers,
+    lookup: (host: string, port: number) => network.get(`${host.toLowerCase()}:${port}`),
+    signal: abort.signal,
+  };
+  const cluster: StartedCluster = {
+    pki, fs, clock, spec,
+    servers: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, {
+      running: s.endpoint !== undefined, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
+    }])) as StartedCluster['servers'],
+    dial(edge, dialOptions) {
+      if (stopping) return Promise.reject(new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`));
+      return dialEdge(context, edgeSpec(edge), dialOptions);
+    },
+    dialAll(dialOptions) {
+      return Promise.all(EDGE_NAMES.map((edge) => cluster.dial(edge, dialOptions)));
+    },
+    stop() {
+      stopping ??= (async () => {
+        abort.abort();
+        await Promise.all(endpoints.map((e) => e.close()));
+      })();
+      return stopping;
+    },
+    [Symbol.asyncDispose]() {
+      return cluster.stop();
+    },
+  };
+  return cluster;
+}

@@ -1,0 +1,88 @@
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import { KubeMtlsSimError } from '../errors.js';
+import type { PkiFile } from '../pki/layout-files.js';
+
+/**
+ * A node's filesystem as the components see it: the generated layout in memory (no disk I/O on
+ * the hot path), optionally backed by a folder laid out like a node (`<root>/etc/kubernetes/…`).
+ * Scenarios change files here, and components read their flags' files from here, so a changed
+ * file changes the outcome the way it would on a node.
+ */
+export class NodeFs {
+  readonly #files = new Map<string, Buffer>();
+  readonly #links = new Map<string, string>();
+  readonly #root: string | undefined;
+
+  constructor(files: readonly PkiFile[] = [], root?: string) {
+    this.#root = root;
+    for (const f of files) {
+      if (f.kind === 'symlink') this.#links.set(f.path, f.target);
+      else this.#files.set(f.path, Buffer.from(f.contents));
+    }
+  }
+
+  /** Follows symlinks (relative targets resolve against the link's folder). */
+  resolve(path: string): string {
+    let current = path;
+    for (let hops = 0; hops < 8; hops++) {
+      const target = this.#links.get(current) ?? this.#diskLink(current);
+      if (target === undefined) return current;
+      current = target.startsWith('/') ? target : posix.join(posix.dirname(current), target);
+    }
+    return current;
+  }
+
+  #diskLink(path: string): string | undefined {
+    if (!this.#root || this.#files.has(path)) return undefined;
+    try {
+      return lstatSync(join(this.#root, path)).isSymbolicLink() ? readlinkSync(join(this.#root, path)) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  exists(path: string): boolean {
+    const real = this.resolve(path);
+    if (this.#files.has(real)) return true;
+    if (!this.#root) return false;
+    try {
+      return lstatSync(join(this.#root, real)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Reads a file; a missing one is ERR_FILE_NOT_FOUND naming the flag or field that named it. */
+  read(path: string, referredBy?: string): Buffer {
+    const real = this.resolve(path);
+    const held = this.#files.get(real);
+    if (held) return held;
+    if (this.#root) {
+      try {
+        return readFileSync(join(this.#root, real));
+      } catch {
+        // fall through to the typed error
+      }
+    }
+    const by = referredBy ? ` (named by ${referredBy})` : '';
+    throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such file${by}`, {
+      file: path, ...(referredBy ? { field: referredBy } : {}), goMessage: `open ${path}: no such file or directory`,
+    });
+  }
+
+  write(path: string, contents: string | Buffer): void {
+    this.#links.delete(path);
+    this.#files.set(path, Buffer.from(contents));
+  }
+
+  remove(path: string): void {
+    this.#files.delete(path);
+    this.#links.delete(path);
+  }
+
+  link(path: string, target: string): void {
+    this.#files.delete(path);
+    this.#links.set(path, target);
+  }
+}

@@ -1,0 +1,32 @@
+import type { KeyObject } from 'node:crypto';
+import type { NodeFs } from '../cluster/node-fs.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { checkKeyPair, readCertificates, readPrivateKey } from '../pki/pem.js';
+
+/** A serving or client identity as Go's tls.LoadX509KeyPair loads it: the cert chain file and its key. */
+export interface LoadedKeyPair {
+  chain: IssuedCert[];
+  key: KeyObject;
+  /** The cert file's certificates as PEM (leaf first), and the key as PEM, ready for node:tls. */
+  certPem: string;
+  keyPem: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** tls.LoadX509KeyPair: read both files, refuse swapped, mismatched or unparsable input with Go's wording. */
+export function loadKeyPair(fs: NodeFs, certFile: string, keyFile: string, certField: string, keyField: string): LoadedKeyPair {
+  const chain = readCertificates(fs.read(certFile, certField), { file: certFile, field: certField });
+  const { keyObject } = readPrivateKey(fs.read(keyFile, keyField), { file: keyFile, field: keyField });
+  checkKeyPair(chain[0]!, keyObject, { file: certFile, field: certField }, { file: keyFile, field: keyField });
+  return {
+    chain, key: keyObject, certFile, keyFile,
+    certPem: chain.map((c) => c.pem).join(''),
+    keyPem: keyObject.export({ type: 'pkcs8', format: 'pem' }) as string,
+  };
+}
+
+/** A CA bundle file (`--client-ca-file`, `--etcd-cafile`, `clientCAFile`, …): every certificate in it is a root. */
+export function loadCaBundle(fs: NodeFs, file: string, field: string): { certs: IssuedCert[]; file: string; field: string } {
+  return { certs: readCertificates(fs.read(file, field), { file, field }), file, field };
+}

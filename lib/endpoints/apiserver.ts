@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { KeyObject } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { KubeMtlsSimError } from '../errors.js';
+import type { NodeFs } from '../cluster/node-fs.js';
+import { authenticateClientCertificate } from '../authn/x509.js';
+import { authenticateServiceAccountToken } from '../authn/tokens.js';
+import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
+import type { AuthnResult, UserInfo } from '../authn/types.js';
+import { authorize } from '../authz/authorize.js';
+import type { AuthorizationMode } from '../authz/types.js';
+import { boolFlag, listFlag, tlsVersionFlag, type Flags } from '../components/flags.js';
+import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
+import { readCertificates } from '../pki/pem.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { sendJson, statusBody } from './http.js';
+import { requestInfo } from './request-info.js';
+import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import { apiObject } from './objects.js';
+
+/** kube-apiserver as configured by its flags: serving identity, client CA, token authenticators, authorizer. */
+export interface ApiServerConfig {
+  flags: Flags;
+  serving: LoadedKeyPair;
+  clientCa?: { certs: IssuedCert[]; file: string };
+  serviceAccountKeys: KeyObject[];
+  serviceAccountIssuers: string[];
+  bootstrapTokenAuth: boolean;
+  anonymous: boolean;
+  authorizationModes: AuthorizationMode[];
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  nodeName: string;
+}
+
+const C = 'kube-apiserver';
+
+/** Reads every file the flags name; a file that is missing or wrong is the error a real apiserver dies with. */
+export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): ApiServerConfig {
+  const certFile = flags['--tls-cert-file'];
+  const keyFile = flags['--tls-private-key-file'];
+  if (!certFile || !keyFile) throw missing('--tls-cert-file and --tls-private-key-file', 'the simulation does not self-sign the apiserver');
+  const serving = loadKeyPair(fs, certFile, keyFile, `${C} --tls-cert-file`, `${C} --tls-private-key-file`);
+  const clientCaFile = flags['--client-ca-file'];
+  const saFiles = listFlag(flags, '--service-account-key-file');
+  const serviceAccountKeys = saFiles.flatMap((file) => publicKeys(fs, file));
+  const modes = listFlag(flags, '--authorization-mode');
+  const minVersion = tlsVersionFlag(C, flags, '--tls-min-version');
+  return {
+    flags, serving, serviceAccountKeys, nodeName,
+    ...(clientCaFile ? { clientCa: loadCaBundle(fs, clientCaFile, `${C} --client-ca-file`) } : {}),
+    serviceAccountIssuers: listFlag(flags, '--service-account-issuer'),
+    bootstrapTokenAuth: boolFlag(C, flags, '--enable-bootstrap-token-auth', false),
+    anonymous: boolFlag(C, flags, '--anonymous-auth', true),
+    authorizationModes: (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[],
+    ...(minVersion ? { minVersion } : {}),
+  };
+}
+
+function missing(what: string, why: string) {
+  return new KubeMtlsSimError('ERR_COMPONENT_FLAG', `${C}: ${what} must be set (${why})`, { field: '--tls-cert-file' });
+}
+
+/** `--service-account-key-file` holds PEM public keys, or private keys (their public halves), or certificates. */
+function publicKeys(fs: NodeFs, file: string): KeyObject[] {
+  const text = fs.read(file, `${C} --service-account-key-file`).toString('utf8');
+  if (text.includes('CERTIFICATE')) return readCertificates(text, { file }).map((c) => c.node.publicKey);
+  return [createPublicKey(text)];
+}
+
+export interface ApiServerState {
+  clock: Clock;
+  bootstrapTokens: BootstrapTokenSecret[];
+}
+
+/** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */
+export function authenticateRequest(config: ApiServerConfig, state: ApiServerState, record: ConnectionRecord, authorization: string | undefined): AuthnResult {
+  const now = state.clock.now();
+  const failures: AuthnResult[] = [];
+  if (config.clientCa) {
+    const x509 = authenticateClientCertificate(record.peerChain, { roots: config.clientCa.certs, now });
+    if (x509?.ok) return x509;
+    if (x509) failures.push(x509);
+  }
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (token) {
+    const candidates = [
+      config.bootstrapTokenAuth ? authenticateBootstrapToken(token, { secrets: state.bootstrapTokens, now }) : null,
+      // --api-audiences defaults to the issuers, as kube-apiserver does when the flag is unset.
+      authenticateServiceAccountToken(token, { publicKeys: config.serviceAccountKeys, now, ...(config.serviceAccountIssuers.length ? { issuers: config.serviceAccountIssuers, audiences: config.serviceAccountIssuers } : {}) }),
+    ];
+    const success = candidates.find((c) => c?.ok);
+    if (success) return success;
+    const failed = candidates.filter((c): c is AuthnResult => c !== null);
+    failures.push(...(failed.length > 0 ? failed : [{ ok: false, method: 'serviceaccount-token', reason: 'INVALID_TOKEN', error: 'invalid bearer token' } as const]));
+  }
+  if (failures.length > 0) {
+    const errors = failures.map((f) => (f.ok ? '' : f.error));
+    const first = failures[0]!;
+    return { ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: errors.length > 1 ? `[${errors.join(', ')}]` : errors[0]! };
+  }
+  if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
+  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: 'no credentials and anonymous requests are disabled (--anonymous-auth=false)' };
+}
+
+export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {
+  return new TlsEndpoint({
+    name: C,
+    certPem: config.serving.certPem,
+    keyPem: config.serving.keyPem,
+    ...(config.clientCa ? { caPem: config.clientCa.certs.map((c) => c.pem).join('') } : {}),
+    // kube-apiserver: tls.RequestClientCert when --client-ca-file is set; certificates are checked by the authenticator.
+    requestCert: config.clientCa !== undefined,
+    ...(config.minVersion ? { minVersion: config.minVersion } : {}),
+    handle: (req, res, record) => handle(config, state, req, res, record),
+  });
+}
+
+function handle(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
+  const method = req.method ?? 'GET';
+  const url = req.url ?? '/';
+  const authn = authenticateRequest(config, state, record, req.headers.authorization);
+  if (!authn.ok) {
+    record.exchanges.push({ method, path: url, status: 401, authn, log: `Unable to authenticate the request due to an error: ${authn.error}` });
+    sendJson(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
+    return;
+  }
+  const info = requestInfo(method, url);
+  const decision = authorize({ user: authn.user, ...info }, { modes: config.authorizationModes });
+  if (!decision.allowed) {
+    record.exchanges.push({ method, path: url, status: 403, authn, authz: decision });
+    sendJson(res, 403, statusBody(403, 'Forbidden', decision.message ?? 'forbidden', forbiddenDetails(info)));
+    return;
+  }
+  const { status, body } = apiObject(info, url, authn.user as UserInfo, config.nodeName);
+  record.exchanges.push({ method, path: url, status, authn, authz: decision });
+  sendJson(res, status, body);
+}
+
+function forbiddenDetails(info: ReturnType<typeof requestInfo>) {
+  if (!info.resourceRequest) return undefined;
+  return { ...(info.name ? { name: info.name } : {}), ...(info.apiGroup ? { group: info.apiGroup } : {}), kind: info.resource };
+}

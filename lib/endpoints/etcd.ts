@@ -1,0 +1,108 @@
+import type { TLSSocket } from 'node:tls';
+import type { Clock } from '../clock.js';
+import type { NodeFs } from '../cluster/node-fs.js';
+import { KubeMtlsSimError } from '../errors.js';
+import { boolFlag, listFlag, type Flags } from '../components/flags.js';
+import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { goVerify } from '../x509/go-verify.js';
+import { subjectFields } from '../pki/verify.js';
+import { sendJson } from './http.js';
+import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+
+/**
+ * etcd's client port as its flags make it (client/pkg/transport/listener.go): `--trusted-ca-file`
+ * or `--client-cert-auth` switches on RequireAndVerifyClientCert; `--peer-*` flags only concern the
+ * peer port (2380), which the simulation does not open; measured against a real etcd 3.4.
+ */
+export interface EtcdConfig {
+  flags: Flags;
+  serving: LoadedKeyPair;
+  trustedCa?: { certs: IssuedCert[]; file: string };
+  clientCertAuth: boolean;
+  /** Whether the client port asks for (and requires) client certificates. */
+  requireClientCert: boolean;
+  clientUrls: string[];
+  /** Peer flags read and checked, shown to have no effect on the client port. */
+  peer: { certFile?: string; keyFile?: string; trustedCaFile?: string; clientCertAuth: boolean };
+}
+
+const C = 'etcd';
+
+export function configureEtcd(fs: NodeFs, flags: Flags): EtcdConfig {
+  const clientUrls = listFlag(flags, '--listen-client-urls');
+  const certFile = flags['--cert-file'];
+  const keyFile = flags['--key-file'];
+  if (!certFile || !keyFile) {
+    const url = clientUrls[0] ?? 'https://127.0.0.1:2379';
+    const message = `TLS key/cert (--cert-file, --key-file) must be provided for client url ${url} with HTTPS scheme`;
+    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `etcd: ${message}`, { field: '--cert-file', goMessage: message });
+  }
+  const serving = loadKeyPair(fs, certFile, keyFile, `${C} --cert-file`, `${C} --key-file`);
+  const trustedCaFile = flags['--trusted-ca-file'];
+  const clientCertAuth = boolFlag(C, flags, '--client-cert-auth', false);
+  return {
+    flags, serving, clientCertAuth, clientUrls: clientUrls.length > 0 ? clientUrls : ['https://127.0.0.1:2379'],
+    ...(trustedCaFile ? { trustedCa: loadCaBundle(fs, trustedCaFile, `${C} --trusted-ca-file`) } : {}),
+    requireClientCert: Boolean(trustedCaFile) || clientCertAuth,
+    peer: {
+      ...(flags['--peer-cert-file'] ? { certFile: flags['--peer-cert-file'] } : {}),
+      ...(flags['--peer-key-file'] ? { keyFile: flags['--peer-key-file'] } : {}),
+      ...(flags['--peer-trusted-ca-file'] ? { trustedCaFile: flags['--peer-trusted-ca-file'] } : {}),
+      clientCertAuth: boolFlag(C, flags, '--peer-client-cert-auth', false),
+    },
+  };
+}
+
+/** etcd's startup line that echoes the client TLS config (capnslog form), to show which config is active. */
+export function etcdClientTlsLine(config: EtcdConfig): string {
+  const f = config.flags;
+  return `embed: ClientTLS: cert = ${f['--cert-file']}, key = ${f['--key-file']}, trusted-ca = ${f['--trusted-ca-file'] ?? ''}, client-cert-auth = ${config.clientCertAuth}, crl-file = `;
+}
+
+export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
+  return new TlsEndpoint({
+    name: C,
+    certPem: config.serving.certPem,
+    keyPem: config.serving.keyPem,
+    ...(config.trustedCa ? { caPem: config.trustedCa.certs.map((c) => c.pem).join('') } : {}),
+    requestCert: config.requireClientCert,
+    onSecure: (record, socket) => enforceClientCert(config, clock, record, socket),
+    handle: (req, res, record) => {
+      const path = (req.url ?? '/').split('?')[0];
+      // With client certificate auth on, etcd knows the client by its certificate's CN (its user when etcd auth is enabled).
+      const leaf = config.requireClientCert ? record.peerChain[0] : undefined;
+      const authn = leaf ? { ok: true as const, method: 'x509' as const, user: { name: subjectFields(leaf).cn, groups: [] } } : null;
+      const answer = (status: number, body: unknown) => {
+        record.exchanges.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
+        sendJson(res, status, body);
+      };
+      if (path === '/health') return answer(200, { health: 'true', reason: '' });
+      if (path === '/version') return answer(200, { etcdserver: '3.4.23', etcdcluster: '3.4.0' });
+      if (path === '/v3/kv/range' && req.method === 'POST') {
+        return answer(200, { header: { cluster_id: '14841639068965178418', member_id: '10276657743932975437', revision: '1', raft_term: '2' }, count: '0' });
+      }
+      return answer(404, { error: 'Not Found', code: 5, message: 'Not Found' });
+    },
+  });
+}
+
+/** RequireAndVerifyClientCert, decided the way Go's TLS server decides it, logged the way etcd logs it. */
+function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
+  if (!config.requireClientCert) return;
+  const from = `"127.0.0.1:${record.remotePort}"`;
+  const serverName = `ServerName "${record.servername ?? ''}"`;
+  const reject = (reason: NonNullable<ConnectionRecord['rejected']>['reason'], error: string) => {
+    record.rejected = { reason, log: `embed: rejected connection from ${from} (error "${error}", ${serverName})` };
+    socket.destroy();
+  };
+  const leaf = record.peerChain[0];
+  if (!leaf) return reject('NO_CLIENT_CERT', "tls: client didn't provide a certificate");
+  const roots = config.trustedCa?.certs ?? [];
+  const result = goVerify(leaf, { roots, intermediates: record.peerChain.slice(1), now: clock.now(), keyUsages: ['clientAuth'] });
+  if (!result.ok) {
+    // With --client-cert-auth but no --trusted-ca-file, Go verifies against an empty pool: nobody gets in.
+    const reason = roots.length === 0 ? 'NO_TRUSTED_CA' : result.reason === 'SAN_MISMATCH' ? 'UNKNOWN_AUTHORITY' : result.reason;
+    reject(reason, `tls: failed to verify client certificate: ${result.error}`);
+  }
+}

@@ -1,0 +1,153 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { AuthnResult } from '../authn/types.js';
+import type { AuthzDecision } from '../authz/types.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { peerChain } from './peer-chain.js';
+import type { Reason } from '../verdict/reasons.js';
+
+/** One HTTP exchange as the server saw it. */
+export interface Exchange {
+  method: string;
+  path: string;
+  status: number;
+  authn: AuthnResult | null;
+  authz?: AuthzDecision;
+  /** What the component logs for this request, if anything (Go wording). */
+  log?: string;
+}
+
+/** Everything the server side knows about one connection, keyed by the client's port. */
+export interface ConnectionRecord {
+  remotePort: number;
+  /** Certificates the client sent, leaf first (empty when none, or when none was requested). */
+  peerChain: IssuedCert[];
+  /** Whether the server asked for a client certificate at all. */
+  requestedClientCert: boolean;
+  /** node:tls's own verdict (`authorizationError`), with the wall clock and OpenSSL's rules: recorded, not used. */
+  nodeAuthorizationError: string | null;
+  protocol: string | null;
+  servername: string | null;
+  /** Set when the server closed the connection after the handshake (etcd's client-certificate policy). */
+  rejected?: { reason: Reason; log: string };
+  /** A handshake the server saw fail (`tlsClientError`). */
+  tlsError?: { code: string; message: string };
+  exchanges: Exchange[];
+}
+
+export interface TlsEndpointOptions {
+  name: string;
+  certPem: string;
+  keyPem: string;
+  /** CA names advertised in the CertificateRequest (verification is the component's, after the handshake). */
+  caPem?: string;
+  requestCert: boolean;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Called once the handshake completes, before any request: may reject the connection. */
+  onSecure?: (record: ConnectionRecord, socket: TLSSocket) => void;
+  handle: (req: IncomingMessage, res: ServerResponse, record: ConnectionRecord) => void;
+}
+
+const RECORD_LIMIT = 4096;
+
+/**
+ * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
+ * itself (`rejectUnauthorized: false`): node would drop the connection without a reason, while
+ * Kubernetes components decide after the handshake (the apiserver and kubelet at the HTTP layer,
+ * etcd right after it). Each connection's facts are kept for the dialler to read.
+ */
+export class TlsEndpoint {
+  readonly name: string;
+  readonly #server: Server;
+  readonly #records = new Map<number, ConnectionRecord>();
+  readonly #sockets = new Set<Socket>();
+  #port = 0;
+  #closed = false;
+
+  constructor(options: TlsEndpointOptions) {
+    this.name = options.name;
+    this.#server = createServer({
+      cert: options.certPem, key: options.keyPem,
+      ...(options.caPem ? { ca: options.caPem } : {}),
+      requestCert: options.requestCert, rejectUnauthorized: false,
+      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+    }, (req, res) => {
+      const record = this.#recordFor(req.socket as TLSSocket, options.requestCert);
+      options.handle(req, res, record);
+    });
+    this.#server.keepAliveTimeout = 0;
+    this.#server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+    this.#server.on('secureConnection', (socket: TLSSocket) => {
+      const record = this.#recordFor(socket, options.requestCert);
+      options.onSecure?.(record, socket);
+    });
+    this.#server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+      const port = socket.remotePort;
+      if (port === undefined) return;
+      const record = this.#records.get(port) ?? this.#newRecord(port, options.requestCert);
+      record.tlsError = { code: error.code ?? 'UNKNOWN', message: error.message };
+    });
+  }
+
+  #newRecord(port: number, requested: boolean): ConnectionRecord {
+    const record: ConnectionRecord = {
+      remotePort: port, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
+    };
+    this.#records.set(port, record);
+    if (this.#records.size > RECORD_LIMIT) this.#records.delete(this.#records.keys().next().value!);
+    return record;
+  }
+
+  #recordFor(socket: TLSSocket, requested: boolean): ConnectionRecord {
+    const port = socket.remotePort ?? 0;
+    const existing = this.#records.get(port);
+    if (existing && (existing as { socket?: TLSSocket }).socket === socket) return existing;
+    const record = this.#newRecord(port, requested);
+    Object.defineProperty(record, 'socket', { value: socket, enumerable: false });
+    record.peerChain = peerChain(socket);
+    record.nodeAuthorizationError = socket.authorized ? null : String(socket.authorizationError ?? '');
+    record.protocol = socket.getProtocol();
+    record.servername = typeof (socket as { servername?: unknown }).servername === 'string' ? (socket as unknown as { servername: string }).servername : null;
+    return record;
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(0, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    this.#port = (this.#server.address() as { port: number }).port;
+    return this.#port;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  /** The server's record of the connection from this client port (removed once read). */
+  takeRecord(clientPort: number): ConnectionRecord | undefined {
+    const record = this.#records.get(clientPort);
+    this.#records.delete(clientPort);
+    return record;
+  }
+
+  /** Stops accepting, destroys every open connection, resolves when the listener is closed. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const socket of this.#sockets) socket.destroy();
+    this.#records.clear();
+    if (!this.#server.listening) return;
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    // 'close' fires before libuv's close callbacks run: one more loop turn and the handle is gone.
+    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+  }
+}

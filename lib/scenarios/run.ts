@@ -1,0 +1,48 @@
+import type { Clock } from '../clock.js';
+import { defineCluster } from '../cluster/cluster.js';
+import type { EdgeResult } from '../verdict/result.js';
+import type { Scenario } from './types.js';
+
+export interface ScenarioRun {
+  scenario: Scenario;
+  result: EdgeResult;
+  /** Every way the result differs from the expectation; empty when it matches. */
+  mismatches: string[];
+}
+
+/** Starts a cluster with the scenario's changes, dials its edge once, stops the cluster. */
+export async function runScenario(scenario: Scenario, clock: Clock): Promise<ScenarioRun> {
+  const c = scenario.changes ?? {};
+  await using cluster = await defineCluster({
+    preset: scenario.preset, clock,
+    ...(c.faults ? { faults: c.faults } : {}),
+    ...(c.apiserver ? { apiserver: c.apiserver } : {}),
+    ...(c.etcd ? { etcd: c.etcd } : {}),
+    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
+    ...(c.files ? { files: c.files } : {}),
+    ...(c.cluster ? { cluster: c.cluster } : {}),
+    ...(c.algorithm ? { algorithm: c.algorithm } : {}),
+    ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens } : {}),
+  }).start();
+  const result = await cluster.dial(scenario.edge, c.dial);
+  return { scenario, result, mismatches: compare(scenario, result) };
+}
+
+export function compare(scenario: Scenario, result: EdgeResult): string[] {
+  const e = scenario.expect;
+  const out: string[] = [];
+  const check = (what: string, expected: unknown, actual: unknown) => {
+    if (expected !== actual) out.push(`${what}: expected ${String(expected)}, got ${String(actual)}`);
+  };
+  check('verdict', e.verdict, result.verdict);
+  check('stage', e.stage, result.stage);
+  check('detectedBy', e.detectedBy, result.detectedBy);
+  check('reason', e.reason, result.reason);
+  if (e.identity === null) {
+    if (result.identity) out.push(`identity: expected none, got ${result.identity.name}`);
+  } else if (e.identity) {
+    check('identity', e.identity.user, result.identity?.name);
+    if (e.identity.groups) check('groups', e.identity.groups.join(','), result.identity?.groups.join(','));
+  }
+  return out;
+}

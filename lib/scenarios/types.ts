@@ -1,0 +1,46 @@
+import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
+import type { DialOptions } from '../clients/dial.js';
+import type { EdgeName } from '../clients/edges.js';
+import type { FlagOverrides } from '../components/flags.js';
+import type { KubeletConfigOverrides } from '../endpoints/kubelet.js';
+import type { FaultMap } from '../pki/faults.js';
+import type { ClusterConfig, KeyAlgorithm, PresetName } from '../pki/types.js';
+import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
+
+/** What a scenario changes from its preset: certificate faults, flags, config fields, files. */
+export interface ScenarioChanges {
+  faults?: FaultMap;
+  apiserver?: FlagOverrides;
+  etcd?: FlagOverrides;
+  kubelet?: KubeletConfigOverrides;
+  /** Node files to replace (contents) or delete (`null`). */
+  files?: Readonly<Record<string, string | null>>;
+  cluster?: Partial<ClusterConfig>;
+  algorithm?: KeyAlgorithm;
+  bootstrapTokens?: BootstrapTokenSecret[];
+  dial?: DialOptions;
+}
+
+/** The documented outcome, as data. */
+export interface Expectation {
+  verdict: Verdict;
+  stage: Stage | null;
+  detectedBy: Side | null;
+  reason: Reason;
+  /** The identity the server must have authenticated (user name, and groups if given). */
+  identity?: { user: string; groups?: string[] } | null;
+}
+
+export interface Scenario {
+  /** Unique, kebab-case; what `npm run scenario NAME` takes. */
+  name: string;
+  edge: EdgeName;
+  preset: PresetName;
+  title: string;
+  /** Why this outcome is the documented one (a learner reads this). */
+  description: string;
+  /** Where the expectation comes from (doc page, source file, measured peer). */
+  source: string;
+  changes?: ScenarioChanges;
+  expect: Expectation;
+}

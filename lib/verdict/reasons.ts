@@ -1,0 +1,41 @@
+/**
+ * The closed set of reasons an edge can end with. Every result carries exactly one; docs/reasons.md
+ * lists them, and the scenario registry may only expect these.
+ */
+export const REASONS = {
+  OK: 'Mutual authentication succeeded and the request was allowed.',
+  // TLS, either side
+  NO_CLIENT_CERT: 'The client presented no certificate where the server requires one.',
+  UNKNOWN_AUTHORITY: 'The certificate does not chain to a CA the verifier trusts (another CA, self-signed, an impostor CA of the same name, or a missing intermediate).',
+  NOT_A_CA: 'The certificate was signed by a certificate that is not a CA (CA:FALSE or no keyCertSign).',
+  CERT_EXPIRED: 'The certificate is past its NotAfter at the cluster clock.',
+  CERT_NOT_YET_VALID: 'The certificate is before its NotBefore at the cluster clock.',
+  WRONG_EKU: 'The certificate\'s extended key usage does not allow this role (serverAuth for servers, clientAuth for clients).',
+  SAN_MISMATCH: 'The name or IP the client dialled is not among the server certificate\'s SANs.',
+  TLS_VERSION: 'Client and server share no TLS version (e.g. `--tls-min-version` above what the client offers).',
+  HANDSHAKE_FAILED: 'The TLS handshake failed for another reason (no shared cipher or signature algorithm).',
+  NO_TRUSTED_CA: 'etcd `--client-cert-auth=true` without `--trusted-ca-file`: there is no CA to verify client certificates against, so every client is rejected.',
+  // Connected, but not as the documentation promises
+  NO_CLIENT_AUTH: 'The server never asked for a client certificate: any client that reaches the port gets in.',
+  SERVER_NOT_VERIFIED: 'The client did not verify the server\'s certificate: anyone who can intercept the connection can impersonate the server.',
+  // HTTP: authentication and authorization
+  INVALID_TOKEN: 'The bearer token was rejected (bad signature, wrong issuer, unknown or wrong bootstrap token).',
+  TOKEN_EXPIRED: 'The bearer token has expired at the cluster clock.',
+  NO_CREDENTIALS: 'No credentials, and anonymous requests are disabled: 401.',
+  FORBIDDEN: 'Authenticated (or anonymous), but the authorizer does not allow the request: 403.',
+  // A component that would not start
+  KEY_MISMATCH: 'A private key does not belong to its certificate (the component refuses to start).',
+  PEM_SWITCHED: 'A certificate path holds the key and the key path the certificate (the component refuses to start).',
+  FILE_MISSING: 'A file named by a flag or config field does not exist (the component refuses to start).',
+  BAD_FILE: 'A file named by a flag or config field cannot be parsed (the component refuses to start).',
+  NO_SERVING_CERT: 'The kubelet has no serving certificate yet (a serverTLSBootstrap CSR not approved): it fails every handshake.',
+  // Transport
+  CONNECTION_REFUSED: 'Nothing listens at the address the client dials.',
+  CONNECTION_CLOSED: 'The connection closed without an answer (for instance the cluster stopped during the dial).',
+} as const;
+
+export type Reason = keyof typeof REASONS;
+
+export type Verdict = 'ok' | 'rejected' | 'insecure' | 'config-error';
+export type Stage = 'config' | 'tls' | 'authn' | 'authz' | 'request';
+export type Side = 'client' | 'server';

@@ -1,0 +1,96 @@
+import type { AuthnMethod, UserInfo } from '../authn/types.js';
+import type { EdgeName, ServerComponent } from '../clients/edges.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { subjectFields } from '../pki/verify.js';
+import type { Reason, Side, Stage, Verdict } from './reasons.js';
+
+/** A certificate as a learner needs to see it. */
+export interface CertSummary {
+  subject: string;
+  cn: string;
+  o: string[];
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+  sans: string[];
+  extKeyUsage: string[];
+  /** Where it was configured (flag or field) and the file. */
+  field?: string;
+  file?: string;
+}
+
+/** What one side trusts to verify the other. */
+export interface TrustSummary {
+  kind: 'ca' | 'system-roots' | 'none';
+  /** The flag or config field, e.g. `kube-apiserver --client-ca-file`. */
+  field: string;
+  file?: string;
+  /** Subjects of the CA certificates in that file. */
+  subjects: string[];
+}
+
+/** Something a real Kubernetes component or kubectl prints for this outcome. */
+export interface KubernetesMessage {
+  component: string;
+  /** `stderr` for a command's output, `log` for a component's log line. */
+  where: 'stderr' | 'log';
+  text: string;
+}
+
+export interface EdgeResult {
+  edge: EdgeName;
+  verdict: Verdict;
+  /** Where it was decided; null when the edge is `ok`. */
+  stage: Stage | null;
+  /** Which side decided; null when the edge is `ok`. */
+  detectedBy: Side | null;
+  reason: Reason;
+  /** One sentence: what happened. */
+  summary: string;
+  client: {
+    component: string;
+    dialled: string;
+    configuredBy: string;
+    presented: CertSummary | { token: string; field: string; file: string } | null;
+    trusts: TrustSummary | null;
+    /** The client's own view: node:tls error code and message, if any. */
+    saw: { code?: string; message?: string; verification?: string };
+  };
+  server: {
+    component: ServerComponent;
+    /** Where the simulated server really listens. */
+    listening?: string;
+    presented: CertSummary | null;
+    requestedClientCert: boolean | null;
+    verifiesClientsWith: TrustSummary | null;
+    saw: { nodeAuthorizationError?: string | null; tlsError?: string; log?: string };
+  };
+  identity: (UserInfo & { method: AuthnMethod }) | null;
+  http?: { status: number; body: string };
+  messages: KubernetesMessage[];
+  timings: { totalMs: number; handshakeMs?: number };
+}
+
+const EKU_NAMES: Record<string, string> = { '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth' };
+
+export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?: string }): CertSummary {
+  const { cn, o } = subjectFields(cert);
+  const issuer = subjectFields({ node: { subject: cert.node.issuer } } as IssuedCert);
+  return {
+    subject: [cn ? `CN=${cn}` : '', ...o.map((x) => `O=${x}`)].filter(Boolean).join(', '),
+    cn, o,
+    issuer: [issuer.cn ? `CN=${issuer.cn}` : '', ...issuer.o.map((x) => `O=${x}`)].filter(Boolean).join(', '),
+    serial: cert.node.serialNumber,
+    notBefore: new Date(cert.node.validFrom).toISOString(),
+    notAfter: new Date(cert.node.validTo).toISOString(),
+    sans: cert.node.subjectAltName ? cert.node.subjectAltName.split(', ').map((s) => s.replace('IP Address:', 'IP:')) : [],
+    extKeyUsage: (cert.node.keyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
+    ...(where?.field ? { field: where.field } : {}),
+    ...(where?.file ? { file: where.file } : {}),
+  };
+}
+
+export function summarizeTrust(kind: TrustSummary['kind'], field: string, certs: readonly IssuedCert[], file?: string): TrustSummary {
+  return { kind, field, ...(file ? { file } : {}), subjects: certs.map((c) => summarizeCert(c).subject) };
+}

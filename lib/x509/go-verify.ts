@@ -1,0 +1,186 @@
+import { isIP } from 'node:net';
+import type { IssuedCert } from '../pki/issue.js';
+import * as x509 from '../pki/x509.js';
+
+/**
+ * Certificate verification with Go crypto/x509's semantics and wording, which is what every
+ * Kubernetes component (and etcd) runs: the leaf's dates first, then the dialled name, then chain
+ * building against the roots (hints for candidates that almost fit), then the extended key usage.
+ * The checks themselves are OpenSSL's (node:crypto `verify`, dates, flags); the order and the
+ * messages are Go's, so a verdict reads the way the real component logs it.
+ */
+
+export type GoKeyUsage = 'serverAuth' | 'clientAuth' | 'any';
+
+export interface GoVerifyOptions {
+  /** Trust anchors (a CA bundle file may hold several, e.g. during CA rotation). */
+  roots: readonly IssuedCert[];
+  /** Certificates the peer sent after its leaf. */
+  intermediates?: readonly IssuedCert[];
+  now: Date;
+  /** Required extended key usages; Go's default (empty) means serverAuth. */
+  keyUsages: readonly GoKeyUsage[];
+  /** The name or IP the client dialled (server verification only). */
+  host?: string;
+}
+
+export type GoVerifyFailure = 'CERT_EXPIRED' | 'CERT_NOT_YET_VALID' | 'SAN_MISMATCH' | 'UNKNOWN_AUTHORITY' | 'NOT_A_CA' | 'WRONG_EKU';
+
+export type GoVerifyResult =
+  | { ok: true; chain: IssuedCert[] }
+  | {
+      ok: false;
+      reason: GoVerifyFailure;
+      /** Go's error text, e.g. `x509: certificate signed by unknown authority`. */
+      error: string;
+      /** The candidate issuer that almost fitted, and why not (Go's "possibly because of" hint). */
+      hint?: { candidate: IssuedCert; error: string; reason: GoVerifyFailure | 'BAD_SIGNATURE' };
+    };
+
+const EKU_OIDS: Record<GoKeyUsage, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' };
+
+/** Go's time.RFC3339 in UTC, as in "current time … is after …". */
+export function goTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function validity(cert: IssuedCert, now: Date): { reason: GoVerifyFailure; error: string } | null {
+  const notBefore = new Date(cert.node.validFrom);
+  const notAfter = new Date(cert.node.validTo);
+  if (now < notBefore) return { reason: 'CERT_NOT_YET_VALID', error: `x509: certificate has expired or is not yet valid: current time ${goTime(now)} is before ${goTime(notBefore)}` };
+  if (now > notAfter) return { reason: 'CERT_EXPIRED', error: `x509: certificate has expired or is not yet valid: current time ${goTime(now)} is after ${goTime(notAfter)}` };
+  return null;
+}
+
+/** The SAN lists Go reads (DNSNames and IPAddresses). */
+export function sanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
+  const san = cert.node.subjectAltName ?? '';
+  const entries = san ? san.split(', ') : [];
+  return {
+    dns: entries.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)),
+    ips: entries.filter((e) => e.startsWith('IP Address:')).map((e) => normalizeIP(e.slice(11))),
+  };
+}
+
+function normalizeIP(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  // node prints 0:0:0:0:0:0:0:1; Go prints ::1.
+  return ip.toLowerCase().replace(/\b0+(?=[0-9a-f])/g, '').replace(/(^|:)(0(:|$)){2,}/, '::').replace(/:{3,}/, '::');
+}
+
+/** Go's Certificate.VerifyHostname and HostnameError wording. */
+export function verifyHostname(cert: IssuedCert, host: string): { reason: 'SAN_MISMATCH'; error: string } | null {
+  const { dns, ips } = sanLists(cert);
+  if (isIP(host)) {
+    const want = normalizeIP(host);
+    if (ips.includes(want)) return null;
+    if (ips.length === 0) return { reason: 'SAN_MISMATCH', error: `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs` };
+    return { reason: 'SAN_MISMATCH', error: `x509: certificate is valid for ${ips.join(', ')}, not ${host}` };
+  }
+  const lower = host.toLowerCase().replace(/\.$/, '');
+  if (dns.some((name) => matchHostname(name.toLowerCase(), lower))) return null;
+  const cn = cert.node.subject.split('\n').filter((l) => l.startsWith('CN=')).at(-1)?.slice(3) ?? '';
+  if (!cert.node.subjectAltName && matchHostname(cn.toLowerCase(), lower)) {
+    return { reason: 'SAN_MISMATCH', error: 'x509: certificate relies on legacy Common Name field, use SANs instead' };
+  }
+  if (dns.length === 0) return { reason: 'SAN_MISMATCH', error: `x509: certificate is not valid for any names, but wanted to match ${host}` };
+  return { reason: 'SAN_MISMATCH', error: `x509: certificate is valid for ${dns.join(', ')}, not ${host}` };
+}
+
+function matchHostname(pattern: string, host: string): boolean {
+  if (pattern === host) return true;
+  if (!pattern.startsWith('*.')) return false;
+  const rest = host.slice(host.indexOf('.') + 1);
+  return host.includes('.') && pattern.slice(2) === rest;
+}
+
+function keyUsageAllowsCertSign(cert: IssuedCert): boolean {
+  const ku = cert.parsed.getExtension(x509.KeyUsagesExtension);
+  return !ku || (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+}
+
+function basicConstraintsCa(cert: IssuedCert): boolean {
+  return cert.parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true;
+}
+
+/** Go's CheckSignatureFrom: the parent must be a CA allowed to sign, and its key must verify the signature. */
+function checkSignatureFrom(cert: IssuedCert, parent: IssuedCert): { reason: 'NOT_A_CA' | 'BAD_SIGNATURE'; error: string } | null {
+  if (!basicConstraintsCa(parent) || !keyUsageAllowsCertSign(parent)) {
+    return { reason: 'NOT_A_CA', error: 'x509: invalid signature: parent certificate cannot sign this kind of certificate' };
+  }
+  if (!cert.node.verify(parent.node.publicKey)) {
+    return { reason: 'BAD_SIGNATURE', error: parent.node.publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure' };
+  }
+  return null;
+}
+
+function commonName(cert: IssuedCert): string {
+  const lines = cert.node.subject.split('\n');
+  const cn = lines.filter((l) => l.startsWith('CN=')).at(-1)?.slice(3);
+  if (cn) return cn;
+  const o = lines.find((l) => l.startsWith('O='))?.slice(2);
+  return o ?? `serial:${BigInt(`0x${cert.node.serialNumber}`).toString()}`;
+}
+
+export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyResult {
+  const { roots, now } = options;
+  const intermediates = options.intermediates ?? [];
+  const leafDates = validity(leaf, now);
+  if (leafDates) return { ok: false, ...leafDates };
+  if (options.host !== undefined) {
+    const name = verifyHostname(leaf, options.host);
+    if (name) return { ok: false, ...name };
+  }
+  let hint: { candidate: IssuedCert; error: string; reason: GoVerifyFailure | 'BAD_SIGNATURE' } | undefined;
+  const isRoot = (c: IssuedCert) => roots.some((r) => r.fingerprint === c.fingerprint);
+
+  const build = (cert: IssuedCert, chain: IssuedCert[]): IssuedCert[] | null => {
+    if (chain.length > 8) return null;
+    const candidates = [...roots, ...intermediates].filter((c) => c.node.subject === cert.node.issuer && !chain.some((x) => x.fingerprint === c.fingerprint));
+    for (const candidate of candidates) {
+      const signature = checkSignatureFrom(cert, candidate);
+      if (signature) {
+        hint ??= { candidate, ...signature };
+        continue;
+      }
+      const dates = validity(candidate, now);
+      if (dates) {
+        hint ??= { candidate, ...dates };
+        continue;
+      }
+      if (isRoot(candidate)) return [...chain, candidate];
+      const longer = build(candidate, [...chain, candidate]);
+      if (longer) return longer;
+    }
+    return null;
+  };
+
+  const chain = isRoot(leaf) ? [leaf] : build(leaf, [leaf]);
+  if (!chain) {
+    const base = 'x509: certificate signed by unknown authority';
+    if (!hint) return { ok: false, reason: 'UNKNOWN_AUTHORITY', error: base };
+    const reason: GoVerifyFailure = hint.reason === 'NOT_A_CA' ? 'NOT_A_CA' : 'UNKNOWN_AUTHORITY';
+    return {
+      ok: false, reason, hint,
+      error: `${base} (possibly because of ${JSON.stringify(hint.error)} while trying to verify candidate authority certificate ${JSON.stringify(commonName(hint.candidate))})`,
+    };
+  }
+  const wanted = options.keyUsages.length === 0 ? ['serverAuth' as const] : options.keyUsages;
+  if (!wanted.includes('any')) {
+    const fits = chain.every((cert) => {
+      const ekus = cert.node.keyUsage;
+      if (!ekus || ekus.length === 0 || ekus.includes(EKU_OIDS.any)) return true;
+      return wanted.some((u) => ekus.includes(EKU_OIDS[u]));
+    });
+    if (!fits) return { ok: false, reason: 'WRONG_EKU', error: 'x509: certificate specifies an incompatible key usage' };
+  }
+  return { ok: true, chain };
+}
+
+/** k8s.io/apiserver's certificateIdentifier: `SN=<decimal>, SKID=<AA:BB…>, AKID=<AA:BB…>`. */
+export function certificateIdentifier(cert: IssuedCert): string {
+  const colonHex = (hex: string | undefined) => (hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '');
+  const skid = cert.parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  const akid = cert.parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
+  return `SN=${BigInt(`0x${cert.node.serialNumber}`).toString()}, SKID=${colonHex(skid)}, AKID=${colonHex(akid)}`;
+}
