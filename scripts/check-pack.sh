@@ -13,12 +13,17 @@ npm install --silent --no-audit --no-fund "./$tarball" >/dev/null
 test -f node_modules/kube-mtls-sim/dist/lib/index.d.ts || { echo "check-pack: no type declarations in the package" >&2; exit 1; }
 if find node_modules/kube-mtls-sim -name '*.ts' ! -name '*.d.ts' | grep -q .; then echo "check-pack: TypeScript sources shipped" >&2; exit 1; fi
 cat > use.mjs <<'JS'
-import { generatePki, fixedClock, ERROR_CODES } from 'kube-mtls-sim';
-const pki = await generatePki({ clock: fixedClock('2026-01-01T00:00:00Z') });
-if (pki.certs.size < 10 || !ERROR_CODES.ERR_PEM_SWITCHED) throw new Error('unexpected package contents');
-console.log(`check-pack: ${pki.certs.size} certificates from the installed package`);
+import { generatePki, defineCluster, fixedClock, ERROR_CODES } from 'kube-mtls-sim';
+import { SCENARIOS } from 'kube-mtls-sim/scenarios';
+const clock = fixedClock('2026-01-01T00:00:00Z');
+const pki = await generatePki({ clock });
+if (pki.certs.size < 10 || !ERROR_CODES.ERR_PEM_SWITCHED || SCENARIOS.length < 14) throw new Error('unexpected package contents');
+const cluster = await defineCluster({ clock, pki }).start();
+const results = await cluster.dialAll().finally(() => cluster.stop());
+console.log(`check-pack: ${pki.certs.size} certificates, ${SCENARIOS.length} scenarios, edges: ${results.map((r) => r.verdict).join(' ')}`);
 JS
 node use.mjs
 npx --no-install kube-mtls-sim pki write "$work/node" --now 2026-01-01T00:00:00Z >/dev/null
 npx --no-install kube-mtls-sim pki inspect "$work/node" --now 2026-01-02T00:00:00Z >/dev/null
-echo "check-pack: the bin wrote and inspected a kubeadm layout"
+npx --no-install kube-mtls-sim scenario kubelet-to-apiserver reference-apiserver-to-etcd --now 2026-01-01T00:00:00Z >/dev/null
+echo "check-pack: the bin wrote and inspected a kubeadm layout and ran two scenarios"

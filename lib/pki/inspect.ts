@@ -5,7 +5,7 @@ import type { IssuedCert } from './issue.js';
 import { readLayout, type Layout, type LayoutEntry } from './layout.js';
 import { PRESETS } from './presets/index.js';
 import type { CertRecord } from './types.js';
-import { subjectFields, verifyAgainst, type VerifyResult } from './verify.js';
+import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from './verify.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -158,7 +158,7 @@ function row(input: RowInput): InspectRow {
   return {
     name: input.name, path: input.path, ...(input.field ? { field: input.field } : {}),
     ...(input.record ? { recordId: input.record.id } : {}), ...(role ? { role } : {}),
-    isCa: leaf.node.ca, cn, o, issuer: subjectFields({ node: { subject: leaf.node.issuer } } as IssuedCert).cn,
+    isCa: leaf.node.ca, cn, o, issuer: nameFields(leaf.node.issuer).cn,
     serial: leaf.node.serialNumber, notBefore, notAfter, residualMs: notAfter.getTime() - input.at.getTime(),
     extKeyUsage: ekuOids.map((oid) => EKU_NAMES[oid] ?? oid),
     sans: leaf.node.subjectAltName ? leaf.node.subjectAltName.split(', ').map((s) => s.replace('IP Address:', 'IP:')) : [],

@@ -7,10 +7,17 @@ export interface VerifyResult {
   detail: string;
 }
 
-/** CN and O values of a certificate's subject (node:crypto joins RDNs with newlines). */
+/**
+ * CN and O values of a certificate's subject. node:crypto prints one RDN a line, the values of a
+ * multi-valued RDN (Go puts all O values in one) joined by " + ", with RFC 2253 escapes.
+ */
 export function subjectFields(cert: Pick<IssuedCert, 'node'>): { cn: string; o: string[] } {
-  const lines = cert.node.subject.split('\n');
-  const values = (key: string) => lines.filter((l) => l.startsWith(`${key}=`)).map((l) => l.slice(key.length + 1));
+  return nameFields(cert.node.subject);
+}
+
+export function nameFields(name: string): { cn: string; o: string[] } {
+  const attributes = name.split('\n').flatMap((line) => line.split(/(?<!\\) \+ /));
+  const values = (key: string) => attributes.filter((a) => a.startsWith(`${key}=`)).map((a) => a.slice(key.length + 1).replace(/\\(.)/g, '$1'));
   return { cn: values('CN').at(-1) ?? '', o: values('O') };
 }
 

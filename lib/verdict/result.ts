@@ -1,7 +1,7 @@
 import type { AuthnMethod, UserInfo } from '../authn/types.js';
 import type { EdgeName, ServerComponent } from '../clients/edges.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { subjectFields } from '../pki/verify.js';
+import { nameFields, subjectFields } from '../pki/verify.js';
 import type { Reason, Side, Stage, Verdict } from './reasons.js';
 
 /** A certificate as a learner needs to see it. */
@@ -76,7 +76,7 @@ const EKU_NAMES: Record<string, string> = { '1.3.6.1.5.5.7.3.1': 'serverAuth', '
 
 export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?: string }): CertSummary {
   const { cn, o } = subjectFields(cert);
-  const issuer = subjectFields({ node: { subject: cert.node.issuer } } as IssuedCert);
+  const issuer = nameFields(cert.node.issuer);
   return {
     subject: [cn ? `CN=${cn}` : '', ...o.map((x) => `O=${x}`)].filter(Boolean).join(', '),
     cn, o,
