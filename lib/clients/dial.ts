@@ -37,7 +37,7 @@ export interface DialContext {
 export interface DialOptions {
   /** Restrict the client's TLS versions (e.g. a client that only speaks TLS 1.2). */
   clientMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
-  /** @default 5000 */
+  /** How long to wait for the handshake and the answer. @default 15000 */
   timeoutMs?: number;
 }
 
@@ -106,7 +106,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
       ...(client.token ? { headers: { Authorization: `Bearer ${client.token.value}` } } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     },
-    timeoutMs: options.timeoutMs ?? 5000,
+    timeoutMs: options.timeoutMs ?? 15_000,
     signal: ctx.signal,
   });
   const record = wire.localPort !== undefined ? target.endpoint.takeRecord(wire.localPort) : undefined;
@@ -170,6 +170,7 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
   }
   if (!wire.response) {
     if (wire.aborted) return out('rejected', null, null, 'CONNECTION_CLOSED', 'The cluster stopped while the edge was being dialled.');
+    if (wire.error?.code === 'ETIMEDOUT') return out('rejected', null, null, 'TIMEOUT', `No answer: ${wire.error.message}.`);
     const code = wire.error?.code ?? record?.tlsError?.code ?? '';
     if (/PROTOCOL|VERSION/.test(code) || /protocol|version/i.test(`${wire.error?.message} ${record?.tlsError?.message}`)) {
       return out('rejected', 'tls', 'server', 'TLS_VERSION', `No common TLS version: ${wire.error?.message ?? record?.tlsError?.message}`);

@@ -32,6 +32,7 @@ export const REASONS = {
   // Transport
   CONNECTION_REFUSED: 'Nothing listens at the address the client dials.',
   CONNECTION_CLOSED: 'The connection closed without an answer (for instance the cluster stopped during the dial).',
+  TIMEOUT: 'No answer within the dial timeout (`timeoutMs`, 15 s by default): a server that hangs, or a machine too busy.',
 } as const;
 
 export type Reason = keyof typeof REASONS;
