@@ -1,6 +1,13 @@
 import type { Scenario } from '../lib/scenarios/types.js';
 import { checkRegistry } from '../lib/scenarios/registry.js';
+import { controlPlaneClientScenarios } from './control-plane-clients.js';
 import { edgeScenarios } from './edges.js';
+import { etcdScenarios } from './etcd.js';
+import { kubectlScenarios } from './kubectl.js';
+import { kubeletScenarios } from './kubelet.js';
+import { referenceFixScenarios } from './reference.js';
 
 /** Every scenario, in one registry: the CLI, the tests and docs/scenarios.md all read this. */
-export const SCENARIOS: readonly Scenario[] = checkRegistry([...edgeScenarios]);
+export const SCENARIOS: readonly Scenario[] = checkRegistry([
+  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...referenceFixScenarios,
+]);

@@ -17,7 +17,7 @@ export async function main(argv: string[], out = (t: string) => console.log(t), 
       return command === undefined ? 2 : 0;
     }
     if (command === 'pki') return await pkiCommand(rest, out);
-    if (command === 'scenario') return await scenarioCommand(rest, out);
+    if (command === 'scenario') return await scenarioCommand(rest, out, err);
     err(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   } catch (error) {

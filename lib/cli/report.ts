@@ -1,8 +1,10 @@
 import type { ScenarioRun } from '../scenarios/run.js';
+import { explain, explanationText, type Lang } from '../verdict/explain.js';
+import { PHRASES } from '../verdict/phrases.js';
 import type { CertSummary, EdgeResult, TrustSummary } from '../verdict/result.js';
 
 /** The report a learner reads: who presented what, who checked it against which CA, the verdict, what Kubernetes prints. */
-export function formatRun(run: ScenarioRun): string {
+export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
   const { scenario, result } = run;
   const lines: string[] = [];
   lines.push(`Scenario ${scenario.name} (${scenario.preset} preset, edge ${result.edge}): ${scenario.title}`);
@@ -23,6 +25,9 @@ export function formatRun(run: ScenarioRun): string {
   lines.push('WHAT KUBERNETES PRINTS');
   if (result.messages.length === 0) lines.push('  nothing: the edge works' + (result.verdict === 'insecure' ? ', which is exactly why this weakness goes unnoticed' : ''));
   for (const m of result.messages) lines.push(`  ${m.component} (${m.where}): ${m.text}`);
+  const explanation = explain(result, lang);
+  lines.push(PHRASES[lang].labels.explanation);
+  for (const line of explanationText(explanation).split('\n')) lines.push(wrap(line, '  '));
   lines.push('');
   lines.push(run.mismatches.length === 0
     ? `EXPECTED ${scenario.expect.verdict} [${scenario.expect.reason}]: matches.`

@@ -14,7 +14,7 @@ export type ClientTrust =
   /** No CA configured: Go falls back to the system roots, which hold no cluster CA. */
   | { kind: 'system-roots'; certs: []; field: string }
   /** Verification switched off (`insecure-skip-tls-verify`, or no `--kubelet-certificate-authority`). */
-  | { kind: 'none'; field: string };
+  | { kind: 'none'; field: string; switchedOff?: boolean };
 
 /** One side of an edge, configured as the real client is. */
 export interface ClientSide {
@@ -42,7 +42,7 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const field = `clusters[${kc.clusterName}].cluster`;
     const trust: ClientTrust = kc.insecureSkipTLSVerify
-      ? { kind: 'none', field: `${field}.insecure-skip-tls-verify` }
+      ? { kind: 'none', field: `${field}.insecure-skip-tls-verify`, switchedOff: true }
       : kc.ca ? { kind: 'ca', certs: kc.ca.certs, field: kc.ca.source.field ?? `${field}.certificate-authority-data`, file: kc.ca.source.file ?? file }
         : { kind: 'system-roots', certs: [], field: `${field}.certificate-authority-data` };
     return {
@@ -63,7 +63,7 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
   const [caFlag, certFlag, keyFlag] = target === 'etcd'
     ? ['--etcd-cafile', '--etcd-certfile', '--etcd-keyfile']
     : ['--kubelet-certificate-authority', '--kubelet-client-certificate', '--kubelet-client-key'];
-  const url = target === 'etcd' ? (flag('--etcd-servers') ?? '').split(',')[0]!.trim() : `https://${isIP(node.address) === 6 ? `[${node.address}]` : node.address}:10250`;
+  const url = target === 'etcd' ? (flag('--etcd-servers') ?? '').split(',')[0]!.trim() : kubeletURL(flag('--kubelet-preferred-address-types'), node);
   const { host, port } = splitHostPort(url.replace(/^https?:\/\//, '').replace(/\/.*$/, ''));
   const caFile = flag(caFlag);
   // The etcd client verifies against the system roots without --etcd-cafile; the kubelet client does not verify at all without --kubelet-certificate-authority.
@@ -77,4 +77,16 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
     component: C, url, host, port: port ?? 443, verifyName: host, trust, configuredBy: `${C} flags`,
     ...(pair ? { cert: { chain: pair.chain, certPem: pair.certPem, keyPem: pair.keyPem, field: `${C} ${certFlag}`, file: pair.certFile } } : {}),
   };
+}
+
+/**
+ * The kubelet address the apiserver dials: the first of `--kubelet-preferred-address-types` the
+ * Node reports (kube-apiserver's default order starts with Hostname; kubeadm puts InternalIP
+ * first). The simulated Node reports its hostname and InternalIP (the advertise address).
+ */
+function kubeletURL(preferred: string | undefined, node: { name: string; address: string }): string {
+  const order = (preferred ?? 'Hostname,InternalDNS,InternalIP,ExternalDNS,ExternalIP').split(',').map((t) => t.trim());
+  const addresses: Record<string, string> = { Hostname: node.name, InternalIP: node.address };
+  const host = order.map((type) => addresses[type]).find((a) => a !== undefined) ?? node.address;
+  return `https://${isIP(host) === 6 ? `[${host}]` : host}:10250`;
 }

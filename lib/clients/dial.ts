@@ -20,6 +20,8 @@ export interface ServerState {
   /** What it presents, and what it verifies clients with (for the report). */
   presents?: EdgeResult['server']['presented'];
   verifiesClientsWith?: TrustSummary | null;
+  /** The lowest TLS version it accepts, when a flag sets one. */
+  minVersion?: string;
 }
 
 export interface DialContext {
@@ -59,10 +61,12 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
       component: edge.server, presented: server.presents ?? null, requestedClientCert: null as boolean | null,
       verifiesClientsWith: server.verifiesClientsWith ?? null, saw: {},
       ...(server.endpoint ? { listening: `127.0.0.1:${server.endpoint.port}` } : {}),
+      ...(server.minVersion ? { minVersion: server.minVersion } : {}),
     },
   };
-  const finish = (r: Omit<EdgeResult, 'edge' | 'server' | 'timings'> & { server?: Partial<EdgeResult['server']> }, handshakeMs?: number): EdgeResult => ({
-    ...r, edge: edge.name, server: { ...base.server, ...r.server },
+  const at = ctx.clock.now().toISOString();
+  const finish = (r: Omit<EdgeResult, 'edge' | 'server' | 'timings' | 'at'> & { server?: Partial<EdgeResult['server']> }, handshakeMs?: number): EdgeResult => ({
+    ...r, edge: edge.name, at, server: { ...base.server, ...r.server },
     timings: { totalMs: performance.now() - started, ...(handshakeMs !== undefined ? { handshakeMs } : {}) },
   });
 
@@ -75,8 +79,11 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
   }
   const clientView = {
     component: client.component, dialled: client.url, configuredBy: client.configuredBy,
+    ...(client.trust.kind !== 'none' ? { checksName: { name: client.verifyName, from: client.verifyName !== client.host ? 'tls-server-name' as const : 'url' as const } } : {}),
+    ...(options.clientMaxVersion ? { maxVersion: options.clientMaxVersion } : {}),
     presented: client.cert ? summarizeCert(client.cert.chain[0]!, client.cert) : client.token ? { token: redact(client.token.value), field: client.token.field, file: client.token.file } : null,
-    trusts: summarizeTrust(client.trust.kind, client.trust.field, client.trust.kind === 'ca' ? client.trust.certs : [], client.trust.kind === 'ca' ? client.trust.file : undefined),
+    trusts: summarizeTrust(client.trust.kind, client.trust.field, client.trust.kind === 'ca' ? client.trust.certs : [],
+      client.trust.kind === 'ca' ? client.trust.file : undefined, client.trust.kind === 'none' && client.trust.switchedOff === true),
     saw: {},
   };
   if (server.startupError) {
@@ -96,6 +103,8 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     port: target.endpoint.port, servername: client.verifyName,
     ...(client.cert ? { certPem: client.cert.certPem, keyPem: client.cert.keyPem } : {}),
     ...(options.clientMaxVersion ? { maxVersion: options.clientMaxVersion } : {}),
+    serverSends: target.endpoint.chain,
+    ...(client.cert ? { onConnect: (port: number) => target.endpoint!.announceClientChain(port, client.cert!.chain) } : {}),
     checkServer: (chain) => {
       if (client.trust.kind === 'none') return null;
       const result = goVerify(chain[0]!, { roots: client.trust.certs, intermediates: chain.slice(1), now, keyUsages: ['serverAuth'], host: client.verifyName });
@@ -124,7 +133,7 @@ function clientSaw(wire: WireOutcome): EdgeResult['client']['saw'] {
   };
 }
 
-type Classified = Omit<EdgeResult, 'edge' | 'server' | 'timings' | 'client'> & { server?: Partial<EdgeResult['server']>; client?: EdgeResult['client'] };
+type Classified = Omit<EdgeResult, 'edge' | 'server' | 'timings' | 'client' | 'at'> & { server?: Partial<EdgeResult['server']>; client?: EdgeResult['client'] };
 
 function configError(edge: EdgeSpec, side: Side, component: string, error: KubeMtlsSimError, ctx: DialContext): Classified & { client: EdgeResult['client'] } {
   const goMessage = error.goMessage ?? error.message;

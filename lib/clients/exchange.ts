@@ -27,6 +27,10 @@ export interface ExchangeOptions {
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Judges the server's chain right after the handshake; a refusal closes the connection before any request. */
   checkServer: (chain: IssuedCert[]) => { reason: string; error: string } | null;
+  /** What the server sends, as configured (see peer-chain.ts). */
+  serverSends?: readonly IssuedCert[];
+  /** Called once TCP is connected, before the handshake completes. */
+  onConnect?: (localPort: number) => void;
   request: { method: string; path: string; host: string; headers?: Record<string, string>; body?: string };
   timeoutMs: number;
   signal?: AbortSignal;
@@ -85,10 +89,11 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
     });
     socket.once('connect', () => {
       outcome.localPort = socket.localPort;
+      if (outcome.localPort !== undefined) options.onConnect?.(outcome.localPort);
     });
     socket.once('secureConnect', () => {
       outcome.handshakeMs = performance.now() - started;
-      outcome.serverChain = peerChain(socket);
+      outcome.serverChain = peerChain(socket, options.serverSends);
       const refusal = outcome.serverChain[0] ? options.checkServer(outcome.serverChain) : { reason: 'UNKNOWN_AUTHORITY', error: 'the server sent no certificate' };
       if (refusal) {
         outcome.clientRefused = refusal;

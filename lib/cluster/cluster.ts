@@ -12,9 +12,10 @@ import type { TlsEndpoint } from '../endpoints/tls-endpoint.js';
 import { generatePki, type GeneratePkiOptions, type Pki } from '../pki/generate.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
+import { applyFileChanges, type FileChanges } from './file-changes.js';
 import { NodeFs } from './node-fs.js';
 
-export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'> {
+export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */
   preset?: 'kubeadm' | 'reference';
   /** Use this PKI instead of generating one. */
@@ -63,10 +64,7 @@ export function defineCluster(options: ClusterOptions): ClusterDefinition {
 async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   const pki = options.pki ?? (await generatePki({ ...options, preset: options.preset ?? 'kubeadm' }));
   const fs = new NodeFs(pki.files);
-  for (const [path, contents] of Object.entries(options.files ?? {})) {
-    if (contents === null) fs.remove(path);
-    else fs.write(path, contents);
-  }
+  await applyFileChanges(fs, options, pki, options.clock.now());
   const base = controlPlaneSpec(pki.preset.name, pki.config);
   const spec: ControlPlaneSpec = {
     ...base,
@@ -93,7 +91,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile });
     servers['kube-apiserver'].verifiesClientsWith = a.clientCa
       ? summarizeTrust('ca', 'kube-apiserver --client-ca-file', a.clientCa.certs, a.clientCa.file)
-      : summarizeTrust('none', 'kube-apiserver --client-ca-file (not set: client certificates are not requested)', []);
+      : summarizeTrust('none', 'kube-apiserver --client-ca-file', []);
+    if (a.minVersion) servers['kube-apiserver'].minVersion = a.minVersion;
     return startApiServer(a, state);
   });
   attempt(servers.etcd, () => {
@@ -102,8 +101,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     servers.etcd.verifiesClientsWith = e.trustedCa
       ? summarizeTrust('ca', 'etcd --trusted-ca-file', e.trustedCa.certs, e.trustedCa.file)
       : e.clientCertAuth
-        ? summarizeTrust('system-roots', 'etcd --client-cert-auth=true without --trusted-ca-file', [])
-        : summarizeTrust('none', `etcd --trusted-ca-file and --client-cert-auth (neither set${e.peer.trustedCaFile ? '; --peer-trusted-ca-file only concerns the peer port' : ''})`, []);
+        ? summarizeTrust('system-roots', 'etcd --client-cert-auth, --trusted-ca-file', [])
+        : summarizeTrust('none', 'etcd --trusted-ca-file, --client-cert-auth', []);
     return startEtcd(e, clock);
   });
   attempt(servers.kubelet, () => {
@@ -113,7 +112,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     });
     servers.kubelet.verifiesClientsWith = k.clientCa
       ? summarizeTrust('ca', 'KubeletConfiguration authentication.x509.clientCAFile', k.clientCa.certs, k.clientCa.file)
-      : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile (not set)', []);
+      : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile', []);
     return startKubelet(k, clock);
   });
 

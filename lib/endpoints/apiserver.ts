@@ -107,6 +107,7 @@ export function startApiServer(config: ApiServerConfig, state: ApiServerState): 
   return new TlsEndpoint({
     name: C,
     certPem: config.serving.certPem,
+    chain: config.serving.chain,
     keyPem: config.serving.keyPem,
     ...(config.clientCa ? { caPem: config.clientCa.certs.map((c) => c.pem).join('') } : {}),
     // kube-apiserver: tls.RequestClientCert when --client-ca-file is set; certificates are checked by the authenticator.

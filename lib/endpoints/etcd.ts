@@ -64,6 +64,7 @@ export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
   return new TlsEndpoint({
     name: C,
     certPem: config.serving.certPem,
+    chain: config.serving.chain,
     keyPem: config.serving.keyPem,
     ...(config.trustedCa ? { caPem: config.trustedCa.certs.map((c) => c.pem).join('') } : {}),
     requestCert: config.requireClientCert,

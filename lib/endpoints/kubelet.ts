@@ -64,6 +64,7 @@ export function startKubelet(config: KubeletConfig, clock: Clock): TlsEndpoint {
   return new TlsEndpoint({
     name: 'kubelet',
     certPem: config.serving.certPem,
+    chain: config.serving.chain,
     keyPem: config.serving.keyPem,
     ...(config.clientCa ? { caPem: config.clientCa.certs.map((c) => c.pem).join('') } : {}),
     // The kubelet requests client certificates when it has a client CA and checks them in its authenticator.

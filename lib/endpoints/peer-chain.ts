@@ -3,8 +3,14 @@ import { fromDer, type IssuedCert } from '../pki/issue.js';
 
 type DetailedCert = { raw?: Buffer; issuerCertificate?: DetailedCert };
 
-/** The certificates the peer sent, leaf first (node:tls links them through `issuerCertificate`). */
-export function peerChain(socket: TLSSocket): IssuedCert[] {
+/**
+ * The certificates the peer sent, leaf first. node:tls links the peer's certificates through
+ * `issuerCertificate` only where OpenSSL's `X509_check_issued` agrees, so a certificate that is
+ * no proper issuer (a CA:FALSE "intermediate") silently drops out although it was on the wire.
+ * Both ends of a simulated connection live in this process, so the sender can tell the receiver
+ * what it sent (`sent`): used when its leaf is the leaf node:tls received.
+ */
+export function peerChain(socket: TLSSocket, sent?: readonly IssuedCert[]): IssuedCert[] {
   const chain: IssuedCert[] = [];
   const seen = new Set<string>();
   let cert = socket.getPeerCertificate(true) as DetailedCert | undefined;
@@ -13,5 +19,6 @@ export function peerChain(socket: TLSSocket): IssuedCert[] {
     chain.push(fromDer(cert.raw));
     cert = cert.issuerCertificate;
   }
-  return chain;
+  const leaf = chain[0];
+  return leaf && sent && sent[0]?.fingerprint === leaf.fingerprint ? [...sent] : chain;
 }

@@ -41,6 +41,8 @@ export interface TlsEndpointOptions {
   name: string;
   certPem: string;
   keyPem: string;
+  /** The certificates of `certPem`, as sent on the wire. */
+  chain?: readonly IssuedCert[];
   /** CA names advertised in the CertificateRequest (verification is the component's, after the handshake). */
   caPem?: string;
   requestCert: boolean;
@@ -60,6 +62,10 @@ const RECORD_LIMIT = 4096;
  */
 export class TlsEndpoint {
   readonly name: string;
+  /** The certificates this endpoint sends, leaf first. */
+  readonly chain: readonly IssuedCert[];
+  /** What a client in this process says it sends, by its port (see peer-chain.ts). */
+  readonly #announced = new Map<number, readonly IssuedCert[]>();
   readonly #server: Server;
   readonly #records = new Map<number, ConnectionRecord>();
   readonly #sockets = new Set<Socket>();
@@ -68,6 +74,7 @@ export class TlsEndpoint {
 
   constructor(options: TlsEndpointOptions) {
     this.name = options.name;
+    this.chain = options.chain ?? [];
     this.#server = createServer({
       cert: options.certPem, key: options.keyPem,
       ...(options.caPem ? { ca: options.caPem } : {}),
@@ -75,6 +82,11 @@ export class TlsEndpoint {
       ...(options.minVersion ? { minVersion: options.minVersion } : {}),
     }, (req, res) => {
       const record = this.#recordFor(req.socket as TLSSocket, options.requestCert);
+      // A connection the component refused after the handshake never gets an answer.
+      if (record.rejected) {
+        req.socket.destroy();
+        return;
+      }
       options.handle(req, res, record);
     });
     this.#server.keepAliveTimeout = 0;
@@ -82,7 +94,8 @@ export class TlsEndpoint {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
     });
-    this.#server.on('secureConnection', (socket: TLSSocket) => {
+    // Before node's HTTP layer sees the connection: a refusal must come before any request is read.
+    this.#server.prependListener('secureConnection', (socket: TLSSocket) => {
       const record = this.#recordFor(socket, options.requestCert);
       options.onSecure?.(record, socket);
     });
@@ -109,7 +122,8 @@ export class TlsEndpoint {
     if (existing && (existing as { socket?: TLSSocket }).socket === socket) return existing;
     const record = this.#newRecord(port, requested);
     Object.defineProperty(record, 'socket', { value: socket, enumerable: false });
-    record.peerChain = peerChain(socket);
+    record.peerChain = peerChain(socket, this.#announced.get(port));
+    this.#announced.delete(port);
     record.nodeAuthorizationError = socket.authorized ? null : String(socket.authorizationError ?? '');
     record.protocol = socket.getProtocol();
     record.servername = typeof (socket as { servername?: unknown }).servername === 'string' ? (socket as unknown as { servername: string }).servername : null;
@@ -132,10 +146,17 @@ export class TlsEndpoint {
     return this.#port;
   }
 
+  /** A client of this process announces the chain it sends from `clientPort`, before its handshake completes. */
+  announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void {
+    this.#announced.set(clientPort, chain);
+    if (this.#announced.size > RECORD_LIMIT) this.#announced.delete(this.#announced.keys().next().value!);
+  }
+
   /** The server's record of the connection from this client port (removed once read). */
   takeRecord(clientPort: number): ConnectionRecord | undefined {
     const record = this.#records.get(clientPort);
     this.#records.delete(clientPort);
+    this.#announced.delete(clientPort);
     return record;
   }
 

@@ -10,8 +10,11 @@ import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
 export type Fault =
   /** Signed by another record of the table (a CA, or a leaf: then the issuer is not a CA). */
   | { kind: 'signed-by'; issuer: string }
-  /** Signed by a CA with the same name as the real one but another key (a re-initialised cluster). */
-  | { kind: 'signed-by-impostor' }
+  /**
+   * Signed by a CA with the same name as the real one but another key (a re-initialised cluster,
+   * or the successor CA during a rotation). `caFile` also writes that CA's certificate there.
+   */
+  | { kind: 'signed-by-impostor'; caFile?: string }
   /** Self-signed instead of CA-signed. */
   | { kind: 'self-signed' }
   /** Not valid any more at generation time (NotAfter a day ago). */
@@ -41,7 +44,7 @@ const KINDS: readonly FaultKind[] = [
 
 /** What the faults of one record change, merged in order. */
 export interface FaultEffect {
-  issuer?: { kind: 'record'; id: string } | { kind: 'impostor' } | { kind: 'self' } | { kind: 'intermediate'; send: boolean };
+  issuer?: { kind: 'record'; id: string } | { kind: 'impostor'; caFile?: string } | { kind: 'self' } | { kind: 'intermediate'; send: boolean };
   validity?: { notBefore: number; notAfter: number };
   cn?: string;
   o?: string[];
@@ -85,7 +88,8 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
       return;
     case 'signed-by-impostor':
       if (record.kind === 'ca') invalid('a CA has no issuer to impersonate; fault its leaves instead');
-      effect.issuer = { kind: 'impostor' };
+      if (fault.caFile !== undefined && !fault.caFile.startsWith('/')) invalid(`caFile "${fault.caFile}" is not an absolute path`);
+      effect.issuer = fault.caFile ? { kind: 'impostor', caFile: fault.caFile } : { kind: 'impostor' };
       return;
     case 'self-signed':
       effect.issuer = { kind: 'self' };

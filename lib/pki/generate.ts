@@ -73,6 +73,8 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const keyFor = (slot: string) => source.get(algorithm, `${preset.name}/${slot}`, namespace);
   const records = new Map(preset.certs.map((r) => [r.id, r] as const));
   const pending = new Map<string, Promise<PkiCert>>();
+  /** Files that faults add to the layout (an impostor CA's certificate). */
+  const extraFiles: PkiFile[] = [];
 
   const ensure = (id: string): Promise<PkiCert> => {
     let cert = pending.get(id);
@@ -118,6 +120,7 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
       if (issuerEffect.kind === 'impostor') {
         signer = await syntheticCa(`impostor:${caId}`, realCa, resolveValue(realCa.cn, context), null);
         issuerId = `impostor:${caId}`;
+        if (issuerEffect.caFile) extraFiles.push({ kind: 'cert', path: issuerEffect.caFile, contents: signer.cert.pem, mode: 0o644, owner: issuerId });
       } else {
         const parent = await ensure(caId);
         signer = await syntheticCa(`intermediate:${record.id}`, realCa, `${resolveValue(realCa.cn, context)}-intermediate`, parent);
@@ -155,5 +158,5 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
     }));
   }
   const partial = { preset, config, algorithm, generatedAt: now, certs, keyPairs, tokens };
-  return { ...partial, files: layoutFiles(partial) };
+  return { ...partial, files: [...layoutFiles(partial), ...extraFiles] };
 }

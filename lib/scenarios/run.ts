@@ -20,9 +20,12 @@ export async function runScenario(scenario: Scenario, clock: Clock): Promise<Sce
     ...(c.etcd ? { etcd: c.etcd } : {}),
     ...(c.kubelet ? { kubelet: c.kubelet } : {}),
     ...(c.files ? { files: c.files } : {}),
+    ...(c.bundles ? { bundles: c.bundles } : {}),
+    ...(c.kubeconfigEdits ? { kubeconfigEdits: c.kubeconfigEdits } : {}),
+    ...(c.tokens ? { tokens: c.tokens } : {}),
     ...(c.cluster ? { cluster: c.cluster } : {}),
     ...(c.algorithm ? { algorithm: c.algorithm } : {}),
-    ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens } : {}),
+    ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens.map(({ expiresInMs, ...t }) => ({ ...t, ...(expiresInMs !== undefined ? { expiration: new Date(clock.now().getTime() + expiresInMs) } : {}) })) } : {}),
   }).start();
   const result = await cluster.dial(scenario.edge, c.dial);
   return { scenario, result, mismatches: compare(scenario, result) };
@@ -45,4 +48,28 @@ export function compare(scenario: Scenario, result: EdgeResult): string[] {
     if (e.identity.groups) check('groups', e.identity.groups.join(','), result.identity?.groups.join(','));
   }
   return out;
+}
+
+/**
+ * Runs many scenarios, a few clusters at a time (handshakes are CPU-bound, so more than a handful
+ * at once only queues), reporting each as it finishes. Results come back in the input order.
+ */
+export async function runScenarios(
+  scenarios: readonly Scenario[],
+  clock: Clock,
+  options: { concurrency?: number; onResult?: (run: ScenarioRun, done: number, total: number) => void } = {},
+): Promise<ScenarioRun[]> {
+  const results: ScenarioRun[] = new Array(scenarios.length);
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < scenarios.length) {
+      const index = next++;
+      const run = await runScenario(scenarios[index]!, clock);
+      results[index] = run;
+      options.onResult?.(run, ++done, scenarios.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, scenarios.length)) }, worker));
+  return results;
 }

@@ -1,4 +1,5 @@
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
+import type { FileChanges } from '../cluster/file-changes.js';
 import type { DialOptions } from '../clients/dial.js';
 import type { EdgeName } from '../clients/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
@@ -15,9 +16,13 @@ export interface ScenarioChanges {
   kubelet?: KubeletConfigOverrides;
   /** Node files to replace (contents) or delete (`null`). */
   files?: Readonly<Record<string, string | null>>;
+  bundles?: FileChanges['bundles'];
+  kubeconfigEdits?: FileChanges['kubeconfigEdits'];
+  tokens?: FileChanges['tokens'];
   cluster?: Partial<ClusterConfig>;
   algorithm?: KeyAlgorithm;
-  bootstrapTokens?: BootstrapTokenSecret[];
+  /** Bootstrap token Secrets in kube-system; `expiresInMs` is relative to the clock (negative: already expired). */
+  bootstrapTokens?: (Omit<BootstrapTokenSecret, 'expiration'> & { expiresInMs?: number })[];
   dial?: DialOptions;
 }
 
@@ -43,4 +48,6 @@ export interface Scenario {
   source: string;
   changes?: ScenarioChanges;
   expect: Expectation;
+  /** The flag, field or file at fault (or, for an `ok`, the one that makes it work): the explanation must name it. */
+  responsible?: string;
 }

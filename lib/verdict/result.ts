@@ -2,6 +2,7 @@ import type { AuthnMethod, UserInfo } from '../authn/types.js';
 import type { EdgeName, ServerComponent } from '../clients/edges.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { nameFields, subjectFields } from '../pki/verify.js';
+import * as x509 from '../pki/x509.js';
 import type { Reason, Side, Stage, Verdict } from './reasons.js';
 
 /** A certificate as a learner needs to see it. */
@@ -15,6 +16,10 @@ export interface CertSummary {
   notAfter: string;
   sans: string[];
   extKeyUsage: string[];
+  isCa: boolean;
+  /** Key identifiers (colon hex), which tie a certificate to the CA key that signed it. */
+  subjectKeyId: string;
+  authorityKeyId: string;
   /** Where it was configured (flag or field) and the file. */
   field?: string;
   file?: string;
@@ -28,6 +33,10 @@ export interface TrustSummary {
   file?: string;
   /** Subjects of the CA certificates in that file. */
   subjects: string[];
+  /** Their subject key identifiers, in the same order. */
+  keyIds: string[];
+  /** For `none`: verification switched off by the field (`insecure-skip-tls-verify`), rather than the field being unset. */
+  switchedOff?: boolean;
 }
 
 /** Something a real Kubernetes component or kubectl prints for this outcome. */
@@ -40,6 +49,8 @@ export interface KubernetesMessage {
 
 export interface EdgeResult {
   edge: EdgeName;
+  /** The cluster clock when the edge was dialled (ISO 8601): every date check used it. */
+  at: string;
   verdict: Verdict;
   /** Where it was decided; null when the edge is `ok`. */
   stage: Stage | null;
@@ -51,6 +62,10 @@ export interface EdgeResult {
   client: {
     component: string;
     dialled: string;
+    /** The name checked against the server certificate, and where it comes from. */
+    checksName?: { name: string; from: 'url' | 'tls-server-name' };
+    /** TLS versions the client offers. */
+    maxVersion?: string;
     configuredBy: string;
     presented: CertSummary | { token: string; field: string; file: string } | null;
     trusts: TrustSummary | null;
@@ -63,6 +78,7 @@ export interface EdgeResult {
     listening?: string;
     presented: CertSummary | null;
     requestedClientCert: boolean | null;
+    minVersion?: string;
     verifiesClientsWith: TrustSummary | null;
     saw: { nodeAuthorizationError?: string | null; tlsError?: string; log?: string };
   };
@@ -86,11 +102,22 @@ export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?:
     notAfter: new Date(cert.node.validTo).toISOString(),
     sans: cert.node.subjectAltName ? cert.node.subjectAltName.split(', ').map((s) => s.replace('IP Address:', 'IP:')) : [],
     extKeyUsage: (cert.node.keyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
+    isCa: cert.node.ca,
+    subjectKeyId: colonHex(cert.parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId),
+    authorityKeyId: colonHex(cert.parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId),
     ...(where?.field ? { field: where.field } : {}),
     ...(where?.file ? { file: where.file } : {}),
   };
 }
 
-export function summarizeTrust(kind: TrustSummary['kind'], field: string, certs: readonly IssuedCert[], file?: string): TrustSummary {
-  return { kind, field, ...(file ? { file } : {}), subjects: certs.map((c) => summarizeCert(c).subject) };
+export function summarizeTrust(kind: TrustSummary['kind'], field: string, certs: readonly IssuedCert[], file?: string, switchedOff = false): TrustSummary {
+  const summaries = certs.map((c) => summarizeCert(c));
+  return {
+    kind, field, ...(file ? { file } : {}), subjects: summaries.map((c) => c.subject), keyIds: summaries.map((c) => c.subjectKeyId),
+    ...(switchedOff ? { switchedOff } : {}),
+  };
+}
+
+function colonHex(hex: string | undefined): string {
+  return hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '';
 }

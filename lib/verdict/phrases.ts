@@ -1,0 +1,194 @@
+import type { EdgeResult } from './result.js';
+
+export type Lang = 'en' | 'zh';
+
+/** Every sentence of an explanation, in each language. Identifiers (flags, files, subjects) stay as they are. */
+export interface Phrases {
+  labels: { why: string; attacker: string; fix: string; explanation: string };
+  nothing: string;
+  keyId: string;
+  cert(subject: string, serial: string, issuer: string, akid: string, field?: string, file?: string): string;
+  token(field: string, file: string): string;
+  clientPresents(who: string, what: string): string;
+  serverPresents(who: string, what: string): string;
+  trustCa(field: string, file: string | undefined, subjects: string): string;
+  trustNone(field: string, switchedOff: boolean): string;
+  trustSystemRoots(field: string): string;
+  clientTrusts(who: string, what: string, url: string, name?: { name: string; from: 'url' | 'tls-server-name' }): string;
+  serverTrusts(who: string, what: string): string;
+  whyOk(r: EdgeResult): string;
+  whyGeneric(summary: string): string;
+  whyNoAnchor(cert: string, issuer: string, field: string): string;
+  whyImpostor(cert: string, issuer: string, akid: string, trustedKeyIds: string): string;
+  whyMissingIntermediate(cert: string, issuer: string, trusted: string): string;
+  whyUnknownCa(cert: string, issuer: string, akid: string, trusted: string, where: string): string;
+  whyNotACa(cert: string, issuer: string): string;
+  whyExpired(cert: string, notAfter: string, at: string): string;
+  whyNotYetValid(cert: string, notBefore: string, at: string): string;
+  whyEku(cert: string, has: string[], needs: string, verifier: string): string;
+  whySan(cert: string, name: string, from: 'url' | 'tls-server-name', url: string, sans: string[]): string;
+  whyNoClientCert(client: string, server: string, field: string): string;
+  whyNoTrustedCa(): string;
+  whyTlsVersion(server: string, min: string, client: string, max: string): string;
+  whyForbidden(user: string, groups: string[], message: string, anonymousSetting: string | undefined): string;
+  whyToken(reason: 'INVALID_TOKEN' | 'TOKEN_EXPIRED', source: string, error: string): string;
+  whyNoCredentials(client: string, config: string, setting: string): string;
+  whyNoClientAuth(field: string): string;
+  whyServerNotVerified(client: string, server: string, field: string): string;
+  whyConfig(component: string, isServer: boolean, summary: string): string;
+  whyRefused(url: string, config: string): string;
+  attacker(r: EdgeResult): string | undefined;
+  fixNone: string;
+  fixGeneric: string;
+  fixServerCa(certFile: string, certField: string, trustField: string, trustFile?: string): string;
+  fixClientCa(certFile: string, trustField: string, trustFile?: string): string;
+  fixExpired(certFile: string): string;
+  fixNotYetValid(certFile: string): string;
+  fixEku(certFile: string, needs: string): string;
+  fixSan(certFile: string, name: string): string;
+  fixNoClientCert(setting: string, caFile: string): string;
+  fixNoTrustedCa(): string;
+  fixTlsVersion(): string;
+  fixForbidden(user: string, setting: string): string;
+  fixInvalidToken(source: string): string;
+  fixTokenExpired(source: string): string;
+  fixNoCredentials(config: string): string;
+  fixNoClientAuth(): string;
+  fixServerNotVerified(field: string, server: string): string;
+  fixConfig(reason: 'KEY_MISMATCH' | 'PEM_SWITCHED' | 'FILE_MISSING' | 'BAD_FILE'): string;
+  fixRefused(config: string): string;
+}
+
+const where = (field?: string, file?: string) => (field ? ` — ${field}${file ? ` (${file})` : ''}` : file ? ` (${file})` : '');
+
+const en: Phrases = {
+  labels: { why: 'Why', attacker: 'What an attacker can do', fix: 'Fix', explanation: 'EXPLANATION' },
+  nothing: 'no certificate',
+  keyId: 'key id',
+  cert: (subject, serial, issuer, akid, field, file) => `${subject} (serial ${serial}), issued by ${issuer}${akid ? ` [authority key id ${akid}]` : ''}${where(field, file)}`,
+  token: (field, file) => `a bearer token from ${field} (${file})`,
+  clientPresents: (who, what) => `${who} presented ${what}.`,
+  serverPresents: (who, what) => `${who} presented ${what}.`,
+  trustCa: (field, file, subjects) => `the CA file ${field}${file ? ` (${file})` : ''}, which holds ${subjects}`,
+  trustNone: (field, off) => `nothing: verification is off (${field} ${off ? 'is true' : 'is not set'})`,
+  trustSystemRoots: (field) => `only the system roots, which hold no cluster CA (${field})`,
+  clientTrusts: (who, what, url, name) => `${who} verifies the server with ${what}${name ? `, and checks the name ${name.name} (${name.from === 'url' ? `the host in ${url}` : 'its tls-server-name'})` : ''}.`,
+  serverTrusts: (who, what) => `${who} verifies client certificates with ${what}.`,
+  whyOk: (r) => `Both sides checked each other: ${r.client.component} found ${r.server.component}'s certificate issued by a CA it trusts and valid for the name it dialled; ${r.server.component} ${r.identity ? `authenticated the client as ${r.identity.name}${r.identity.groups.length ? ` (groups ${r.identity.groups.join(', ')})` : ''} and allowed the request` : 'accepted the request'}.`,
+  whyGeneric: (summary) => summary,
+  whyNoAnchor: (cert, issuer, field) => `${cert} is signed by ${issuer}, but the verifier has no cluster CA to check it against (${field}).`,
+  whyImpostor: (cert, issuer, akid, ids) => `${cert} names ${issuer} as its issuer, and a CA of that name is trusted — but it is not the same CA: the certificate was signed by the key ${akid}, the trusted CA's key is ${ids}. Typical after a cluster is re-initialised: same CA name, new key.`,
+  whyMissingIntermediate: (cert, issuer, trusted) => `${cert} is signed by the intermediate CA ${issuer}, which is not trusted itself and was not sent with the certificate, so nothing links it to the trusted ${trusted}.`,
+  whyUnknownCa: (cert, issuer, akid, trusted, whereFile) => `${cert} is signed by ${issuer}${akid ? ` [key ${akid}]` : ''}, but the verifier only trusts ${trusted} (${whereFile}). Neither the issuer name nor the key matches a trusted CA.`,
+  whyNotACa: (cert, issuer) => `${cert} was signed by ${issuer}, which is not a CA (CA:FALSE, no keyCertSign): Go refuses a chain through it ("parent certificate cannot sign this kind of certificate").`,
+  whyExpired: (cert, notAfter, at) => `${cert} was valid until ${notAfter}; the cluster clock says ${at}.`,
+  whyNotYetValid: (cert, notBefore, at) => `${cert} is valid only from ${notBefore}; the cluster clock says ${at} (a clock running behind, or a certificate dated in the future).`,
+  whyEku: (cert, has, needs, verifier) => `${cert} has the extended key usage ${has.join(', ') || '(none)'}; ${verifier} needs ${needs} for this role.`,
+  whySan: (cert, name, from, url, sans) => `The client checks the name ${name} (${from === 'url' ? `the host in ${url}` : 'its tls-server-name'}), and ${cert} is valid only for ${sans.length ? sans.join(', ') : 'no names at all (no SANs)'}.`,
+  whyNoClientCert: (client, server, field) => `${client} presented no client certificate, and ${server} requires one (${field}).`,
+  whyNoTrustedCa: () => 'etcd requires client certificates (--client-cert-auth=true) but has no --trusted-ca-file to verify them against, so it checks them against the system roots: no client can ever pass.',
+  whyTlsVersion: (server, min, client, max) => `${server} accepts ${min} and newer only (kube-apiserver --tls-min-version); ${client} offers at most ${max}. The handshake fails before any certificate is looked at.`,
+  whyForbidden: (user, groups, message, anon) => `Authentication worked: the request was made as ${user}${groups.length ? ` (groups ${groups.join(', ')})` : ''}${anon ? `, an anonymous request allowed by ${anon}` : ''}. The authorizer refused it: ${message}`,
+  whyToken: (reason, source, error) => `The bearer token from ${source} ${reason === 'TOKEN_EXPIRED' ? 'has expired' : 'was not accepted'}; kube-apiserver checks ServiceAccount tokens with the keys in kube-apiserver --service-account-key-file and bootstrap tokens against their Secrets: ${error}`,
+  whyNoCredentials: (client, config, setting) => `${client} sent neither a client certificate nor a token (${config}), and anonymous requests are off (${setting}).`,
+  whyNoClientAuth: (field) => `etcd never asked for a client certificate: neither of ${field} is set. --peer-trusted-ca-file and --peer-client-cert-auth only protect member-to-member traffic on port 2380. The connection is encrypted, but the client is not authenticated.`,
+  whyServerNotVerified: (client, server, field) => `${client} connected without checking ${server}'s certificate (${field}): the request succeeded, but only one side of the connection is authenticated.`,
+  whyConfig: (component, isServer, summary) => `${component} ${isServer ? 'refuses to start' : 'cannot load its client configuration'}: ${summary.replace(/^.*?: /, '')}`,
+  whyRefused: (url, config) => `Nothing listens at ${url} (configured in ${config}).`,
+  attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
+    ? 'Anyone who can reach etcd\'s client port (2379) can read and write every key without a credential: all Secrets and ServiceAccount tokens, and RBAC objects that make them cluster-admin.'
+    : r.reason === 'SERVER_NOT_VERIFIED'
+      ? `Anyone who can intercept traffic to ${r.client.dialled} can pose as ${r.server.component}: read what is sent to it (for the kubelet: exec and attach sessions, logs) and answer with anything.`
+      : undefined,
+  fixNone: 'Nothing to fix.',
+  fixGeneric: 'See what Kubernetes prints above.',
+  fixServerCa: (certFile, certField, trustField, trustFile) => `Either re-issue the server certificate ${certFile} (${certField}) from the CA in ${trustField}${trustFile ? ` (${trustFile})` : ''}, or point ${trustField} at the CA that really signs it.`,
+  fixClientCa: (certFile, trustField, trustFile) => `Re-issue the client certificate ${certFile} from the CA in ${trustField}${trustFile ? ` (${trustFile})` : ''}, or add its issuing CA to that file (a bundle may hold several CAs, as during a rotation).`,
+  fixExpired: (certFile) => `Renew ${certFile} (kubeadm: \`kubeadm certs renew\`, then restart the component; the kubelet rotates its own client certificate) and check the expiry with \`kubeadm certs check-expiration\` or \`kube-mtls-sim pki inspect\`.`,
+  fixNotYetValid: (certFile) => `Fix the clocks (NTP) or re-issue ${certFile} with a NotBefore in the past (kubeadm back-dates by 5 minutes).`,
+  fixEku: (certFile, needs) => `Re-issue ${certFile} with the extended key usage ${needs}${needs === 'serverAuth' ? ' (and the names it is dialled by in its SANs)' : ''}.`,
+  fixSan: (certFile, name) => `Re-issue ${certFile} with ${name} in its SANs (kubeadm: apiServer.certSANs or etcd.local.serverCertSANs), or have the client dial a name the certificate has (kubeconfig tls-server-name).`,
+  fixNoClientCert: (setting, caFile) => `Set ${setting} to a client certificate and key issued by the CA in ${caFile || 'the server\'s client CA file'}.`,
+  fixNoTrustedCa: () => 'Set etcd --trusted-ca-file to the CA that signs the clients (kubeadm: /etc/kubernetes/pki/etcd/ca.crt).',
+  fixTlsVersion: () => 'Lower kube-apiserver --tls-min-version to a version the client supports, or update the client.',
+  fixForbidden: (user, setting) => `Either give ${user} the permission (a RoleBinding or ClusterRoleBinding), or present the identity the request needs: the CN (user) and O (groups) of ${setting}, or the right ServiceAccount.`,
+  fixInvalidToken: (source) => `Make kube-apiserver --service-account-key-file hold the public half of the key that signed the token in ${source} (kubeadm: sa.pub for sa.key), or give the client a token this cluster issued.`,
+  fixTokenExpired: (source) => `Replace the token in ${source}: a projected ServiceAccount token is refreshed by the kubelet; a bootstrap token is re-created with \`kubeadm token create\`.`,
+  fixNoCredentials: (config) => `Give the client credentials in ${config} (client-certificate-data and client-key-data, or a token).`,
+  fixNoClientAuth: () => 'Set etcd --trusted-ca-file to the CA that signs --etcd-certfile (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) and --client-cert-auth=true.',
+  fixServerNotVerified: (field, server) => `Set ${field} to the CA that signs ${server}'s serving certificate, and give ${server} a certificate from that CA with the dialled address in its SANs (for the kubelet: serverTLSBootstrap with approved kubelet-serving CSRs).`,
+  fixConfig: (reason) => ({
+    KEY_MISMATCH: 'Point the key path at the private key that belongs to the certificate (compare `openssl x509 -noout -pubkey` with `openssl pkey -pubout`).',
+    PEM_SWITCHED: 'Swap the two paths: the certificate field must name the .crt/.pem certificate and the key field the private key.',
+    FILE_MISSING: 'Create the file, or correct the path in the flag or field that names it.',
+    BAD_FILE: 'Replace the file with a valid PEM certificate or key (see the error for what is wrong).',
+  })[reason],
+  fixRefused: (config) => `Correct the server address in ${config}, or start the server that should listen there.`,
+};
+
+const zh: Phrases = {
+  labels: { why: '原因', attacker: '攻击者能做什么', fix: '修复', explanation: '解释' },
+  nothing: '没有证书',
+  keyId: '密钥标识',
+  cert: (subject, serial, issuer, akid, field, file) => `${subject}（序列号 ${serial}），签发者 ${issuer}${akid ? `［颁发机构密钥标识 ${akid}］` : ''}${where(field, file)}`,
+  token: (field, file) => `来自 ${field}（${file}）的 Bearer Token`,
+  clientPresents: (who, what) => `${who} 出示了 ${what}。`,
+  serverPresents: (who, what) => `${who} 出示了 ${what}。`,
+  trustCa: (field, file, subjects) => `CA 文件 ${field}${file ? `（${file}）` : ''}，其中包含 ${subjects}`,
+  trustNone: (field, off) => `什么都不信任：校验已关闭（${off ? `${field} 为 true` : `未设置 ${field}`}）`,
+  trustSystemRoots: (field) => `仅系统根证书，其中没有集群 CA（${field}）`,
+  clientTrusts: (who, what, url, name) => `${who} 用 ${what} 校验服务端${name ? `，并检查名称 ${name.name}（${name.from === 'url' ? `${url} 中的主机名` : '其 tls-server-name'}）` : ''}。`,
+  serverTrusts: (who, what) => `${who} 用 ${what} 校验客户端证书。`,
+  whyOk: (r) => `双方都校验了对方：${r.client.component} 确认 ${r.server.component} 的证书由其信任的 CA 签发，且对所拨名称有效；${r.server.component} ${r.identity ? `将客户端认证为 ${r.identity.name}${r.identity.groups.length ? `（组 ${r.identity.groups.join(', ')}）` : ''} 并允许了该请求` : '接受了该请求'}。`,
+  whyGeneric: (summary) => summary,
+  whyNoAnchor: (cert, issuer, field) => `${cert} 由 ${issuer} 签发，但校验方没有可用于校验的集群 CA（${field}）。`,
+  whyImpostor: (cert, issuer, akid, ids) => `${cert} 的签发者名为 ${issuer}，校验方也信任同名 CA——但不是同一个 CA：该证书由密钥 ${akid} 签名，而受信任 CA 的密钥是 ${ids}。常见于集群重新初始化之后：CA 名称相同，密钥已更换。`,
+  whyMissingIntermediate: (cert, issuer, trusted) => `${cert} 由中间 CA ${issuer} 签发，该中间 CA 本身不受信任，也没有随证书一起发送，因此无法连接到受信任的 ${trusted}。`,
+  whyUnknownCa: (cert, issuer, akid, trusted, whereFile) => `${cert} 由 ${issuer}${akid ? `［密钥 ${akid}］` : ''} 签发，但校验方只信任 ${trusted}（${whereFile}）。签发者的名称和密钥都不匹配任何受信任的 CA。`,
+  whyNotACa: (cert, issuer) => `${cert} 由 ${issuer} 签名，而它不是 CA（CA:FALSE，没有 keyCertSign）：Go 拒绝经过它的证书链（"parent certificate cannot sign this kind of certificate"）。`,
+  whyExpired: (cert, notAfter, at) => `${cert} 的有效期截至 ${notAfter}；集群时钟为 ${at}。`,
+  whyNotYetValid: (cert, notBefore, at) => `${cert} 自 ${notBefore} 起才有效；集群时钟为 ${at}（时钟落后，或证书日期在未来）。`,
+  whyEku: (cert, has, needs, verifier) => `${cert} 的扩展密钥用法为 ${has.join(', ') || '（无）'}；${verifier} 对该角色要求 ${needs}。`,
+  whySan: (cert, name, from, url, sans) => `客户端检查名称 ${name}（${from === 'url' ? `${url} 中的主机名` : '其 tls-server-name'}），而 ${cert} 只对 ${sans.length ? sans.join(', ') : '任何名称都无效（没有 SAN）'} 有效。`,
+  whyNoClientCert: (client, server, field) => `${client} 没有出示客户端证书，而 ${server} 要求客户端证书（${field}）。`,
+  whyNoTrustedCa: () => 'etcd 要求客户端证书（--client-cert-auth=true），却没有配置 --trusted-ca-file 来校验它们，于是只能用系统根证书校验：任何客户端都无法通过。',
+  whyTlsVersion: (server, min, client, max) => `${server} 只接受 ${min} 及以上版本（kube-apiserver --tls-min-version）；${client} 最高只支持 ${max}。握手在查看任何证书之前就失败了。`,
+  whyForbidden: (user, groups, message, anon) => `认证成功：请求的身份是 ${user}${groups.length ? `（组 ${groups.join(', ')}）` : ''}${anon ? `，这是 ${anon} 允许的匿名请求` : ''}。但鉴权拒绝了它：${message}`,
+  whyToken: (reason, source, error) => `来自 ${source} 的 Bearer Token ${reason === 'TOKEN_EXPIRED' ? '已过期' : '未被接受'}；kube-apiserver 用 kube-apiserver --service-account-key-file 中的密钥校验 ServiceAccount Token，用 Secret 校验引导令牌：${error}`,
+  whyNoCredentials: (client, config, setting) => `${client} 既没有发送客户端证书也没有发送 Token（${config}），而匿名请求已关闭（${setting}）。`,
+  whyNoClientAuth: (field) => `etcd 从未要求客户端证书：${field} 都没有设置。--peer-trusted-ca-file 和 --peer-client-cert-auth 只保护 2380 端口上成员之间的流量。连接是加密的，但客户端没有经过认证。`,
+  whyServerNotVerified: (client, server, field) => `${client} 没有校验 ${server} 的证书就建立了连接（${field}）：请求成功了，但连接只有一方经过认证。`,
+  whyConfig: (component, isServer, summary) => `${component} ${isServer ? '拒绝启动' : '无法加载其客户端配置'}：${summary.replace(/^.*?: /, '')}`,
+  whyRefused: (url, config) => `${url} 上没有任何服务在监听（配置于 ${config}）。`,
+  attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
+    ? '任何能访问 etcd 客户端端口（2379）的人都无需凭据即可读写所有键：所有 Secret 和 ServiceAccount Token，以及能让自己成为 cluster-admin 的 RBAC 对象。'
+    : r.reason === 'SERVER_NOT_VERIFIED'
+      ? `任何能截获发往 ${r.client.dialled} 的流量的人都可以冒充 ${r.server.component}：读取发给它的内容（对 kubelet 而言：exec 和 attach 会话、日志），并随意应答。`
+      : undefined,
+  fixNone: '无需修复。',
+  fixGeneric: '请参见上面 Kubernetes 打印的信息。',
+  fixServerCa: (certFile, certField, trustField, trustFile) => `要么用 ${trustField}${trustFile ? `（${trustFile}）` : ''} 中的 CA 重新签发服务端证书 ${certFile}（${certField}），要么让 ${trustField} 指向真正签发它的 CA。`,
+  fixClientCa: (certFile, trustField, trustFile) => `用 ${trustField}${trustFile ? `（${trustFile}）` : ''} 中的 CA 重新签发客户端证书 ${certFile}，或者把它的签发 CA 加入该文件（CA 文件可以包含多个 CA，轮换期间就是如此）。`,
+  fixExpired: (certFile) => `续期 ${certFile}（kubeadm：\`kubeadm certs renew\`，然后重启组件；kubelet 会自行轮换其客户端证书），并用 \`kubeadm certs check-expiration\` 或 \`kube-mtls-sim pki inspect\` 检查到期时间。`,
+  fixNotYetValid: (certFile) => `修正时钟（NTP），或重新签发 NotBefore 在过去的 ${certFile}（kubeadm 会提前 5 分钟）。`,
+  fixEku: (certFile, needs) => `重新签发带有扩展密钥用法 ${needs} 的 ${certFile}${needs === 'serverAuth' ? '（并在 SAN 中包含客户端拨号所用的名称）' : ''}。`,
+  fixSan: (certFile, name) => `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：apiServer.certSANs 或 etcd.local.serverCertSANs），或让客户端使用证书中已有的名称（kubeconfig 的 tls-server-name）。`,
+  fixNoClientCert: (setting, caFile) => `将 ${setting} 设置为由 ${caFile || '服务端客户端 CA 文件'} 中的 CA 签发的客户端证书和密钥。`,
+  fixNoTrustedCa: () => '将 etcd --trusted-ca-file 设置为签发客户端证书的 CA（kubeadm：/etc/kubernetes/pki/etcd/ca.crt）。',
+  fixTlsVersion: () => '将 kube-apiserver --tls-min-version 降到客户端支持的版本，或升级客户端。',
+  fixForbidden: (user, setting) => `要么授予 ${user} 所需权限（RoleBinding 或 ClusterRoleBinding），要么出示请求所需的身份：${setting} 的 CN（用户）和 O（组），或正确的 ServiceAccount。`,
+  fixInvalidToken: (source) => `让 kube-apiserver --service-account-key-file 包含签发 ${source} 中 Token 的密钥的公钥（kubeadm：sa.key 对应 sa.pub），或给客户端一个本集群签发的 Token。`,
+  fixTokenExpired: (source) => `替换 ${source} 中的 Token：投射的 ServiceAccount Token 由 kubelet 刷新；引导令牌用 \`kubeadm token create\` 重新创建。`,
+  fixNoCredentials: (config) => `在 ${config} 中为客户端提供凭据（client-certificate-data 和 client-key-data，或 Token）。`,
+  fixNoClientAuth: () => '将 etcd --trusted-ca-file 设置为签发 --etcd-certfile 的 CA（kubeadm：/etc/kubernetes/pki/etcd/ca.crt），并设置 --client-cert-auth=true。',
+  fixServerNotVerified: (field, server) => `将 ${field} 设置为签发 ${server} 服务证书的 CA，并为 ${server} 配置由该 CA 签发、SAN 中包含拨号地址的证书（kubelet：serverTLSBootstrap 并批准 kubelet-serving CSR）。`,
+  fixConfig: (reason) => ({
+    KEY_MISMATCH: '让密钥路径指向与证书匹配的私钥（对比 `openssl x509 -noout -pubkey` 与 `openssl pkey -pubout` 的输出）。',
+    PEM_SWITCHED: '交换这两个路径：证书字段必须指向 .crt/.pem 证书，密钥字段指向私钥。',
+    FILE_MISSING: '创建该文件，或修正引用它的参数或字段中的路径。',
+    BAD_FILE: '用有效的 PEM 证书或密钥替换该文件（错误信息说明了问题所在）。',
+  })[reason],
+  fixRefused: (config) => `修正 ${config} 中的服务端地址，或启动应在该地址监听的服务。`,
+};
+
+export const PHRASES: Readonly<Record<Lang, Phrases>> = { en, zh };
