@@ -47,3 +47,27 @@ test('an unknown scenario suggests the closest names; --list groups by edge', as
   t.regex(list.stdout, /^apiserver-to-etcd:\n {2}apiserver-to-etcd +ok +/m);
   t.regex(list.stdout, /reference-apiserver-to-etcd +insecure/);
 });
+
+test('--all --grep runs the matching part of the catalogue, prints the summary table and progress', async (t) => {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await main(['scenario', '--all', '--grep', '^etcd-', ...NOW], (x) => out.push(x), (x) => err.push(x));
+  t.is(status, 0);
+  const table = out.join('\n');
+  t.regex(table, /^SCENARIO +EXPECTED +GOT +MATCH$/m);
+  t.regex(table, /^etcd-peer-flags-only +insecure NO_CLIENT_AUTH +insecure NO_CLIENT_AUTH +yes$/m);
+  t.regex(table, /(\d+) of \1 scenarios match their documented outcome\./);
+  t.true(err.some((line) => /^\[ ?\d+\/\d+\] ok {7}etcd-/.test(line)), err.join('\n'));
+  t.notRegex(table, /kubectl-/);
+});
+
+test('--lang zh explains in Chinese, naming the same flags and files', async (t) => {
+  const r = await cli(['scenario', 'reference-apiserver-to-etcd', '--lang', 'zh', ...NOW]);
+  t.is(r.status, 0);
+  t.regex(r.stdout, /^解释$/m);
+  t.regex(r.stdout, /攻击者能做什么: 任何能访问 etcd 客户端端口（2379）的人/);
+  t.regex(r.stdout, /修复: 将 etcd --trusted-ca-file 设置为/);
+  const bad = await cli(['scenario', 'kubectl-to-apiserver', '--lang', 'fr']);
+  t.is(bad.status, 2);
+  t.regex(bad.stderr, /`--lang`: "fr" is not en or zh/);
+});
