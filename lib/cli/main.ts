@@ -2,12 +2,15 @@
 import { isKubeMtlsSimError } from '../errors.js';
 import { pkiCommand, PKI_USAGE } from './pki.js';
 import { scenarioCommand, SCENARIO_USAGE } from './scenario.js';
+import { serveCommand, SERVE_USAGE } from './serve.js';
 
 const USAGE = `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
+${SCENARIO_USAGE}
+
 ${PKI_USAGE}
 
-${SCENARIO_USAGE}`;
+${SERVE_USAGE}`;
 
 export async function main(argv: string[], out = (t: string) => console.log(t), err = (t: string) => console.error(t)): Promise<number> {
   const [command, ...rest] = argv;
@@ -18,6 +21,7 @@ export async function main(argv: string[], out = (t: string) => console.log(t), 
     }
     if (command === 'pki') return await pkiCommand(rest, out);
     if (command === 'scenario') return await scenarioCommand(rest, out, err);
+    if (command === 'serve') return await serveCommand(rest, out);
     err(`error: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   } catch (error) {

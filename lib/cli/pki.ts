@@ -5,6 +5,7 @@ import { generatePki } from '../pki/generate.js';
 import { inspectLayout, type InspectReport } from '../pki/inspect.js';
 import { parseKeyAlgorithm } from '../pki/keys.js';
 import { writeLayout } from '../pki/layout.js';
+import { manifestFile } from '../pki/manifest.js';
 import { getPreset } from '../pki/presets/index.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
 
@@ -62,7 +63,7 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
         ...(values['cert-sans'] ? { apiServerCertSans: values['cert-sans'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
       },
     });
-    writeLayout(pki.files, dir, { overwrite: values.force === true });
+    writeLayout([...pki.files, manifestFile(pki)], dir, { overwrite: values.force === true });
     if (values.json) {
       out(JSON.stringify({ preset: preset.name, algorithm, root: dir, files: pki.files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })) }, null, 2));
     } else {

@@ -14,6 +14,9 @@ import { splitHostPort } from '../pki/cluster-config.js';
 import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
 import { applyFileChanges, type FileChanges } from './file-changes.js';
 import { NodeFs } from './node-fs.js';
+import { CsrStore } from '../csr/store.js';
+import { configureControllerManager, reconcileCsr, type ControllerManagerConfig } from '../components/controller-manager.js';
+import type { AuthorizationMode } from '../authz/types.js';
 
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */
@@ -25,6 +28,8 @@ export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit
   /** kube-apiserver flag changes, e.g. `{ '--kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt' }`; `null` removes a flag. */
   apiserver?: FlagOverrides;
   etcd?: FlagOverrides;
+  /** kube-controller-manager flag changes (the CSR signer's `--cluster-signing-*`). */
+  controllerManager?: FlagOverrides;
   /** KubeletConfiguration fields merged into the config file's; `null` removes a field. */
   kubelet?: KubeletConfigOverrides;
   /** Point a client at another kubeconfig. */
@@ -38,6 +43,10 @@ export interface StartedCluster extends AsyncDisposable {
   readonly fs: NodeFs;
   readonly clock: Clock;
   readonly spec: ControlPlaneSpec;
+  /** The apiserver's CertificateSigningRequests. */
+  readonly csrs: CsrStore;
+  /** kube-controller-manager's signer configuration, or why it could not load. */
+  readonly controllerManager: ControllerManagerConfig | KubeMtlsSimError;
   /** Each server: running on 127.0.0.1 (port), or the error it refused to start with. */
   readonly servers: Readonly<Record<ServerComponent, { running: boolean; port?: number; startupError?: KubeMtlsSimError }>>;
   /** Dials one edge over real TLS and HTTP; never throws for a TLS or HTTP outcome. */
@@ -69,12 +78,14 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   const spec: ControlPlaneSpec = {
     ...base,
     'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),
+    'kube-controller-manager': applyFlagOverrides('kube-controller-manager', base['kube-controller-manager'], options.controllerManager),
     etcd: applyFlagOverrides('etcd', base.etcd, options.etcd),
     clients: { ...base.clients, ...options.clients },
   };
   const clock = options.clock;
   const nodeName = pki.config.nodeName;
-  const state = { clock, bootstrapTokens: options.bootstrapTokens ?? [] };
+  const csrs = new CsrStore(clock);
+  const state = { clock, bootstrapTokens: options.bootstrapTokens ?? [], csrs };
   const servers: Record<ServerComponent, ServerState> = {
     'kube-apiserver': { component: 'kube-apiserver' }, etcd: { component: 'etcd' }, kubelet: { component: 'kubelet' },
   };
@@ -116,6 +127,21 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     return startKubelet(k, clock);
   });
 
+  // kube-controller-manager's certificate controllers: they act on every CSR write.
+  let controllerManager: ControllerManagerConfig | undefined;
+  let controllerManagerError: KubeMtlsSimError | undefined;
+  try {
+    controllerManager = configureControllerManager(fs, spec['kube-controller-manager']);
+  } catch (error) {
+    if (!isKubeMtlsSimError(error)) throw error;
+    controllerManagerError = error;
+  }
+  if (controllerManager) {
+    const cm = controllerManager;
+    const modes = listFlag(spec['kube-apiserver'], '--authorization-mode') as AuthorizationMode[];
+    csrs.onChange((name) => reconcileCsr(csrs, name, cm, modes.length ? modes : ['AlwaysAllow']));
+  }
+
   const endpoints = Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []));
   try {
     await Promise.all(endpoints.map((e) => e.listen()));
@@ -149,7 +175,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     signal: abort.signal,
   };
   const cluster: StartedCluster = {
-    pki, fs, clock, spec,
+    pki, fs, clock, spec, csrs, controllerManager: controllerManager ?? controllerManagerError!,
     servers: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, {
       running: s.endpoint !== undefined, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
     }])) as StartedCluster['servers'],

@@ -13,6 +13,13 @@ export const KNOWN_FLAGS = {
     '--kubelet-certificate-authority', '--kubelet-preferred-address-types', '--service-account-key-file', '--service-account-issuer',
     '--enable-bootstrap-token-auth', '--anonymous-auth', '--tls-min-version', '--authorization-mode',
   ],
+  'kube-controller-manager': [
+    '--kubeconfig', '--cluster-signing-cert-file', '--cluster-signing-key-file', '--cluster-signing-duration',
+    '--cluster-signing-kubelet-serving-cert-file', '--cluster-signing-kubelet-serving-key-file',
+    '--cluster-signing-kubelet-client-cert-file', '--cluster-signing-kubelet-client-key-file',
+    '--cluster-signing-kube-apiserver-client-cert-file', '--cluster-signing-kube-apiserver-client-key-file',
+    '--cluster-signing-legacy-unknown-cert-file', '--cluster-signing-legacy-unknown-key-file',
+  ],
   etcd: [
     '--name', '--cert-file', '--key-file', '--trusted-ca-file', '--client-cert-auth', '--peer-cert-file', '--peer-key-file',
     '--peer-trusted-ca-file', '--peer-client-cert-auth', '--listen-client-urls', '--advertise-client-urls',

@@ -8,6 +8,7 @@ export type ClientComponent = 'kubectl' | 'kube-scheduler' | 'kube-controller-ma
 export interface ControlPlaneSpec {
   'kube-apiserver': Flags;
   etcd: Flags;
+  'kube-controller-manager': Flags;
   kubelet: { config: string; kubeconfig: string; certDir: string };
   clients: Record<ClientComponent, { kubeconfig: string }>;
 }
@@ -47,6 +48,11 @@ function kubeadm(config: ClusterConfig): ControlPlaneSpec {
       '--peer-client-cert-auth': 'true',
       '--listen-client-urls': `https://127.0.0.1:2379,${hostPortURL(config.advertiseAddress, 2379)}`,
       '--advertise-client-urls': hostPortURL(config.advertiseAddress, 2379),
+    },
+    'kube-controller-manager': {
+      '--cluster-signing-cert-file': `${PKI}/ca.crt`,
+      '--cluster-signing-key-file': `${PKI}/ca.key`,
+      '--kubeconfig': '/etc/kubernetes/controller-manager.conf',
     },
     kubelet: { config: '/var/lib/kubelet/config.yaml', kubeconfig: '/etc/kubernetes/kubelet.conf', certDir: '/var/lib/kubelet/pki' },
     clients: {
@@ -92,6 +98,12 @@ function reference(config: ClusterConfig): ControlPlaneSpec {
       '--peer-trusted-ca-file': '/etc/etcd/cluster-root-ca.pem',
       '--listen-client-urls': 'https://127.0.0.1:2379',
       '--advertise-client-urls': 'https://127.0.0.1:2379',
+    },
+    // "By default the apiserver's CA": the document's controller-manager signs with the root CA.
+    'kube-controller-manager': {
+      '--cluster-signing-cert-file': `${VLK}/cluster-root-ca.pem`,
+      '--cluster-signing-key-file': `${VLK}/cluster-root-ca-key.pem`,
+      '--kubeconfig': '/etc/kubernetes/controller-manager.conf',
     },
     kubelet: { config: '/var/lib/kubelet/config.yaml', kubeconfig: '/etc/kubernetes/kubelet.conf', certDir: '/var/lib/kubelet/pki' },
     clients: {

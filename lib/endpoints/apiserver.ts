@@ -18,6 +18,9 @@ import { sendJson, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';
 import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
 import { apiObject } from './objects.js';
+import { handleCsrApi, type ApiAnswer } from './csr-api.js';
+import { discovery } from './discovery.js';
+import type { CsrStore } from '../csr/store.js';
 
 /** kube-apiserver as configured by its flags: serving identity, client CA, token authenticators, authorizer. */
 export interface ApiServerConfig {
@@ -71,6 +74,8 @@ function publicKeys(fs: NodeFs, file: string): KeyObject[] {
 export interface ApiServerState {
   clock: Clock;
   bootstrapTokens: BootstrapTokenSecret[];
+  /** CertificateSigningRequests (certificates.k8s.io/v1). */
+  csrs: CsrStore;
 }
 
 /** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */
@@ -118,24 +123,39 @@ export function startApiServer(config: ApiServerConfig, state: ApiServerState): 
 }
 
 function handle(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    respond(config, state, req, Buffer.concat(chunks), record).then(
+      ({ status, body, contentType }) => sendJson(res, status, body, contentType),
+      (error: unknown) => sendJson(res, 500, statusBody(500, 'InternalError', `kube-mtls-sim: ${(error as Error).message}`)),
+    );
+  });
+}
+
+async function respond(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, body: Buffer, record: ConnectionRecord): Promise<ApiAnswer> {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const authn = authenticateRequest(config, state, record, req.headers.authorization);
   if (!authn.ok) {
     record.exchanges.push({ method, path: url, status: 401, authn, log: `Unable to authenticate the request due to an error: ${authn.error}` });
-    sendJson(res, 401, statusBody(401, 'Unauthorized', 'Unauthorized'));
-    return;
+    return { status: 401, body: statusBody(401, 'Unauthorized', 'Unauthorized') };
   }
   const info = requestInfo(method, url);
   const decision = authorize({ user: authn.user, ...info }, { modes: config.authorizationModes });
   if (!decision.allowed) {
     record.exchanges.push({ method, path: url, status: 403, authn, authz: decision });
-    sendJson(res, 403, statusBody(403, 'Forbidden', decision.message ?? 'forbidden', forbiddenDetails(info)));
-    return;
+    return { status: 403, body: statusBody(403, 'Forbidden', decision.message ?? 'forbidden', forbiddenDetails(info)) };
   }
-  const { status, body } = apiObject(info, url, authn.user as UserInfo, config.nodeName);
-  record.exchanges.push({ method, path: url, status, authn, authz: decision });
-  sendJson(res, status, body);
+  const accept = req.headers.accept ?? '';
+  let answer: ApiAnswer;
+  if (info.resourceRequest && info.apiGroup === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests') {
+    answer = await handleCsrApi({ store: state.csrs, user: authn.user, modes: config.authorizationModes }, info, accept, req.headers['content-type'] ?? '', body);
+  } else {
+    answer = discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName);
+  }
+  record.exchanges.push({ method, path: url, status: answer.status, authn, authz: decision });
+  return answer;
 }
 
 function forbiddenDetails(info: ReturnType<typeof requestInfo>) {

@@ -165,10 +165,10 @@ function keyId(key: KeyMaterial): ArrayBuffer {
 
 function sign(r: IssueRequest): IssuedCert {
   const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS[u], 0);
-  const extensions: asn.Extension[] = [
-    cached(`ku:${flags}`, () => extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(flags))),
-    cached(`bc:${r.isCa}`, () => extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: r.isCa }))),
-  ];
+  const extensions: asn.Extension[] = [];
+  // Like Go, no key usage extension at all when no bit is set (an empty one is invalid to OpenSSL).
+  if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(flags))));
+  extensions.push(cached(`bc:${r.isCa}`, () => extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: r.isCa }))));
   if (r.extKeyUsage && r.extKeyUsage.length > 0) {
     const oids = r.extKeyUsage.map((u) => EKU_OIDS[u]);
     extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage(oids))));

@@ -76,6 +76,31 @@ export function keyMaterial(keyObject: KeyObject): KeyMaterial {
   };
 }
 
+/**
+ * Key material for a public key only (the key of a CSR, which the signer certifies but never
+ * holds). Signing with it or exporting its private PEM throws.
+ */
+export function publicKeyMaterial(spki: Buffer): KeyMaterial {
+  const publicKeyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+  let algorithm: KeyAlgorithm;
+  try {
+    algorithm = algorithmOf(publicKeyObject);
+  } catch {
+    algorithm = 'rsa-2048'; // only consulted when the key would sign, which a public key never does
+  }
+  return {
+    algorithm, keyObject: publicKeyObject, publicKeyObject, spki,
+    fingerprint: createHash('sha256').update(spki).digest('hex'),
+    publicKeyBits: subjectPublicKeyBits(spki),
+    get pem(): string {
+      throw new Error('a CSR public key has no private half');
+    },
+    get publicPem() {
+      return publicKeyObject.export({ type: 'spki', format: 'pem' }) as string;
+    },
+  };
+}
+
 export function algorithmOf(keyObject: KeyObject): KeyAlgorithm {
   const details = keyObject.asymmetricKeyDetails ?? {};
   if (keyObject.asymmetricKeyType === 'ec') {

@@ -1,0 +1,117 @@
+import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fixedClock, systemClock } from '../clock.js';
+import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
+import { KubeMtlsSimError } from '../errors.js';
+import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
+import { generatePki } from '../pki/generate.js';
+import { writeLayout } from '../pki/layout.js';
+import { manifestFile, MANIFEST, readPkiFolder } from '../pki/manifest.js';
+import type { Pki } from '../pki/generate.js';
+
+export const SERVE_USAGE = `Usage:
+  kube-mtls-sim serve [DIR] [--preset kubeadm|reference] [--now ISO-TIME]
+
+  Starts the simulated control plane (kube-apiserver, etcd, kubelet) on 127.0.0.1 from the PKI in
+  DIR (written by \`pki write\`; a fresh one is generated into DIR when it holds none, or kept in
+  memory without DIR), writes kubeconfigs for the real kubectl, and runs until interrupted.`;
+
+function usage(message: string): never {
+  throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${SERVE_USAGE}`);
+}
+
+/** Kubeconfigs that reach the simulated apiserver from this machine: 127.0.0.1, verified by the name `kubernetes`. */
+function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
+  const ca = [...pki.certs.values()].find((c) => c.record.kind === 'ca' && c.record.id === (pki.preset.name === 'kubeadm' ? 'ca' : 'cluster-root-ca'))!;
+  const users = pki.preset.name === 'kubeadm'
+    ? [['admin', 'admin'], ['super-admin', 'super-admin']] as const
+    : [['admin', 'admin']] as const;
+  const out: Record<string, string> = {};
+  for (const [file, id] of users) {
+    const cert = pki.certs.get(id);
+    if (!cert) continue;
+    out[`${file}.kubeconfig`] = stringifyKubeconfig(buildKubeconfig({
+      clusterName: 'kube-mtls-sim',
+      cluster: {
+        server: `https://127.0.0.1:${port}`,
+        'certificate-authority-data': Buffer.from(ca.cert.pem).toString('base64'),
+        // The serving certificate has no 127.0.0.1 SAN (kubeadm's has none): check it against a name it has.
+        'tls-server-name': 'kubernetes',
+      },
+      userName: cert.cert.node.subject.split('\n').find((l) => l.startsWith('CN='))!.slice(3),
+      user: {
+        'client-certificate-data': Buffer.from(cert.cert.pem).toString('base64'),
+        'client-key-data': Buffer.from(cert.key.pem).toString('base64'),
+      },
+      contextName: `${file}@kube-mtls-sim`,
+    }));
+  }
+  return out;
+}
+
+export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { preset: { type: 'string' }, now: { type: 'string' } } });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) usage(`unexpected argument "${positionals[1]}"`);
+  if (values.now !== undefined && Number.isNaN(new Date(values.now).getTime())) usage(`\`--now\`: "${values.now}" is not a date`);
+  if (values.preset !== undefined && values.preset !== 'kubeadm' && values.preset !== 'reference') usage(`\`--preset\`: "${values.preset}" is not kubeadm or reference`);
+  const clock = values.now ? fixedClock(values.now) : systemClock;
+  const dir = positionals[0] ? resolve(positionals[0]) : undefined;
+  let pki: Pki;
+  if (dir && existsSync(join(dir, MANIFEST))) {
+    pki = readPkiFolder(dir);
+  } else {
+    pki = await generatePki({ clock, preset: values.preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
+    if (dir) writeLayout([...pki.files, manifestFile(pki)], dir);
+  }
+  const cluster = await defineCluster({ clock, pki }).start();
+  const port = cluster.servers['kube-apiserver'].port;
+  if (port === undefined) {
+    await cluster.stop();
+    throw cluster.servers['kube-apiserver'].startupError ?? new KubeMtlsSimError('ERR_USAGE', 'kube-apiserver did not start');
+  }
+  const outDir = dir ? join(dir, 'kube-mtls-sim') : join(process.cwd(), '.kube-mtls-sim');
+  mkdirSync(outDir, { recursive: true, mode: 0o700 });
+  const kubeconfigs: string[] = [];
+  for (const [name, text] of Object.entries(labKubeconfigs(pki, port))) {
+    const file = join(outDir, name);
+    writeFileSync(file, text, { mode: 0o600 });
+    chmodSync(file, 0o600);
+    kubeconfigs.push(file);
+  }
+  out(`kube-mtls-sim: ${pki.preset.name} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
+  for (const [name, s] of Object.entries(cluster.servers)) {
+    out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
+  }
+  out(`kubeconfig: ${kubeconfigs[0]}`);
+  out('');
+  out(`  export KUBECONFIG=${kubeconfigs[0]}`);
+  out('  kubectl get --raw /version');
+  out('  kubectl auth whoami');
+  out('  kubectl get csr');
+  out('');
+  out('Press Ctrl-C to stop.');
+  return { cluster, kubeconfigs };
+}
+
+export async function serveCommand(args: string[], out: (text: string) => void): Promise<number> {
+  const { cluster } = await startServe(args, out);
+  await new Promise<void>((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await cluster.stop();
+  out('kube-mtls-sim: stopped.');
+  return 0;
+}

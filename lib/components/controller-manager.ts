@@ -1,0 +1,111 @@
+import type { NodeFs } from '../cluster/node-fs.js';
+import { KubeMtlsSimError } from '../errors.js';
+import { authorize } from '../authz/authorize.js';
+import { BUILTIN_SIGNERS, signCsr, type SigningCa } from '../csr/signer.js';
+import { parseCsrPem } from '../csr/parse.js';
+import type { CsrStore } from '../csr/store.js';
+import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
+import { keyMaterial } from '../pki/keys.js';
+import { readCertificates, readPrivateKey, checkKeyPair } from '../pki/pem.js';
+import type { Flags } from './flags.js';
+
+/**
+ * kube-controller-manager's certificate controllers, as its flags configure them: csrsigning
+ * (`--cluster-signing-cert-file`/`--cluster-signing-key-file`, per-signer overrides,
+ * `--cluster-signing-duration`) and csrapproving (kubelet client CSRs only, after a
+ * SubjectAccessReview). They react to every CSR write, at once, in process.
+ */
+export interface ControllerManagerConfig {
+  signers: Partial<Record<string, SigningCa>>;
+  durationMs: number;
+  /** Why a signer is not running (no signing files), for reports. */
+  disabled: Partial<Record<string, string>>;
+}
+
+const PER_SIGNER: Record<string, string> = {
+  'kubernetes.io/kubelet-serving': 'kubelet-serving',
+  'kubernetes.io/kube-apiserver-client-kubelet': 'kubelet-client',
+  'kubernetes.io/kube-apiserver-client': 'kube-apiserver-client',
+  'kubernetes.io/legacy-unknown': 'legacy-unknown',
+};
+
+/** Go's time.ParseDuration for the h/m/s forms used by flags (`8760h`, `720h0m0s`, `90m`). */
+export function parseGoDuration(value: string, flag: string): number {
+  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
+  let total = 0;
+  let consumed = '';
+  for (const m of value.matchAll(re)) {
+    total += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'h']!;
+    consumed += m[0];
+  }
+  if (consumed !== value || value === '') {
+    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `kube-controller-manager: \`${flag}=${value}\` is not a duration`, { field: flag, goMessage: `time: invalid duration "${value}"` });
+  }
+  return total;
+}
+
+export function configureControllerManager(fs: NodeFs, flags: Flags): ControllerManagerConfig {
+  const load = (certFile: string, keyFile: string, certFlag: string, keyFlag: string): SigningCa => {
+    const cert = readCertificates(fs.read(certFile, certFlag), { file: certFile, field: certFlag })[0]!;
+    const { keyObject } = readPrivateKey(fs.read(keyFile, keyFlag), { file: keyFile, field: keyFlag });
+    checkKeyPair(cert, keyObject, { file: certFile }, { file: keyFile });
+    return { cert, key: keyMaterial(keyObject), certFile };
+  };
+  const config: ControllerManagerConfig = {
+    signers: {}, disabled: {},
+    durationMs: flags['--cluster-signing-duration'] ? parseGoDuration(flags['--cluster-signing-duration'], '--cluster-signing-duration') : 365 * 24 * 3_600_000,
+  };
+  const globalCert = flags['--cluster-signing-cert-file'];
+  const globalKey = flags['--cluster-signing-key-file'];
+  const global = globalCert && globalKey ? load(globalCert, globalKey, '--cluster-signing-cert-file', '--cluster-signing-key-file') : undefined;
+  for (const signer of BUILTIN_SIGNERS) {
+    const stem = PER_SIGNER[signer]!;
+    const cert = flags[`--cluster-signing-${stem}-cert-file`];
+    const key = flags[`--cluster-signing-${stem}-key-file`];
+    const ca = cert && key ? load(cert, key, `--cluster-signing-${stem}-cert-file`, `--cluster-signing-${stem}-key-file`) : global;
+    if (ca) config.signers[signer] = ca;
+    else config.disabled[signer] = 'no --cluster-signing-cert-file/--cluster-signing-key-file (external CA mode): the signer does not run';
+  }
+  return config;
+}
+
+const condition = (type: string, reason: string, message: string, now: Date): CsrCondition => {
+  const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return { type, status: 'True', reason, message, lastUpdateTime: time, lastTransitionTime: time };
+};
+
+/** Runs csrapproving then csrsigning on one CSR. */
+export function reconcileCsr(store: CsrStore, name: string, config: ControllerManagerConfig, authorizationModes: Parameters<typeof authorize>[1]['modes']): void {
+  const csr = store.get(name);
+  if (!csr) return;
+  const now = store.clock.now();
+  const types = new Set((csr.status.conditions ?? []).map((c) => c.type));
+  const parsed = parseCsrPem(Buffer.from(csr.spec.request, 'base64'));
+  if (!parsed.ok) return;
+  if (!types.has('Approved') && !types.has('Denied') && csr.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && !signerViolationForApproval(csr, parsed.csr)) {
+    const self = csr.spec.username === parsed.csr.cn;
+    const decision = authorize({
+      user: { name: csr.spec.username ?? '', groups: csr.spec.groups ?? [] }, verb: 'create', resourceRequest: true,
+      apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: self ? 'selfnodeclient' : 'nodeclient',
+    }, { modes: authorizationModes });
+    if (decision.allowed) {
+      store.updateStatus(name, { ...csr.status, conditions: [...(csr.status.conditions ?? []), condition('Approved', 'AutoApproved',
+        self ? 'Auto approving self kubelet client certificate after SubjectAccessReview.' : 'Auto approving kubelet client certificate after SubjectAccessReview.', now)] });
+      return; // the write notifies again: signing happens on that pass
+    }
+  }
+  if (!types.has('Approved') || types.has('Failed') || csr.status.certificate) return;
+  const ca = config.signers[csr.spec.signerName];
+  if (!ca) return; // a custom signer (example.com/serving) or a disabled one: stays Approved, never Issued
+  const outcome = signCsr(csr, parsed.csr, ca, now, config.durationMs);
+  store.updateStatus(name, outcome.ok
+    ? { ...csr.status, certificate: Buffer.from(outcome.certificatePem).toString('base64') }
+    : { ...csr.status, conditions: [...(csr.status.conditions ?? []), condition('Failed', 'SignerValidationFailure', outcome.message, now)] });
+}
+
+function signerViolationForApproval(csr: CertificateSigningRequest, parsed: Parameters<typeof signCsr>[1]): boolean {
+  // csrapproving only considers well-formed kubelet client requests (isNodeClientCert).
+  return !(parsed.o.length === 1 && parsed.o[0] === 'system:nodes' && parsed.cn.startsWith('system:node:')
+    && parsed.dns.length + parsed.ips.length + parsed.emails.length + parsed.uris.length === 0
+    && ['client auth', 'digital signature'].every((u) => (csr.spec.usages ?? []).includes(u)));
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeMtlsSimError } from '../errors.js';
+import type { IssuedCert } from './issue.js';
+import { keyMaterial, type KeyMaterial } from './keys.js';
+import { exportLayout, readLayout } from './layout.js';
+import type { PkiFile } from './layout-files.js';
+import { readCertificates, readPrivateKey } from './pem.js';
+import { getPreset } from './presets/index.js';
+import { parseKubeconfig } from '../kubeconfig/parse.js';
+import { resolveClusterConfig } from './cluster-config.js';
+import type { Pki, PkiCert } from './generate.js';
+import type { ClusterConfig, KeyAlgorithm, PresetName } from './types.js';
+
+/**
+ * `pki write` leaves `kube-mtls-sim.json` beside the node's folders: which preset, which cluster
+ * config, when. With it, a folder (possibly edited by hand) can be read back as a Pki and served.
+ */
+export const MANIFEST = 'kube-mtls-sim.json';
+
+export interface Manifest {
+  preset: PresetName;
+  algorithm: KeyAlgorithm;
+  cluster: ClusterConfig;
+  generatedAt: string;
+}
+
+export function manifestFile(pki: Pki): PkiFile {
+  const manifest: Manifest = { preset: pki.preset.name, algorithm: pki.algorithm, cluster: pki.config, generatedAt: pki.generatedAt.toISOString() };
+  return { kind: 'kubelet-config', path: `/${MANIFEST}`, contents: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644, owner: 'kube-mtls-sim' };
+}
+
+/** Reads a folder written by `pki write` (and perhaps edited since) back into a Pki. */
+export function readPkiFolder(root: string): Pki {
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Manifest;
+  } catch (cause) {
+    throw new KubeMtlsSimError('ERR_LAYOUT_UNKNOWN', `${root}: no readable ${MANIFEST} (write the folder with \`kube-mtls-sim pki write ${root}\`)`, { file: join(root, MANIFEST), cause });
+  }
+  const preset = getPreset(manifest.preset);
+  const config = resolveClusterConfig(manifest.cluster);
+  const layout = readLayout(root);
+  const files = exportLayout(layout).filter((f) => f.path !== `/${MANIFEST}`);
+  const byPath = new Map(layout.entries.map((e) => [e.path, e] as const));
+  const read = (path: string) => byPath.get(path)?.raw ?? readFileSync(join(root, path));
+  const certs = new Map<string, PkiCert>();
+  for (const record of preset.certs) {
+    const f = record.files;
+    let chain: IssuedCert[] | undefined;
+    let key: KeyMaterial | undefined;
+    if (f.kind === 'pair') {
+      chain = readCertificates(read(f.cert), { file: join(root, f.cert) });
+      key = keyMaterial(readPrivateKey(read(f.key), { file: join(root, f.key) }).keyObject);
+    } else if (f.kind === 'kubeconfig') {
+      const kc = preset.kubeconfigs.find((k) => k.id === f.kubeconfig);
+      if (kc) {
+        const parsed = parseKubeconfig(read(kc.file).toString('utf8'), join(root, kc.file), { root });
+        if (parsed.clientCert && parsed.clientKey) {
+          chain = parsed.clientCert.certs;
+          key = keyMaterial(parsed.clientKey.key.keyObject);
+        }
+      }
+    } else if (f.kind === 'bundle') {
+      const text = read(f.link);
+      chain = readCertificates(text, { file: join(root, f.link) });
+      key = keyMaterial(readPrivateKey(text, { file: join(root, f.link) }).keyObject);
+    }
+    if (!chain || !key) continue; // embedded in a kubeconfig, or not written: read through the kubeconfig when used
+    const cert = chain[0]!;
+    certs.set(record.id, { record, cert, certKey: key, key, chain: chain.slice(1), issuer: chain[1] ?? cert, issuerId: record.kind === 'leaf' ? record.ca : 'self', faults: {} });
+  }
+  const keyPairs = new Map(preset.keyPairs.map((k) => [k.id, keyMaterial(readPrivateKey(read(k.privateKey), { file: join(root, k.privateKey) }).keyObject)] as const));
+  const tokens = new Map(layout.entries.filter((e) => e.kind === 'token').map((e) => [e.path, e.token!.trim()] as const));
+  return { preset, config, algorithm: manifest.algorithm, generatedAt: new Date(manifest.generatedAt), certs, keyPairs, tokens, files };
+}
+
