@@ -5,9 +5,10 @@ import { edgeScenarios } from './edges.js';
 import { etcdScenarios } from './etcd.js';
 import { kubectlScenarios } from './kubectl.js';
 import { kubeletScenarios } from './kubelet.js';
+import { kubeletLifecycleScenarios } from './kubelet-lifecycle.js';
 import { referenceFixScenarios } from './reference.js';
 
 /** Every scenario, in one registry: the CLI, the tests and docs/scenarios.md all read this. */
 export const SCENARIOS: readonly Scenario[] = checkRegistry([
-  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...referenceFixScenarios,
+  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios,
 ]);

@@ -3,7 +3,7 @@ import type { NodeFs } from '../cluster/node-fs.js';
 import type { ControlPlaneSpec } from '../components/presets.js';
 import type { Flags } from '../components/flags.js';
 import { isKubeMtlsSimError, KubeMtlsSimError, type ErrorCode } from '../errors.js';
-import type { ConnectionRecord, TlsEndpoint } from '../endpoints/tls-endpoint.js';
+import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';
 import { goVerify } from '../x509/go-verify.js';
 import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
 import { summarizeCert, summarizeTrust, type EdgeResult, type TrustSummary } from '../verdict/result.js';
@@ -15,7 +15,7 @@ import { exchange, type WireOutcome } from './exchange.js';
 /** A server as the cluster started it: running, or refused to start with a typed error. */
 export interface ServerState {
   component: ServerComponent;
-  endpoint?: TlsEndpoint;
+  endpoint?: Endpoint;
   startupError?: KubeMtlsSimError;
   /** What it presents, and what it verifies clients with (for the report). */
   presents?: EdgeResult['server']['presented'];

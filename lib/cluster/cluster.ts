@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock, ManualClock } from '../clock.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import { dialEdge, type DialOptions, type ServerState } from '../clients/dial.js';
@@ -7,8 +7,10 @@ import { applyFlagOverrides, listFlag, type FlagOverrides } from '../components/
 import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '../components/presets.js';
 import { configureApiServer, startApiServer } from '../endpoints/apiserver.js';
 import { configureEtcd, startEtcd } from '../endpoints/etcd.js';
-import { configureKubelet, startKubelet, type KubeletConfigOverrides } from '../endpoints/kubelet.js';
-import type { TlsEndpoint } from '../endpoints/tls-endpoint.js';
+import { configureKubelet, startKubelet, type KubeletConfig, type KubeletConfigOverrides } from '../endpoints/kubelet.js';
+import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
+import type { BootstrapTokenSecret as TokenSecret } from '../authn/bootstrap-tokens.js';
+import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import { generatePki, type GeneratePkiOptions, type Pki } from '../pki/generate.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
@@ -49,6 +51,14 @@ export interface StartedCluster extends AsyncDisposable {
   readonly controllerManager: ControllerManagerConfig | KubeMtlsSimError;
   /** Each server: running on 127.0.0.1 (port), or the error it refused to start with. */
   readonly servers: Readonly<Record<ServerComponent, { running: boolean; port?: number; startupError?: KubeMtlsSimError }>>;
+  /** The kubelet's certificate managers: `bootstrap(token)`, `rotateIfDue()`, `requestServing()`. */
+  readonly kubelet: KubeletCertificates;
+  /** Adds a bootstrap token Secret (kube-system/bootstrap-token-<id>). */
+  addBootstrapToken(secret: TokenSecret): void;
+  /** Moves the cluster clock forward; a kubelet with rotateCertificates rotates its client certificate when due. */
+  advanceClock(ms: number): Promise<CertificateOutcome | null>;
+  /** Waits until components restarted by a certificate change (the kubelet's serving certificate) listen again. */
+  settle(): Promise<void>;
   /** Dials one edge over real TLS and HTTP; never throws for a TLS or HTTP outcome. */
   dial(edge: EdgeName, options?: DialOptions): Promise<EdgeResult>;
   /** Dials all seven edges at once; results in the reference document's order. */
@@ -85,11 +95,11 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   const clock = options.clock;
   const nodeName = pki.config.nodeName;
   const csrs = new CsrStore(clock);
-  const state = { clock, bootstrapTokens: options.bootstrapTokens ?? [], csrs };
+  const state = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([pki.config.nodeName]) };
   const servers: Record<ServerComponent, ServerState> = {
     'kube-apiserver': { component: 'kube-apiserver' }, etcd: { component: 'etcd' }, kubelet: { component: 'kubelet' },
   };
-  const attempt = (state: ServerState, start: () => TlsEndpoint) => {
+  const attempt = (state: ServerState, start: () => Endpoint) => {
     try {
       state.endpoint = start();
     } catch (error) {
@@ -116,16 +126,22 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
         : summarizeTrust('none', 'etcd --trusted-ca-file, --client-cert-auth', []);
     return startEtcd(e, clock);
   });
-  attempt(servers.kubelet, () => {
+  const startKubeletEndpoint = () => {
     const k = configureKubelet(fs, spec.kubelet, nodeName, options.kubelet);
-    servers.kubelet.presents = summarizeCert(k.serving.chain[0]!, {
-      field: k.servingSource === 'tlsCertFile' ? 'KubeletConfiguration tlsCertFile' : 'kubelet --cert-dir (self-signed kubelet.crt)', file: k.serving.certFile,
-    });
+    kubeletConfig = k;
+    servers.kubelet.presents = k.serving
+      ? summarizeCert(k.serving.chain[0]!, {
+        field: { tlsCertFile: 'KubeletConfiguration tlsCertFile', 'cert-dir': 'kubelet --cert-dir (self-signed kubelet.crt)', serverTLSBootstrap: 'kubelet --cert-dir (kubelet-server-current.pem, from a kubelet-serving CSR)' }[k.servingSource],
+        file: k.serving.certFile,
+      })
+      : null;
     servers.kubelet.verifiesClientsWith = k.clientCa
       ? summarizeTrust('ca', 'KubeletConfiguration authentication.x509.clientCAFile', k.clientCa.certs, k.clientCa.file)
       : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile', []);
     return startKubelet(k, clock);
-  });
+  };
+  let kubeletConfig: KubeletConfig | undefined;
+  attempt(servers.kubelet, startKubeletEndpoint);
 
   // kube-controller-manager's certificate controllers: they act on every CSR write.
   let controllerManager: ControllerManagerConfig | undefined;
@@ -148,6 +164,32 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   } catch (error) {
     await Promise.all(endpoints.map((e) => e.close()));
     throw error;
+  }
+
+  // The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR.
+  // The kubelet trusts the apiserver with the CA of its kubeconfig.
+  const kubeletCa = pki.certs.get(pki.preset.kubeconfigs.find((k) => k.file === pki.preset.kubelet.kubeconfig)?.ca ?? pki.preset.kubelet.clientCA)!.cert;
+  const kubelet = new KubeletCertificates({
+    fs, clock, nodeName, nodeAddress: pki.config.advertiseAddress, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
+    algorithm: pki.algorithm, roots: [kubeletCa],
+    apiserverPort: () => servers['kube-apiserver'].endpoint?.port, register: (name) => state.nodes.add(name), apiPort: pki.config.bindPort,
+  });
+  // A kubelet with serverTLSBootstrap and no serving certificate asks for one as it starts; once someone
+  // approves the CSR and the signer issues it, the kubelet serves with it.
+  let restarting: Promise<void> = Promise.resolve();
+  csrs.onChange((name) => {
+    const issued = csrs.get(name)?.status.certificate;
+    if (!issued || kubelet.pendingServingCsr !== name) return;
+    kubelet.collectServing(name, Buffer.from(issued, 'base64').toString());
+    restarting = restarting.then(async () => {
+      const old = servers.kubelet.endpoint;
+      servers.kubelet.endpoint = startKubeletEndpoint();
+      await servers.kubelet.endpoint.listen();
+      await old?.close();
+    });
+  });
+  if (kubeletConfig?.servingSource === 'serverTLSBootstrap' && !kubeletConfig.serving && servers['kube-apiserver'].endpoint) {
+    await kubelet.requestServing();
   }
 
   // The node's network: every address a client may dial, mapped to the server that really listens on 127.0.0.1.
@@ -176,9 +218,27 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   };
   const cluster: StartedCluster = {
     pki, fs, clock, spec, csrs, controllerManager: controllerManager ?? controllerManagerError!,
-    servers: Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, {
-      running: s.endpoint !== undefined, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
-    }])) as StartedCluster['servers'],
+    get servers() {
+      return Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, {
+        running: s.endpoint !== undefined, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
+      }])) as StartedCluster['servers'];
+    },
+    kubelet,
+    addBootstrapToken(secret) {
+      state.bootstrapTokens.push(secret);
+    },
+    async advanceClock(ms) {
+      const manual = clock as Partial<ManualClock>;
+      if (typeof manual.advance !== 'function') throw new KubeMtlsSimError('ERR_USAGE', 'advanceClock needs a clock that can move (fixedClock)', { field: 'clock' });
+      manual.advance(ms);
+      const rotates = kubeletConfig?.config.rotateCertificates === true;
+      const rotation = rotates ? await kubelet.rotateIfDue() : null;
+      await restarting;
+      return rotation;
+    },
+    async settle() {
+      await restarting;
+    },
     dial(edge, dialOptions) {
       if (stopping) return Promise.reject(new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`));
       return dialEdge(context, edgeSpec(edge), dialOptions);
@@ -189,7 +249,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     stop() {
       stopping ??= (async () => {
         abort.abort();
-        await Promise.all(endpoints.map((e) => e.close()));
+        await restarting.catch(() => undefined);
+        await Promise.all([...endpoints, ...Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []))].map((e) => e.close()));
       })();
       return stopping;
     },

@@ -10,12 +10,26 @@ import type { CertificateSigningRequest } from './types.js';
 export class CsrStore {
   readonly #items = new Map<string, CertificateSigningRequest>();
   #version = 100;
+  #generated = 0;
   readonly #listeners: ((name: string) => void)[] = [];
 
   constructor(readonly clock: Clock) {}
 
   onChange(listener: (name: string) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** Five characters for generateName: a counter scrambled by a bijection of 27^5, so unique and random-looking. */
+  nameSuffix(): string {
+    const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
+    const space = alphabet.length ** 5;
+    let n = (++this.#generated * 7919 + 12345) % space;
+    let suffix = '';
+    for (let i = 0; i < 5; i++) {
+      suffix += alphabet[n % alphabet.length];
+      n = Math.floor(n / alphabet.length);
+    }
+    return suffix;
   }
 
   get resourceVersion(): string {

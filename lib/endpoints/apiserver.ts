@@ -76,6 +76,8 @@ export interface ApiServerState {
   bootstrapTokens: BootstrapTokenSecret[];
   /** CertificateSigningRequests (certificates.k8s.io/v1). */
   csrs: CsrStore;
+  /** Registered Node objects. */
+  nodes: Set<string>;
 }
 
 /** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */
@@ -152,7 +154,7 @@ async function respond(config: ApiServerConfig, state: ApiServerState, req: Inco
   if (info.resourceRequest && info.apiGroup === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests') {
     answer = await handleCsrApi({ store: state.csrs, user: authn.user, modes: config.authorizationModes }, info, accept, req.headers['content-type'] ?? '', body);
   } else {
-    answer = discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName);
+    answer = discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName, state.nodes);
   }
   record.exchanges.push({ method, path: url, status: answer.status, authn, authz: decision });
   return answer;

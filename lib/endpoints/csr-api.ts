@@ -39,6 +39,9 @@ function decodeBody(body: Buffer, contentType: string): Partial<CertificateSigni
   try {
     if (contentType.includes('application/vnd.kubernetes.protobuf')) {
       const envelope = decodeKubernetesProtobuf(body);
+      if (envelope.kind !== 'CertificateSigningRequest' || envelope.apiVersion !== 'certificates.k8s.io/v1') {
+        return badRequest(`the object of kind ${JSON.stringify(envelope.kind)} (${envelope.apiVersion}) is not a certificates.k8s.io/v1 CertificateSigningRequest`);
+      }
       return decodeCsr(envelope.raw);
     }
     return JSON.parse(body.toString('utf8')) as Partial<CertificateSigningRequest>;
@@ -99,9 +102,10 @@ export async function handleCsrApi(ctx: CsrApiContext, info: RequestInfo, accept
 async function create(ctx: CsrApiContext, body: Buffer, contentType: string): Promise<ApiAnswer> {
   const decoded = decodeBody(body, contentType);
   if (isAnswer(decoded)) return decoded;
-  const csr = decoded as CertificateSigningRequest;
+  const csr = decoded as CertificateSigningRequest & { metadata: { generateName?: string } };
   if (csr.kind && csr.kind !== 'CertificateSigningRequest') return badRequest(`the kind ${JSON.stringify(csr.kind)} does not match CertificateSigningRequest`);
-  const name = csr.metadata?.name ?? '';
+  // generateName: the registry appends five characters (derived here, not random).
+  const name = csr.metadata?.name || (csr.metadata?.generateName ? `${csr.metadata.generateName}${ctx.store.nameSuffix()}` : '');
   if (name && ctx.store.has(name)) {
     return { status: 409, body: statusBody(409, 'AlreadyExists', `${RESOURCE} ${JSON.stringify(name)} already exists`, { name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests' }) };
   }

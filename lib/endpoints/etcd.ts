@@ -78,7 +78,7 @@ export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
         record.exchanges.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
         sendJson(res, status, body);
       };
-      if (path === '/health') return answer(200, { health: 'true', reason: '' });
+      if (path === '/health') return answer(200, { health: 'true' });
       if (path === '/version') return answer(200, { etcdserver: '3.4.23', etcdcluster: '3.4.0' });
       if (path === '/v3/kv/range' && req.method === 'POST') {
         return answer(200, { header: { cluster_id: '14841639068965178418', member_id: '10276657743932975437', revision: '1', raft_term: '2' }, count: '0' });
@@ -91,10 +91,11 @@ export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
 /** RequireAndVerifyClientCert, decided the way Go's TLS server decides it, logged the way etcd logs it. */
 function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
   if (!config.requireClientCert) return;
-  const from = `"127.0.0.1:${record.remotePort}"`;
-  const serverName = `ServerName "${record.servername ?? ''}"`;
+  // capnslog's format with Go's %q quoting (JSON string escaping is the same for these texts).
+  const from = JSON.stringify(`127.0.0.1:${record.remotePort}`);
+  const serverName = `ServerName ${JSON.stringify(record.servername ?? '')}`;
   const reject = (reason: NonNullable<ConnectionRecord['rejected']>['reason'], error: string) => {
-    record.rejected = { reason, log: `embed: rejected connection from ${from} (error "${error}", ${serverName})` };
+    record.rejected = { reason, log: `embed: rejected connection from ${from} (error ${JSON.stringify(error)}, ${serverName})` };
     socket.destroy();
   };
   const leaf = record.peerChain[0];

@@ -8,15 +8,17 @@ import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/fil
 import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, sendText } from './http.js';
-import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import { TlsEndpoint, type ConnectionRecord, type Endpoint } from './tls-endpoint.js';
+import { NoCertEndpoint } from './no-cert-endpoint.js';
 
 /** The kubelet's HTTPS server on 10250 as its KubeletConfiguration and --cert-dir make it. */
 export interface KubeletConfig {
   configFile: string;
   config: KubeletConfiguration;
-  /** Where the serving identity came from: the config's TLS files, or the self-signed pair in --cert-dir. */
-  servingSource: 'tlsCertFile' | 'cert-dir';
-  serving: LoadedKeyPair;
+  /** Where the serving identity came from: the config's TLS files, the self-signed pair in --cert-dir, or a kubelet-serving CSR (serverTLSBootstrap). */
+  servingSource: 'tlsCertFile' | 'cert-dir' | 'serverTLSBootstrap';
+  /** Absent while a serverTLSBootstrap kubelet waits for its serving CSR to be approved. */
+  serving?: LoadedKeyPair;
   clientCa?: { certs: IssuedCert[]; file: string };
   anonymous: boolean;
   authorizationMode: 'Webhook' | 'AlwaysAllow';
@@ -45,14 +47,19 @@ export function mergeKubeletConfig(base: KubeletConfiguration, overrides: Kubele
 export function configureKubelet(fs: NodeFs, spec: { config: string; certDir: string }, nodeName: string, overrides?: KubeletConfigOverrides): KubeletConfig {
   const config = mergeKubeletConfig(parseKubeletConfiguration(fs.read(spec.config, 'kubelet --config').toString('utf8'), spec.config), overrides);
   const explicit = Boolean(config.tlsCertFile) && Boolean(config.tlsPrivateKeyFile);
-  // Only with both fields empty does the kubelet use (or create) the self-signed pair in --cert-dir.
-  const serving = explicit
+  const bootstrapped = `${spec.certDir}/kubelet-server-current.pem`;
+  // Only with both fields empty does the kubelet use (or create) the self-signed pair in --cert-dir,
+  // and only without serverTLSBootstrap; with it, the kubelet serves what its CSR got, or nothing yet.
+  const servingSource = explicit ? 'tlsCertFile' : config.serverTLSBootstrap ? 'serverTLSBootstrap' : 'cert-dir';
+  const serving = servingSource === 'tlsCertFile'
     ? loadKeyPair(fs, config.tlsCertFile!, config.tlsPrivateKeyFile!, `KubeletConfiguration tlsCertFile (${spec.config})`, `KubeletConfiguration tlsPrivateKeyFile (${spec.config})`)
-    : loadKeyPair(fs, `${spec.certDir}/kubelet.crt`, `${spec.certDir}/kubelet.key`, 'kubelet --cert-dir (kubelet.crt)', 'kubelet --cert-dir (kubelet.key)');
+    : servingSource === 'cert-dir'
+      ? loadKeyPair(fs, `${spec.certDir}/kubelet.crt`, `${spec.certDir}/kubelet.key`, 'kubelet --cert-dir (kubelet.crt)', 'kubelet --cert-dir (kubelet.key)')
+      : fs.exists(bootstrapped) ? loadKeyPair(fs, bootstrapped, bootstrapped, 'kubelet --cert-dir (kubelet-server-current.pem)', 'kubelet --cert-dir (kubelet-server-current.pem)') : undefined;
   const caFile = config.authentication?.x509?.clientCAFile;
   return {
-    configFile: spec.config, config, serving, nodeName,
-    servingSource: explicit ? 'tlsCertFile' : 'cert-dir',
+    configFile: spec.config, config, nodeName, servingSource,
+    ...(serving ? { serving } : {}),
     ...(caFile ? { clientCa: loadCaBundle(fs, caFile, `KubeletConfiguration authentication.x509.clientCAFile (${spec.config})`) } : {}),
     // kubelet.config.k8s.io/v1beta1 defaults: anonymous disabled, Webhook authorization.
     anonymous: config.authentication?.anonymous?.enabled ?? false,
@@ -60,7 +67,8 @@ export function configureKubelet(fs: NodeFs, spec: { config: string; certDir: st
   };
 }
 
-export function startKubelet(config: KubeletConfig, clock: Clock): TlsEndpoint {
+export function startKubelet(config: KubeletConfig, clock: Clock): Endpoint {
+  if (!config.serving) return new NoCertEndpoint('kubelet', 'no serving certificate available for the kubelet');
   return new TlsEndpoint({
     name: 'kubelet',
     certPem: config.serving.certPem,

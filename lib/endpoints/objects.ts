@@ -6,7 +6,7 @@ import type { RequestInfo } from './request-info.js';
  * The few API objects the simulated clients ask for, shaped like the real ones: enough for a
  * learner (or kubectl) to see a real answer, not a database.
  */
-export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeName: string): { status: number; body: unknown } {
+export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeName: string, nodes: ReadonlySet<string> = new Set([nodeName])): { status: number; body: unknown } {
   const path = info.path;
   if (path === '/version') {
     return { status: 200, body: { major: '1', minor: '32', gitVersion: 'v1.32.0-kube-mtls-sim', platform: 'linux/amd64' } };
@@ -24,9 +24,9 @@ export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeNa
     case 'services':
       return info.name ? notFound(url, 'services', info.name) : list('Service', info.namespace && info.namespace !== 'default' ? [] : [service()]);
     case 'nodes': {
-      const node = { kind: 'Node', apiVersion: 'v1', metadata: { name: nodeName, labels: { 'kubernetes.io/hostname': nodeName } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
-      if (!info.name) return list('Node', [node]);
-      return info.name === nodeName ? { status: 200, body: node } : notFound(url, 'nodes', info.name);
+      const node = (name: string) => ({ kind: 'Node', apiVersion: 'v1', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+      if (!info.name) return list('Node', [...nodes].sort().map(node));
+      return nodes.has(info.name) ? { status: 200, body: node(info.name) } : notFound(url, 'nodes', info.name);
     }
     case 'leases':
       if (info.name && info.namespace === 'kube-system' && ['kube-controller-manager', 'kube-scheduler'].includes(info.name)) {

@@ -54,13 +54,25 @@ export interface TlsEndpointOptions {
 
 const RECORD_LIMIT = 4096;
 
+/** What the cluster and the dialler need of a listening component. */
+export interface Endpoint {
+  readonly name: string;
+  /** The certificates it sends, leaf first. */
+  readonly chain: readonly IssuedCert[];
+  readonly port: number;
+  listen(): Promise<number>;
+  close(): Promise<void>;
+  takeRecord(clientPort: number): ConnectionRecord | undefined;
+  announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void;
+}
+
 /**
  * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
  * itself (`rejectUnauthorized: false`): node would drop the connection without a reason, while
  * Kubernetes components decide after the handshake (the apiserver and kubelet at the HTTP layer,
  * etcd right after it). Each connection's facts are kept for the dialler to read.
  */
-export class TlsEndpoint {
+export class TlsEndpoint implements Endpoint {
   readonly name: string;
   /** The certificates this endpoint sends, leaf first. */
   readonly chain: readonly IssuedCert[];

@@ -1,7 +1,8 @@
-import type { Clock } from '../clock.js';
-import { defineCluster } from '../cluster/cluster.js';
+import { fixedClock, type Clock } from '../clock.js';
+import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
+import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
-import type { Scenario } from './types.js';
+import type { Scenario, ScenarioStep } from './types.js';
 
 export interface ScenarioRun {
   scenario: Scenario;
@@ -11,8 +12,10 @@ export interface ScenarioRun {
 }
 
 /** Starts a cluster with the scenario's changes, dials its edge once, stops the cluster. */
-export async function runScenario(scenario: Scenario, clock: Clock): Promise<ScenarioRun> {
+export async function runScenario(scenario: Scenario, startAt: Clock): Promise<ScenarioRun> {
   const c = scenario.changes ?? {};
+  // Each scenario has its own timeline, starting at the given time: steps may move it.
+  const clock = fixedClock(startAt.now());
   await using cluster = await defineCluster({
     preset: scenario.preset, clock,
     ...(c.faults ? { faults: c.faults } : {}),
@@ -27,8 +30,33 @@ export async function runScenario(scenario: Scenario, clock: Clock): Promise<Sce
     ...(c.algorithm ? { algorithm: c.algorithm } : {}),
     ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens.map(({ expiresInMs, ...t }) => ({ ...t, ...(expiresInMs !== undefined ? { expiration: new Date(clock.now().getTime() + expiresInMs) } : {}) })) } : {}),
   }).start();
+  for (const step of c.steps ?? []) await runStep(cluster, step, clock);
   const result = await cluster.dial(scenario.edge, c.dial);
   return { scenario, result, mismatches: compare(scenario, result) };
+}
+
+async function runStep(cluster: StartedCluster, step: ScenarioStep, clock: Clock): Promise<void> {
+  switch (step.kind) {
+    case 'bootstrap-kubelet': {
+      const token = generateBootstrapToken(`${cluster.pki.config.nodeName}/${clock.now().toISOString()}`);
+      const secret = kubeadmBootstrapToken(token, clock.now());
+      cluster.addBootstrapToken(step.expiresInMs === undefined ? secret : { ...secret, expiration: new Date(clock.now().getTime() + step.expiresInMs) });
+      await cluster.kubelet.bootstrap(token);
+      return;
+    }
+    case 'approve-serving-csr': {
+      const name = cluster.kubelet.pendingServingCsr;
+      const csr = name ? cluster.csrs.get(name) : undefined;
+      if (name && csr) {
+        cluster.csrs.updateStatus(name, { ...csr.status, conditions: [...(csr.status.conditions ?? []), { type: 'Approved', status: 'True', reason: 'KubectlApprove', message: 'This CSR was approved by kubectl certificate approve.' }] });
+      }
+      await cluster.settle();
+      return;
+    }
+    case 'advance-clock':
+      await cluster.advanceClock(step.days * 24 * 3_600_000);
+      return;
+  }
 }
 
 export function compare(scenario: Scenario, result: EdgeResult): string[] {

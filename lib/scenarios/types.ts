@@ -8,6 +8,15 @@ import type { FaultMap } from '../pki/faults.js';
 import type { ClusterConfig, KeyAlgorithm, PresetName } from '../pki/types.js';
 import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
 
+/** Things that happen to a running cluster before the edge is dialled. */
+export type ScenarioStep =
+  /** The kubelet joins with a bootstrap token (kubeadm's default group; `expiresInMs` relative to the clock). */
+  | { kind: 'bootstrap-kubelet'; expiresInMs?: number }
+  /** Someone approves the kubelet's pending kubelet-serving CSR (`kubectl certificate approve`). */
+  | { kind: 'approve-serving-csr' }
+  /** Time passes; the kubelet rotates its client certificate if its config says so. */
+  | { kind: 'advance-clock'; days: number };
+
 /** What a scenario changes from its preset: certificate faults, flags, config fields, files. */
 export interface ScenarioChanges {
   faults?: FaultMap;
@@ -24,6 +33,8 @@ export interface ScenarioChanges {
   /** Bootstrap token Secrets in kube-system; `expiresInMs` is relative to the clock (negative: already expired). */
   bootstrapTokens?: (Omit<BootstrapTokenSecret, 'expiration'> & { expiresInMs?: number })[];
   dial?: DialOptions;
+  /** Done in order on the started cluster, before the dial. */
+  steps?: ScenarioStep[];
 }
 
 /** The documented outcome, as data. */

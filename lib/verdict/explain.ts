@@ -104,6 +104,7 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'FILE_MISSING':
     case 'BAD_FILE': return p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component, r.detectedBy === 'server', r.summary);
     case 'CONNECTION_REFUSED': return p.whyRefused(r.client.dialled, r.client.configuredBy);
+    case 'NO_SERVING_CERT': return p.whyNoServingCert();
     default: return p.whyGeneric(r.summary);
   }
 }
@@ -136,6 +137,7 @@ function fix(p: Phrases, r: EdgeResult): string {
     case 'FILE_MISSING':
     case 'BAD_FILE': return p.fixConfig(r.reason);
     case 'CONNECTION_REFUSED': return p.fixRefused(r.client.configuredBy);
+    case 'NO_SERVING_CERT': return p.fixNoServingCert();
     default: return p.fixGeneric;
   }
 }

@@ -37,6 +37,8 @@ export interface Phrases {
   whyServerNotVerified(client: string, server: string, field: string): string;
   whyConfig(component: string, isServer: boolean, summary: string): string;
   whyRefused(url: string, config: string): string;
+  whyNoServingCert(): string;
+  fixNoServingCert(): string;
   attacker(r: EdgeResult): string | undefined;
   fixNone: string;
   fixGeneric: string;
@@ -95,6 +97,8 @@ const en: Phrases = {
   whyServerNotVerified: (client, server, field) => `${client} connected without checking ${server}'s certificate (${field}): the request succeeded, but only one side of the connection is authenticated.`,
   whyConfig: (component, isServer, summary) => `${component} ${isServer ? 'refuses to start' : 'cannot load its client configuration'}: ${summary.replace(/^.*?: /, '')}`,
   whyRefused: (url, config) => `Nothing listens at ${url} (configured in ${config}).`,
+  whyNoServingCert: () => 'The kubelet runs with serverTLSBootstrap: true, and its kubernetes.io/kubelet-serving CSR has not been approved (the controller-manager never approves those by itself): it has no serving certificate, so it answers every handshake with an internal_error alert.',
+  fixNoServingCert: () => 'Approve the kubelet\'s serving CSR (`kubectl get csr`, then `kubectl certificate approve <name>` after checking its node name and addresses), or run an approver for kubelet-serving CSRs; or give the kubelet tlsCertFile/tlsPrivateKeyFile instead of serverTLSBootstrap.',
   attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
     ? 'Anyone who can reach etcd\'s client port (2379) can read and write every key without a credential: all Secrets and ServiceAccount tokens, and RBAC objects that make them cluster-admin.'
     : r.reason === 'SERVER_NOT_VERIFIED'
@@ -160,6 +164,8 @@ const zh: Phrases = {
   whyServerNotVerified: (client, server, field) => `${client} 没有校验 ${server} 的证书就建立了连接（${field}）：请求成功了，但连接只有一方经过认证。`,
   whyConfig: (component, isServer, summary) => `${component} ${isServer ? '拒绝启动' : '无法加载其客户端配置'}：${summary.replace(/^.*?: /, '')}`,
   whyRefused: (url, config) => `${url} 上没有任何服务在监听（配置于 ${config}）。`,
+  whyNoServingCert: () => 'kubelet 以 serverTLSBootstrap: true 运行，而它的 kubernetes.io/kubelet-serving CSR 尚未被批准（controller-manager 从不自动批准此类 CSR）：它没有服务证书，于是对每次握手都回以 internal_error 告警。',
+  fixNoServingCert: () => '批准 kubelet 的服务证书 CSR（`kubectl get csr`，核对节点名称和地址后 `kubectl certificate approve <名称>`），或运行一个 kubelet-serving CSR 的审批器；或者不用 serverTLSBootstrap，而为 kubelet 配置 tlsCertFile/tlsPrivateKeyFile。',
   attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
     ? '任何能访问 etcd 客户端端口（2379）的人都无需凭据即可读写所有键：所有 Secret 和 ServiceAccount Token，以及能让自己成为 cluster-admin 的 RBAC 对象。'
     : r.reason === 'SERVER_NOT_VERIFIED'

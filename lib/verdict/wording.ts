@@ -53,14 +53,15 @@ export function kubernetesMessages(input: WordingInput): KubernetesMessage[] {
     const tlsErr = `tls: failed to verify certificate: ${input.clientVerifyError}`;
     out.push(clientTlsLine(client, server, input, getUrl, tlsErr));
     out.push({ component: server, where: 'log', text: server === 'etcd'
-      ? `embed: rejected connection from "${from}" (error "remote error: tls: bad certificate", ServerName "")`
+      ? `embed: rejected connection from ${JSON.stringify(from)} (error "remote error: tls: bad certificate", ServerName "")`
       : `http: TLS handshake error from ${from}: remote error: tls: bad certificate` });
     return out;
   }
 
-  // The server refused at TLS (etcd): Go's etcd 3.4 sends alert 42 for any client-certificate failure.
+  // The server refused at TLS: Go's etcd 3.4 sends alert 42 for any client-certificate failure; a
+  // kubelet without a serving certificate sends internal_error.
   if (input.detectedBy === 'server' && input.serverLog && input.httpStatus === undefined) {
-    out.push(clientTlsLine(client, server, input, getUrl, 'remote error: tls: bad certificate'));
+    out.push(clientTlsLine(client, server, input, getUrl, input.reason === 'NO_SERVING_CERT' ? 'remote error: tls: internal error' : 'remote error: tls: bad certificate'));
     out.push({ component: server, where: 'log', text: input.serverLog });
     return out;
   }

@@ -1,0 +1,89 @@
+import { Agent, request as httpsRequest } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
+import type { Clock } from '../clock.js';
+import { peerChain } from '../endpoints/peer-chain.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { goVerify } from '../x509/go-verify.js';
+
+/** How a client reaches the simulated apiserver: its real port, and what it trusts and presents. */
+export interface ApiClientOptions {
+  port: number;
+  /** The name verified against the serving certificate (and sent as SNI when it is a name). */
+  serverName: string;
+  roots: readonly IssuedCert[];
+  clock: Clock;
+  cert?: { certPem: string; keyPem: string };
+  token?: string;
+}
+
+export interface ApiResponse {
+  status: number;
+  body: string;
+  json<T = unknown>(): T;
+}
+
+/**
+ * A client-go-like client for the simulated apiserver: HTTP/1.1 keep-alive over one TLS connection
+ * (the kubelet's bootstrap requests share it), the server certificate checked with Go's rules at
+ * the cluster clock. A server that fails the check is an error, never an answer.
+ */
+export class ApiClient {
+  readonly #agent: Agent;
+  readonly #verified = new WeakSet<TLSSocket>();
+
+  constructor(readonly options: ApiClientOptions) {
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
+    const { options } = this;
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = httpsRequest({
+        host: '127.0.0.1', port: options.port, method, path, agent: this.#agent,
+        ...(isIP(options.serverName) === 0 ? { servername: options.serverName } : {}),
+        ...(options.cert ? { cert: options.cert.certPem, key: options.cert.keyPem } : {}),
+        rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
+        headers: {
+          Accept: 'application/json',
+          ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
+          ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, body: text, json: <T>() => JSON.parse(text) as T });
+        });
+        res.on('error', reject);
+      });
+      req.on('socket', (socket) => {
+        const tls = socket as TLSSocket;
+        const check = () => {
+          if (this.#verified.has(tls)) return;
+          const chain = peerChain(tls);
+          const result = chain[0]
+            ? goVerify(chain[0], { roots: options.roots, intermediates: chain.slice(1), now: options.clock.now(), keyUsages: ['serverAuth'], host: options.serverName })
+            : { ok: false as const, error: 'the server sent no certificate' };
+          if (!result.ok) {
+            req.destroy(new Error(`tls: failed to verify certificate: ${result.error}`));
+            return;
+          }
+          this.#verified.add(tls);
+        };
+        if (tls.encrypted && (tls as { _secureEstablished?: boolean })._secureEstablished) check();
+        // Before the HTTP layer writes the request (and its token): Go verifies inside the handshake.
+        else tls.prependOnceListener('secureConnect', check);
+      });
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+
+  close(): void {
+    this.#agent.destroy();
+  }
+}
