@@ -4,6 +4,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import { runScenarios, type ScenarioRun } from '../scenarios/run.js';
 import { explain, type Lang } from '../verdict/explain.js';
 import { renderTable } from './table.js';
+import { formatInspect } from './pki.js';
 import type { Scenario } from '../scenarios/types.js';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { formatRun } from './report.js';
@@ -20,7 +21,8 @@ export const SCENARIO_USAGE = `Usage:
   --preset reference   run the reference document's version of an edge (same as NAME reference-<edge>)
   --all                run the whole catalogue and print a summary table (scenario, expected, got, match)
   --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression)
-  --lang zh            explanations in Simplified Chinese (default en)`;
+  --lang zh            explanations in Simplified Chinese (default en)
+  --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time`;
 
 function usage(message: string): never {
   throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${SCENARIO_USAGE}`);
@@ -54,7 +56,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: {
       preset: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' },
-      all: { type: 'boolean' }, grep: { type: 'string' }, lang: { type: 'string' },
+      all: { type: 'boolean' }, grep: { type: 'string' }, lang: { type: 'string' }, expirations: { type: 'boolean' },
     } });
   } catch (error) {
     return usage((error as Error).message);
@@ -87,6 +89,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   const progress = scenarios.length > 3;
   const runs = await runScenarios(scenarios, clock, {
     concurrency: values.all ? 4 : 1,
+    expirations: values.expirations === true,
     onResult: (run, done, total) => {
       if (progress) err(`[${String(done).padStart(String(total).length)}/${total}] ${run.mismatches.length === 0 ? 'ok      ' : 'MISMATCH'} ${run.scenario.name}`);
     },
@@ -99,7 +102,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   } else if (values.all) {
     out(summaryTable(runs));
   } else {
-    out(runs.map((r) => formatRun(r, lang)).join('\n\n'));
+    out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations)}` : ''}`).join('\n\n'));
   }
   return runs.every((r) => r.mismatches.length === 0) ? 0 : 1;
 }

@@ -1,5 +1,5 @@
 import { Agent, request as httpsRequest } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { Clock } from '../clock.js';
 import { peerChain } from '../endpoints/peer-chain.js';
@@ -32,8 +32,12 @@ export class ApiClient {
   readonly #agent: Agent;
   readonly #verified = new WeakSet<TLSSocket>();
 
+  readonly #context: SecureContext | undefined;
+
   constructor(readonly options: ApiClientOptions) {
     this.#agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // One secure context for every connection of this client: parsing PEM per connection costs more than the handshake.
+    this.#context = options.cert ? createSecureContext({ cert: options.cert.certPem, key: options.cert.keyPem }) : undefined;
   }
 
   request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
@@ -43,7 +47,7 @@ export class ApiClient {
       const req = httpsRequest({
         host: '127.0.0.1', port: options.port, method, path, agent: this.#agent,
         ...(isIP(options.serverName) === 0 ? { servername: options.serverName } : {}),
-        ...(options.cert ? { cert: options.cert.certPem, key: options.cert.keyPem } : {}),
+        ...(this.#context ? { secureContext: this.#context } : {}),
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
         headers: {

@@ -53,6 +53,8 @@ export interface StartedCluster extends AsyncDisposable {
   readonly servers: Readonly<Record<ServerComponent, { running: boolean; port?: number; startupError?: KubeMtlsSimError }>>;
   /** The kubelet's certificate managers: `bootstrap(token)`, `rotateIfDue()`, `requestServing()`. */
   readonly kubelet: KubeletCertificates;
+  /** Another node's kubelet (its own files), to join this control plane with `bootstrap(token)`. */
+  newKubelet(nodeName: string, address?: string): KubeletCertificates;
   /** Adds a bootstrap token Secret (kube-system/bootstrap-token-<id>). */
   addBootstrapToken(secret: TokenSecret): void;
   /** Moves the cluster clock forward; a kubelet with rotateCertificates rotates its client certificate when due. */
@@ -170,7 +172,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   // The kubelet trusts the apiserver with the CA of its kubeconfig.
   const kubeletCa = pki.certs.get(pki.preset.kubeconfigs.find((k) => k.file === pki.preset.kubelet.kubeconfig)?.ca ?? pki.preset.kubelet.clientCA)!.cert;
   const kubelet = new KubeletCertificates({
-    fs, clock, nodeName, nodeAddress: pki.config.advertiseAddress, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
+    fs, clock, nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
     algorithm: pki.algorithm, roots: [kubeletCa],
     apiserverPort: () => servers['kube-apiserver'].endpoint?.port, register: (name) => state.nodes.add(name), apiPort: pki.config.bindPort,
   });
@@ -178,8 +180,9 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   // approves the CSR and the signer issues it, the kubelet serves with it.
   let restarting: Promise<void> = Promise.resolve();
   csrs.onChange((name) => {
+    if (kubelet.pendingServingCsr !== name) return;
     const issued = csrs.get(name)?.status.certificate;
-    if (!issued || kubelet.pendingServingCsr !== name) return;
+    if (!issued) return;
     kubelet.collectServing(name, Buffer.from(issued, 'base64').toString());
     restarting = restarting.then(async () => {
       const old = servers.kubelet.endpoint;
@@ -224,6 +227,9 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       }])) as StartedCluster['servers'];
     },
     kubelet,
+    newKubelet(name, address = pki.config.advertiseAddress) {
+      return new KubeletCertificates({ ...kubelet.ctx, fs: new NodeFs(), nodeName: name, nodeAddress: address, serverAddress: pki.config.advertiseAddress });
+    },
     addBootstrapToken(secret) {
       state.bootstrapTokens.push(secret);
     },

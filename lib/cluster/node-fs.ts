@@ -71,6 +71,14 @@ export class NodeFs {
     });
   }
 
+  /** The files held in memory (not the backing folder's), as a layout to write out. */
+  snapshot(): PkiFile[] {
+    return [
+      ...[...this.#files].map(([path, contents]): PkiFile => ({ kind: 'cert', path, contents: contents.toString('utf8'), mode: 0o600, owner: path })),
+      ...[...this.#links].map(([path, target]): PkiFile => ({ kind: 'symlink', path, target, owner: path })),
+    ];
+  }
+
   write(path: string, contents: string | Buffer): void {
     this.#links.delete(path);
     this.#files.set(path, Buffer.from(contents));

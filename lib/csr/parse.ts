@@ -17,8 +17,22 @@ export interface ParsedCsr {
 
 export type CsrParseFailure = { ok: false; error: string; pemType?: string };
 
-/** k8s.io/kubernetes pkg/apis/certificates helpers ParseCSR: one PEM block of type CERTIFICATE REQUEST. */
+const parsed = new Map<string, { ok: true; csr: ParsedCsr } | CsrParseFailure>();
+const LIMIT = 1024;
+
+/** k8s.io/kubernetes pkg/apis/certificates helpers ParseCSR: one PEM block of type CERTIFICATE REQUEST. Parsed once per request. */
 export function parseCsrPem(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrParseFailure {
+  const key = pem.toString('base64');
+  let result = parsed.get(key);
+  if (!result) {
+    result = parse(pem);
+    parsed.set(key, result);
+    if (parsed.size > LIMIT) parsed.delete(parsed.keys().next().value!);
+  }
+  return result;
+}
+
+function parse(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrParseFailure {
   const text = pem.toString('utf8');
   const block = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/.exec(text);
   if (!block) return { ok: false, error: 'PEM block type must be CERTIFICATE REQUEST' };
@@ -46,7 +60,19 @@ export function parseCsrPem(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrPars
       emails: general.filter((n) => n.type === 'email').map((n) => n.value),
       uris: general.filter((n) => n.type === 'url').map((n) => n.value),
       spki,
-      verifySignature: () => request.verify(),
+      verifySignature: once(() => request.verify()),
     },
+  };
+}
+
+function once<T>(fn: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = fn();
+      done = true;
+    }
+    return value;
   };
 }

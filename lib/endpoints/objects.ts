@@ -26,7 +26,8 @@ export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeNa
     case 'nodes': {
       const node = (name: string) => ({ kind: 'Node', apiVersion: 'v1', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
       if (!info.name) return list('Node', [...nodes].sort().map(node));
-      return nodes.has(info.name) ? { status: 200, body: node(info.name) } : notFound(url, 'nodes', info.name);
+      // A kubelet registers its Node as soon as it can authenticate: a node reading itself finds it.
+      return nodes.has(info.name) || user.name === `system:node:${info.name}` ? { status: 200, body: node(info.name) } : notFound(url, 'nodes', info.name);
     }
     case 'leases':
       if (info.name && info.namespace === 'kube-system' && ['kube-controller-manager', 'kube-scheduler'].includes(info.name)) {

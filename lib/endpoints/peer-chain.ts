@@ -11,6 +11,11 @@ type DetailedCert = { raw?: Buffer; issuerCertificate?: DetailedCert };
  * what it sent (`sent`): used when its leaf is the leaf node:tls received.
  */
 export function peerChain(socket: TLSSocket, sent?: readonly IssuedCert[]): IssuedCert[] {
+  // The common case, cheaply: the peer is in this process and its leaf is the one it announced.
+  if (sent && sent.length > 0) {
+    const leaf = socket.getPeerX509Certificate();
+    if (leaf && leaf.raw.equals(sent[0]!.der)) return [...sent];
+  }
   const chain: IssuedCert[] = [];
   const seen = new Set<string>();
   let cert = socket.getPeerCertificate(true) as DetailedCert | undefined;
@@ -19,6 +24,5 @@ export function peerChain(socket: TLSSocket, sent?: readonly IssuedCert[]): Issu
     chain.push(fromDer(cert.raw));
     cert = cert.issuerCertificate;
   }
-  const leaf = chain[0];
-  return leaf && sent && sent[0]?.fingerprint === leaf.fingerprint ? [...sent] : chain;
+  return chain;
 }

@@ -21,7 +21,10 @@ export interface KubeletContext {
   fs: NodeFs;
   clock: Clock;
   nodeName: string;
+  /** The node's own address (a serving certificate's IP SAN). */
   nodeAddress: string;
+  /** The apiserver's address the kubelet dials and verifies (the control-plane endpoint). */
+  serverAddress: string;
   certDir: string;
   kubeconfig: string;
   algorithm: KeyAlgorithm;
@@ -64,7 +67,7 @@ export class KubeletCertificates {
     const port = this.ctx.apiserverPort();
     if (port === undefined) return undefined;
     return new ApiClient({
-      port, serverName: this.ctx.nodeAddress, roots: this.ctx.roots, clock: this.ctx.clock,
+      port, serverName: this.ctx.serverAddress, roots: this.ctx.roots, clock: this.ctx.clock,
       ...(credentials.token ? { token: credentials.token } : {}),
       ...(credentials.certPem && credentials.keyPem ? { cert: { certPem: credentials.certPem, keyPem: credentials.keyPem } } : {}),
     });
@@ -109,7 +112,7 @@ export class KubeletCertificates {
       const current = `${this.ctx.certDir}/kubelet-client-current.pem`;
       this.ctx.fs.write(this.ctx.kubeconfig, stringifyKubeconfig(buildKubeconfig({
         clusterName: 'default-cluster', contextName: 'default-context', userName: 'default-auth',
-        cluster: { server: hostPortURL(this.ctx.nodeAddress, this.ctx.apiPort), 'certificate-authority-data': Buffer.from(this.ctx.roots.map((c) => c.pem).join('')).toString('base64') },
+        cluster: { server: hostPortURL(this.ctx.serverAddress, this.ctx.apiPort), 'certificate-authority-data': Buffer.from(this.ctx.roots.map((c) => c.pem).join('')).toString('base64') },
         user: { 'client-certificate': current, 'client-key': current },
       })));
       this.ctx.register(this.ctx.nodeName);
@@ -139,6 +142,21 @@ export class KubeletCertificates {
     if (!current || this.ctx.clock.now() < this.rotationDeadline(current.cert)) return null;
     const keyPem = current.pem.slice(current.pem.indexOf('-----BEGIN', current.pem.lastIndexOf('-----END CERTIFICATE-----')));
     return this.#request('client', { certPem: current.pem, keyPem });
+  }
+
+  /** A request to the apiserver with the kubelet's current client certificate (e.g. reading its Node). */
+  async request(method: string, path: string): Promise<{ status: number; body: string }> {
+    const current = this.currentClient();
+    if (!current) return { status: 0, body: 'the kubelet has no client certificate' };
+    const keyPem = current.pem.slice(current.pem.indexOf('-----BEGIN', current.pem.lastIndexOf('-----END CERTIFICATE-----')));
+    const client = this.#client({ certPem: current.pem, keyPem });
+    if (!client) return { status: 0, body: 'kube-apiserver is not running' };
+    try {
+      const response = await client.request(method, path);
+      return { status: response.status, body: response.body };
+    } finally {
+      client.close();
+    }
   }
 
   /** serverTLSBootstrap: ask for a kubelet-serving certificate, authenticating with the client certificate. */

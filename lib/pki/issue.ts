@@ -76,10 +76,23 @@ export class IssuedCert {
   }
 }
 
-/** Wraps DER bytes read from a file or a kubeconfig (parse errors surface on first use of a view). */
+/**
+ * Certificates read from files, kubeconfigs and handshakes recur (every client sees the same
+ * serving certificate): parsed once, by their bytes. Bounded, oldest dropped first.
+ */
+const parsedByDer = new Map<string, IssuedCert>();
+const PARSED_LIMIT = 2048;
+
+/** Wraps DER bytes read from a file, a kubeconfig or a handshake; a malformed certificate fails here. */
 export function fromDer(der: Buffer): IssuedCert {
-  const cert = new IssuedCert(der);
-  void cert.node; // parse now, so a malformed certificate fails where it is read
+  const key = der.toString('base64');
+  let cert = parsedByDer.get(key);
+  if (!cert) {
+    cert = new IssuedCert(Buffer.from(der));
+    void cert.node; // parse now, so a malformed certificate fails where it is read
+    parsedByDer.set(key, cert);
+    if (parsedByDer.size > PARSED_LIMIT) parsedByDer.delete(parsedByDer.keys().next().value!);
+  }
   return cert;
 }
 

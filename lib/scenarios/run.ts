@@ -2,17 +2,21 @@ import { fixedClock, type Clock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
+import { inspectCluster } from '../cluster/inspect.js';
+import type { InspectReport } from '../pki/inspect.js';
 import type { Scenario, ScenarioStep } from './types.js';
 
 export interface ScenarioRun {
   scenario: Scenario;
   result: EdgeResult;
+  /** The node's certificates and their expiry at the end of the scenario, when asked for. */
+  expirations?: InspectReport;
   /** Every way the result differs from the expectation; empty when it matches. */
   mismatches: string[];
 }
 
 /** Starts a cluster with the scenario's changes, dials its edge once, stops the cluster. */
-export async function runScenario(scenario: Scenario, startAt: Clock): Promise<ScenarioRun> {
+export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean } = {}): Promise<ScenarioRun> {
   const c = scenario.changes ?? {};
   // Each scenario has its own timeline, starting at the given time: steps may move it.
   const clock = fixedClock(startAt.now());
@@ -32,7 +36,7 @@ export async function runScenario(scenario: Scenario, startAt: Clock): Promise<S
   }).start();
   for (const step of c.steps ?? []) await runStep(cluster, step, clock);
   const result = await cluster.dial(scenario.edge, c.dial);
-  return { scenario, result, mismatches: compare(scenario, result) };
+  return { scenario, result, mismatches: compare(scenario, result), ...(options.expirations ? { expirations: inspectCluster(cluster) } : {}) };
 }
 
 async function runStep(cluster: StartedCluster, step: ScenarioStep, clock: Clock): Promise<void> {
@@ -85,7 +89,7 @@ export function compare(scenario: Scenario, result: EdgeResult): string[] {
 export async function runScenarios(
   scenarios: readonly Scenario[],
   clock: Clock,
-  options: { concurrency?: number; onResult?: (run: ScenarioRun, done: number, total: number) => void } = {},
+  options: { concurrency?: number; expirations?: boolean; onResult?: (run: ScenarioRun, done: number, total: number) => void } = {},
 ): Promise<ScenarioRun[]> {
   const results: ScenarioRun[] = new Array(scenarios.length);
   let next = 0;
@@ -93,7 +97,7 @@ export async function runScenarios(
   const worker = async () => {
     while (next < scenarios.length) {
       const index = next++;
-      const run = await runScenario(scenarios[index]!, clock);
+      const run = await runScenario(scenarios[index]!, clock, { expirations: options.expirations === true });
       results[index] = run;
       options.onResult?.(run, ++done, scenarios.length);
     }
