@@ -8,6 +8,10 @@
  *
  *   npx tsx bench/run.ts [--quick]     --quick: fewer repetitions, for CI smoke runs
  *
+ * Then the cluster benchmarks of bench/cluster.ts (cluster up + seven edges; requests/s of the
+ * simulated apiserver against a bare node:tls mTLS loop) and bench/catalogue.ts (the whole scenario
+ * catalogue; 1,000 kubelets bootstrapping); all targets share the one table below.
+ *
  * Targets are reported (PASS/MISS), not enforced: exits 0 when targets are missed, 1 on any error.
  */
 import { spawnSync } from 'node:child_process';
@@ -17,6 +21,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fixedClock, generatePki, type GeneratePkiOptions, type Pki } from '../lib/index.js';
+import { clusterBenchmarks } from './cluster.js';
+import { catalogueBenchmarks } from './catalogue.js';
+import { median, ms, percentile, type Row } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const unknown = process.argv.slice(2).filter((a) => a !== '--quick');
@@ -28,18 +35,6 @@ const SCRIPT = fileURLToPath(new URL('./openssl-pki.sh', import.meta.url));
 const TARGET_MEDIAN_MS = 40;
 const TARGET_RATIO = 15;
 const TARGET_WARM_MS = 5;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
-/** Nearest-rank percentile. */
-function percentile(values: number[], p: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!;
-}
 
 async function timed(options: GeneratePkiOptions): Promise<{ ms: number; pki: Pki }> {
   const start = performance.now();
@@ -78,9 +73,7 @@ function checkOpensslOutput(dir: string): void {
 const fingerprint = (pki: Pki, id: string) => pki.certs.get(id)!.cert.fingerprint;
 const keyFingerprint = (pki: Pki, id: string) => pki.certs.get(id)!.certKey.fingerprint;
 
-interface Row { label: string; value: string; target: string; pass?: boolean }
 const rows: Row[] = [];
-const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 try {
   if (unknown.length > 0) throw new Error(`unknown argument(s): ${unknown.join(' ')} (usage: npx tsx bench/run.ts [--quick])`);
@@ -126,8 +119,12 @@ try {
   rows.push({ label: 'RSA-2048 pooled, again at the same clock time', value: ms(warm.ms), target: `≤ ${TARGET_WARM_MS} ms`, pass: warm.ms <= TARGET_WARM_MS });
   rows.push({ label: 'RSA-2048 pooled, new clock time (same keys, new signatures)', value: ms(resigned.ms), target: '—' });
 
+  // e. Clusters: up + seven edges, and requests/s against a bare node:tls loop (bench/cluster.ts).
+  rows.push(...(await clusterBenchmarks(quick)));
+  rows.push(...(await catalogueBenchmarks(quick)));
+
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout?.split(' (')[0]?.trim() || 'openssl ?';
-  console.log(`PKI benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${version}, ${availableParallelism()} CPUs\n`);
+  console.log(`PKI and cluster benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${version}, ${availableParallelism()} CPUs\n`);
   const width = [Math.max(...rows.map((r) => r.label.length)), Math.max(...rows.map((r) => r.value.length)), Math.max(...rows.map((r) => r.target.length))] as const;
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 3 ? (i === 1 ? c.padStart(width[i]!) : c.padEnd(width[i]!)) : c)).join('  ').trimEnd());
   line(['measurement', 'value', 'target', 'result']);

@@ -72,7 +72,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
 
   let client: ClientSide;
   try {
-    client = resolveClient(edge, ctx.fs, ctx.spec, ctx.apiserverFlags, ctx.node);
+    client = cachedClient(ctx, edge);
   } catch (error) {
     if (!isKubeMtlsSimError(error)) throw error;
     return finish(configError(edge, 'client', edge.client, error, ctx));
@@ -120,6 +120,22 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
   });
   const record = wire.localPort !== undefined ? target.endpoint.takeRecord(wire.localPort) : undefined;
   return finish({ ...classify(edge, client, wire, record, ctx), client: { ...clientView, saw: clientSaw(wire) } }, wire.handshakeMs);
+}
+
+/**
+ * A client's side is read from its kubeconfig or flags and their files; re-read only when a node
+ * file changed since (a kubelet rotation, a scenario's edit), as a restarted component would.
+ */
+const clientCache = new WeakMap<DialContext, Map<string, { version: number; client: ClientSide }>>();
+
+function cachedClient(ctx: DialContext, edge: EdgeSpec): ClientSide {
+  let cache = clientCache.get(ctx);
+  if (!cache) clientCache.set(ctx, (cache = new Map()));
+  const hit = cache.get(edge.name);
+  if (hit && hit.version === ctx.fs.version) return hit.client;
+  const client = resolveClient(edge, ctx.fs, ctx.spec, ctx.apiserverFlags, ctx.node);
+  cache.set(edge.name, { version: ctx.fs.version, client });
+  return client;
 }
 
 function redact(token: string): string {

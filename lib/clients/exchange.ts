@@ -1,4 +1,4 @@
-import { connect, type TLSSocket } from 'node:tls';
+import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from '../endpoints/peer-chain.js';
@@ -81,11 +81,9 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
     socket = connect({
       host: '127.0.0.1', port: options.port,
       ...(options.servername && isIP(options.servername) === 0 ? { servername: options.servername } : {}),
-      ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
+      secureContext: clientContext(options),
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
-      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
     });
     socket.once('connect', () => {
       outcome.localPort = socket.localPort;
@@ -113,6 +111,27 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
     socket.on('close', finish);
     socket.on('end', () => socket.end());
   });
+}
+
+/**
+ * A client identity's TLS context, built once: parsing its PEM for every connection costs more
+ * than the handshake itself. Keyed by what goes into it; bounded.
+ */
+const contexts = new Map<string, SecureContext>();
+
+function clientContext(options: ExchangeOptions): SecureContext {
+  const key = `${options.certPem ?? ''}\u0000${options.keyPem ?? ''}\u0000${options.minVersion ?? ''}\u0000${options.maxVersion ?? ''}`;
+  let context = contexts.get(key);
+  if (!context) {
+    context = createSecureContext({
+      ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
+      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+    });
+    contexts.set(key, context);
+    if (contexts.size > 256) contexts.delete(contexts.keys().next().value!);
+  }
+  return context;
 }
 
 function parseResponse(raw: Buffer): WireOutcome['response'] | undefined {

@@ -13,6 +13,12 @@ export class NodeFs {
   readonly #files = new Map<string, Buffer>();
   readonly #links = new Map<string, string>();
   readonly #root: string | undefined;
+  #version = 0;
+
+  /** Bumped by every change: what was read from these files before is stale once it moves. */
+  get version(): number {
+    return this.#version;
+  }
 
   constructor(files: readonly PkiFile[] = [], root?: string) {
     this.#root = root;
@@ -80,16 +86,19 @@ export class NodeFs {
   }
 
   write(path: string, contents: string | Buffer): void {
+    this.#version++;
     this.#links.delete(path);
     this.#files.set(path, Buffer.from(contents));
   }
 
   remove(path: string): void {
+    this.#version++;
     this.#files.delete(path);
     this.#links.delete(path);
   }
 
   link(path: string, target: string): void {
+    this.#version++;
     this.#files.delete(path);
     this.#links.set(path, target);
   }

@@ -2,6 +2,7 @@ import { createHash, sign as signData, X509Certificate as NodeX509 } from 'node:
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import * as x509 from './x509.js';
+import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
 
@@ -66,13 +67,24 @@ export class IssuedCert {
   }
   get subjectKeyId(): ArrayBuffer | null {
     if (this.#subjectKeyId === undefined) {
-      const ski = this.parsed.getExtension(x509.SubjectKeyIdentifierExtension);
-      this.#subjectKeyId = ski ? new Uint8Array(Buffer.from(ski.keyId, 'hex')).buffer : null;
+      const ski = subjectKeyIdHex(this.der);
+      this.#subjectKeyId = ski ? new Uint8Array(Buffer.from(ski, 'hex')).buffer : null;
     }
     return this.#subjectKeyId;
   }
+  /** Hex key identifiers ('' when absent). */
+  get subjectKeyIdHex(): string {
+    return subjectKeyIdHex(this.der) ?? '';
+  }
+  get authorityKeyIdHex(): string {
+    return authorityKeyIdHex(this.der) ?? '';
+  }
+  /** KeyUsage bits (RFC 5280 order), undefined when the extension is absent. */
+  get keyUsageBits(): number | undefined {
+    return keyUsageBits(this.der);
+  }
   get notBefore(): Date {
-    return this.parsed.notBefore;
+    return new Date(this.node.validFrom);
   }
 }
 

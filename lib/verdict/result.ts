@@ -2,7 +2,6 @@ import type { AuthnMethod, UserInfo } from '../authn/types.js';
 import type { EdgeName, ServerComponent } from '../clients/edges.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { nameFields, subjectFields } from '../pki/verify.js';
-import * as x509 from '../pki/x509.js';
 import type { Reason, Side, Stage, Verdict } from './reasons.js';
 
 /** A certificate as a learner needs to see it. */
@@ -103,8 +102,8 @@ export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?:
     sans: cert.node.subjectAltName ? cert.node.subjectAltName.split(', ').map((s) => s.replace('IP Address:', 'IP:')) : [],
     extKeyUsage: (cert.node.keyUsage ?? []).map((oid) => EKU_NAMES[oid] ?? oid),
     isCa: cert.node.ca,
-    subjectKeyId: colonHex(cert.parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId),
-    authorityKeyId: colonHex(cert.parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId),
+    subjectKeyId: colonHex(cert.subjectKeyIdHex),
+    authorityKeyId: colonHex(cert.authorityKeyIdHex),
     ...(where?.field ? { field: where.field } : {}),
     ...(where?.file ? { file: where.file } : {}),
   };

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
-import * as x509 from '../pki/x509.js';
+import { KEY_CERT_SIGN } from '../pki/der-extensions.js';
 
 /**
  * Certificate verification with Go crypto/x509's semantics and wording, which is what every
@@ -95,12 +95,13 @@ function matchHostname(pattern: string, host: string): boolean {
 }
 
 function keyUsageAllowsCertSign(cert: IssuedCert): boolean {
-  const ku = cert.parsed.getExtension(x509.KeyUsagesExtension);
-  return !ku || (ku.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+  const bits = cert.keyUsageBits;
+  return bits === undefined || (bits & KEY_CERT_SIGN) !== 0;
 }
 
+/** Go's BasicConstraintsValid && IsCA (node:crypto reads basicConstraints). */
 function basicConstraintsCa(cert: IssuedCert): boolean {
-  return cert.parsed.getExtension(x509.BasicConstraintsExtension)?.ca === true;
+  return cert.node.ca;
 }
 
 /** Go's CheckSignatureFrom: the parent must be a CA allowed to sign, and its key must verify the signature. */
@@ -179,8 +180,6 @@ export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyRe
 
 /** k8s.io/apiserver's certificateIdentifier: `SN=<decimal>, SKID=<AA:BB…>, AKID=<AA:BB…>`. */
 export function certificateIdentifier(cert: IssuedCert): string {
-  const colonHex = (hex: string | undefined) => (hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '');
-  const skid = cert.parsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const akid = cert.parsed.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId;
-  return `SN=${BigInt(`0x${cert.node.serialNumber}`).toString()}, SKID=${colonHex(skid)}, AKID=${colonHex(akid)}`;
+  const colonHex = (hex: string) => (hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '');
+  return `SN=${BigInt(`0x${cert.node.serialNumber}`).toString()}, SKID=${colonHex(cert.subjectKeyIdHex)}, AKID=${colonHex(cert.authorityKeyIdHex)}`;
 }
