@@ -1,6 +1,7 @@
 import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { peerChain } from '../endpoints/peer-chain.js';
 
 /** What happened on the wire, from the client's seat. */
@@ -117,21 +118,15 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
  * A client identity's TLS context, built once: parsing its PEM for every connection costs more
  * than the handshake itself. Keyed by what goes into it; bounded.
  */
-const contexts = new Map<string, SecureContext>();
+const contexts = new BoundedCache<string, SecureContext>(256);
 
 function clientContext(options: ExchangeOptions): SecureContext {
   const key = `${options.certPem ?? ''}\u0000${options.keyPem ?? ''}\u0000${options.minVersion ?? ''}\u0000${options.maxVersion ?? ''}`;
-  let context = contexts.get(key);
-  if (!context) {
-    context = createSecureContext({
-      ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
-      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
-    });
-    contexts.set(key, context);
-    if (contexts.size > 256) contexts.delete(contexts.keys().next().value!);
-  }
-  return context;
+  return contexts.getOrCreate(key, () => createSecureContext({
+    ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
+    ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+    ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+  }));
 }
 
 function parseResponse(raw: Buffer): WireOutcome['response'] | undefined {

@@ -1,4 +1,5 @@
 import * as x509 from '../pki/x509.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 /** A PKCS#10 request as the API and the signers read it. */
 export interface ParsedCsr {
@@ -17,19 +18,11 @@ export interface ParsedCsr {
 
 export type CsrParseFailure = { ok: false; error: string; pemType?: string };
 
-const parsed = new Map<string, { ok: true; csr: ParsedCsr } | CsrParseFailure>();
-const LIMIT = 1024;
+const parsed = new BoundedCache<string, { ok: true; csr: ParsedCsr } | CsrParseFailure>(1024);
 
 /** k8s.io/kubernetes pkg/apis/certificates helpers ParseCSR: one PEM block of type CERTIFICATE REQUEST. Parsed once per request. */
 export function parseCsrPem(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrParseFailure {
-  const key = pem.toString('base64');
-  let result = parsed.get(key);
-  if (!result) {
-    result = parse(pem);
-    parsed.set(key, result);
-    if (parsed.size > LIMIT) parsed.delete(parsed.keys().next().value!);
-  }
-  return result;
+  return parsed.getOrCreate(pem.toString('base64'), () => parse(pem));
 }
 
 function parse(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrParseFailure {

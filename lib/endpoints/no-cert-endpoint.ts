@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ConnectionRecord, Endpoint } from './tls-endpoint.js';
+import { closeServer } from './close-server.js';
 
 /**
  * A kubelet with `serverTLSBootstrap: true` whose serving CSR is not approved yet has no
@@ -56,9 +57,6 @@ export class NoCertEndpoint implements Endpoint {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const socket of this.#sockets) socket.destroy();
-    if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    await closeServer(this.#server, this.#sockets);
   }
 }

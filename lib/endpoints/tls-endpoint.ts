@@ -6,6 +6,7 @@ import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from './peer-chain.js';
+import { closeServer } from './close-server.js';
 import type { Reason } from '../verdict/reasons.js';
 
 /** One HTTP exchange as the server saw it. */
@@ -176,11 +177,7 @@ export class TlsEndpoint implements Endpoint {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const socket of this.#sockets) socket.destroy();
     this.#records.clear();
-    if (!this.#server.listening) return;
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    // 'close' fires before libuv's close callbacks run: one more loop turn and the handle is gone.
-    await new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+    await closeServer(this.#server, this.#sockets);
   }
 }

@@ -3,6 +3,7 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import * as x509 from './x509.js';
 import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
 
@@ -92,20 +93,15 @@ export class IssuedCert {
  * Certificates read from files, kubeconfigs and handshakes recur (every client sees the same
  * serving certificate): parsed once, by their bytes. Bounded, oldest dropped first.
  */
-const parsedByDer = new Map<string, IssuedCert>();
-const PARSED_LIMIT = 2048;
+const parsedByDer = new BoundedCache<string, IssuedCert>(2048);
 
 /** Wraps DER bytes read from a file, a kubeconfig or a handshake; a malformed certificate fails here. */
 export function fromDer(der: Buffer): IssuedCert {
-  const key = der.toString('base64');
-  let cert = parsedByDer.get(key);
-  if (!cert) {
-    cert = new IssuedCert(Buffer.from(der));
+  return parsedByDer.getOrCreate(der.toString('base64'), () => {
+    const cert = new IssuedCert(Buffer.from(der));
     void cert.node; // parse now, so a malformed certificate fails where it is read
-    parsedByDer.set(key, cert);
-    if (parsedByDer.size > PARSED_LIMIT) parsedByDer.delete(parsedByDer.keys().next().value!);
-  }
-  return cert;
+    return cert;
+  });
 }
 
 const KEY_USAGE_FLAGS: Record<KeyUsage, number> = {
@@ -130,20 +126,12 @@ function signatureAlgorithm(algorithm: KeyAlgorithm): asn.AlgorithmIdentifier {
  * Identical requests give the identical certificate: with pooled keys, a second cluster built from
  * the same table at the same clock time costs no signatures at all. Bounded, oldest dropped first.
  */
-const memo = new Map<string, IssuedCert>();
-const MEMO_LIMIT = 2048;
+const memo = new BoundedCache<string, IssuedCert>(2048);
 
 /** Signs a certificate: synchronous (node:crypto signs in a few hundred microseconds). */
 export function issueCertificate(request: IssueRequest): IssuedCert {
   if (request.memo === false) return sign(request);
-  const key = memoKey(request);
-  let cert = memo.get(key);
-  if (!cert) {
-    cert = sign(request);
-    memo.set(key, cert);
-    if (memo.size > MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-  }
-  return cert;
+  return memo.getOrCreate(memoKey(request), () => sign(request));
 }
 
 function memoKey(r: IssueRequest): string {
@@ -173,15 +161,8 @@ const extension = (extnID: string, critical: boolean, value: unknown) =>
  * Extensions are immutable once built, and most certificates share the same key usage, basic
  * constraints and EKU: each distinct one is encoded once.
  */
-const extensionCache = new Map<string, asn.Extension>();
-function cached(key: string, build: () => asn.Extension): asn.Extension {
-  let ext = extensionCache.get(key);
-  if (!ext) {
-    ext = build();
-    if (extensionCache.size < 256) extensionCache.set(key, ext);
-  }
-  return ext;
-}
+const extensionCache = new BoundedCache<string, asn.Extension>(256);
+const cached = (key: string, build: () => asn.Extension) => extensionCache.getOrCreate(key, build);
 
 /** RFC 5280 §4.2.1.2 method 1, as Go computes it: SHA-1 of the subjectPublicKey bit string. */
 function keyId(key: KeyMaterial): ArrayBuffer {
