@@ -1,7 +1,7 @@
 import type { NodeFs } from '../cluster/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { authorize } from '../authz/authorize.js';
-import { BUILTIN_SIGNERS, signCsr, type SigningCa } from '../csr/signer.js';
+import { BUILTIN_SIGNERS, signCsr, signerViolation, type SigningCa } from '../csr/signer.js';
 import { parseCsrPem } from '../csr/parse.js';
 import type { CsrStore } from '../csr/store.js';
 import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
@@ -83,12 +83,13 @@ export function reconcileCsr(store: CsrStore, name: string, config: ControllerMa
   const parsed = parseCsrPem(Buffer.from(csr.spec.request, 'base64'));
   if (!parsed.ok) return;
   if (!types.has('Approved') && !types.has('Denied') && csr.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && !signerViolationForApproval(csr, parsed.csr)) {
-    const self = csr.spec.username === parsed.csr.cn;
-    const decision = authorize({
+    // A node renewing its own certificate is checked for selfnodeclient first, then (as any requester) nodeclient.
+    const may = (subresource: string) => authorize({
       user: { name: csr.spec.username ?? '', groups: csr.spec.groups ?? [] }, verb: 'create', resourceRequest: true,
-      apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource: self ? 'selfnodeclient' : 'nodeclient',
-    }, { modes: authorizationModes });
-    if (decision.allowed) {
+      apiGroup: 'certificates.k8s.io', resource: 'certificatesigningrequests', subresource,
+    }, { modes: authorizationModes }).allowed;
+    const self = csr.spec.username === parsed.csr.cn && may('selfnodeclient');
+    if (self || may('nodeclient')) {
       store.updateStatus(name, { ...csr.status, conditions: [...(csr.status.conditions ?? []), condition('Approved', 'AutoApproved',
         self ? 'Auto approving self kubelet client certificate after SubjectAccessReview.' : 'Auto approving kubelet client certificate after SubjectAccessReview.', now)] });
       return; // the write notifies again: signing happens on that pass
@@ -104,8 +105,6 @@ export function reconcileCsr(store: CsrStore, name: string, config: ControllerMa
 }
 
 function signerViolationForApproval(csr: CertificateSigningRequest, parsed: Parameters<typeof signCsr>[1]): boolean {
-  // csrapproving only considers well-formed kubelet client requests (isNodeClientCert).
-  return !(parsed.o.length === 1 && parsed.o[0] === 'system:nodes' && parsed.cn.startsWith('system:node:')
-    && parsed.dns.length + parsed.ips.length + parsed.emails.length + parsed.uris.length === 0
-    && ['client auth', 'digital signature'].every((u) => (csr.spec.usages ?? []).includes(u)));
+  // csrapproving only considers well-formed kubelet client requests (isNodeClientCert): the signer's own rules, exact usages included.
+  return signerViolation('kubernetes.io/kube-apiserver-client-kubelet', parsed, csr.spec.usages ?? []) !== null;
 }

@@ -8,7 +8,7 @@ export interface FieldError {
 
 /** Go's %#v-ish rendering of a value in an error body. */
 function repr(value: unknown): string {
-  if (Buffer.isBuffer(value)) return `[]byte{${[...value].map((b) => `0x${b.toString(16)}`).join(', ')}}`;
+  if (Buffer.isBuffer(value)) return value.length === 0 ? '[]byte(nil)' : `[]byte{${[...value].map((b) => `0x${b.toString(16)}`).join(', ')}}`;
   if (typeof value === 'string') return JSON.stringify(value);
   return String(value);
 }

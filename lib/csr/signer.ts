@@ -55,7 +55,8 @@ export function signerViolation(signerName: string, csr: ParsedCsr, usages: read
         if (csr.ips.length > 0) return 'IP subjectAltNames are not allowed';
       }
       const allowed = serving ? KUBELET_SERVING_USAGES : KUBELET_CLIENT_USAGES;
-      if (!allowed.some((set) => sameSet(usages, set))) return `usages did not match ${JSON.stringify(allowed).replace(/"/g, '').replace(/,/g, ' ')}`;
+      // Go prints the full required set, sorted: fmt.Errorf("usages did not match %v", required.List()).
+      if (!allowed.some((set) => sameSet(usages, set))) return `usages did not match [${[...allowed[0]!].sort().join(' ')}]`;
       return null;
     }
     default:
@@ -70,7 +71,10 @@ export function signCsr(csr: CertificateSigningRequest, parsed: ParsedCsr, ca: S
   const requested = csr.spec.expirationSeconds ? csr.spec.expirationSeconds * 1000 : Infinity;
   const lifetime = Math.min(durationMs, Math.max(requested, 10 * MINUTE));
   const caNotAfter = new Date(ca.cert.node.validTo);
-  const notAfter = new Date(Math.min(now.getTime() + lifetime, caNotAfter.getTime()));
+  // The signing policy back-dates NotBefore by 5 minutes, and NotAfter too once the lifetime is at
+  // least 8 hours, so that NotAfter - NotBefore is the lifetime (authority/policies.go).
+  const backdateEnd = lifetime >= 8 * 60 * MINUTE ? 5 * MINUTE : 0;
+  const notAfter = new Date(Math.min(now.getTime() + lifetime - backdateEnd, caNotAfter.getTime()));
   const { keyUsage, extKeyUsage } = usagesToExtensions(usages);
   const cert = issueCertificate({
     cn: parsed.cn, o: parsed.o, isCa: false, keyUsage, extKeyUsage: extKeyUsage.length > 0 ? extKeyUsage : null,

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { CSR_USAGES } from './usages.js';
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from './field-errors.js';
 import { parseCsrPem } from './parse.js';
@@ -7,39 +8,44 @@ import type { CertificateSigningRequest, CsrCondition } from './types.js';
  * pkg/apis/certificates/validation (v1): what kube-apiserver refuses on create and on the
  * /approval and /status subresources, with its field paths and messages.
  */
-const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SIGNER_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+\/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 export async function validateCreate(csr: CertificateSigningRequest): Promise<FieldError[]> {
+  // The order of pkg/apis/certificates/validation: request, usages, signerName, expirationSeconds,
+  // conditions. CSR names are not validated ("We don't care what you call your certificate requests").
   const errors: FieldError[] = [];
   const name = csr.metadata?.name ?? '';
   if (!name) errors.push(required('metadata.name', 'name or generateName is required'));
-  else if (!DNS1123.test(name) || name.length > 253) errors.push(invalid('metadata.name', name, "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
   const spec = csr.spec ?? ({} as CertificateSigningRequest['spec']);
   const request = typeof spec.request === 'string' ? Buffer.from(spec.request, 'base64') : Buffer.alloc(0);
-  if (request.length === 0) {
-    errors.push(required('spec.request'));
-  } else {
-    const parsed = parseCsrPem(request);
-    if (!parsed.ok) errors.push(invalid('spec.request', request, parsed.error));
-    else if (!(await parsed.csr.verifySignature())) errors.push(invalid('spec.request', request, 'x509: signature verification failure'));
-  }
+  const parsed = parseCsrPem(request);
+  if (!parsed.ok) errors.push(invalid('spec.request', request, parsed.error));
+  else if (!(await parsed.csr.verifySignature())) errors.push(invalid('spec.request', request, signatureError(parsed.csr.spki)));
+  const usages = spec.usages ?? [];
+  if (usages.length === 0) errors.push(required('spec.usages'));
+  const seen = new Set<string>();
+  usages.forEach((usage, i) => {
+    if (!(CSR_USAGES as readonly string[]).includes(usage)) errors.push(notSupported(`spec.usages[${i}]`, usage, [...CSR_USAGES].sort()));
+    else if (seen.has(usage)) errors.push(duplicate(`spec.usages[${i}]`, usage));
+    seen.add(usage);
+  });
   if (!spec.signerName) errors.push(required('spec.signerName'));
   else if (spec.signerName === 'kubernetes.io/legacy-unknown') errors.push(invalid('spec.signerName', spec.signerName, 'the legacy signerName is not allowed via this API version'));
   else if (!SIGNER_NAME.test(spec.signerName)) errors.push(invalid('spec.signerName', spec.signerName, "must be a fully qualified domain and path of the form 'example.com/signer-name'"));
   if (spec.expirationSeconds !== undefined && spec.expirationSeconds !== null && spec.expirationSeconds < 600) {
     errors.push(invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 600 seconds (10 minutes)'));
   }
-  const usages = spec.usages ?? [];
-  if (usages.length === 0) errors.push(required('spec.usages'));
-  const seen = new Set<string>();
-  usages.forEach((usage, i) => {
-    if (!(CSR_USAGES as readonly string[]).includes(usage)) errors.push(notSupported(`spec.usages[${i}]`, usage, CSR_USAGES));
-    else if (seen.has(usage)) errors.push(duplicate(`spec.usages[${i}]`, usage));
-    seen.add(usage);
-  });
   errors.push(...validateConditions(csr.status?.conditions ?? []));
   return errors;
+}
+
+/** csr.CheckSignature()'s error in Go: crypto/x509's wording for the request's key type. */
+function signatureError(spki: Buffer): string {
+  try {
+    return createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure';
+  } catch {
+    return 'x509: signature verification failure';
+  }
 }
 
 function validateConditions(conditions: readonly CsrCondition[]): FieldError[] {
@@ -54,8 +60,12 @@ function validateConditions(conditions: readonly CsrCondition[]): FieldError[] {
     }
     types.add(c.type);
   });
-  if (types.has('Approved') && types.has('Denied')) {
-    errors.push(invalid('status.conditions', 'Approved', 'Approved and Denied conditions are mutually exclusive'));
+  // Reported on whichever of the two comes second, as validateConditions does.
+  const approved = conditions.findIndex((c) => c.type === 'Approved');
+  const denied = conditions.findIndex((c) => c.type === 'Denied');
+  if (approved >= 0 && denied >= 0) {
+    const later = Math.max(approved, denied);
+    errors.push(invalid(`status.conditions[${later}].type`, conditions[later]!.type, 'Approved and Denied conditions are mutually exclusive'));
   }
   return errors;
 }
@@ -69,11 +79,22 @@ export function validateApprovalUpdate(next: CsrCondition[], previous: readonly 
   return errors;
 }
 
-/** /status: conditions as above, and an issued certificate never changes. */
+/**
+ * /status: conditions as above, but Approved and Denied are only added through /approval; the
+ * certificate must be PEM CERTIFICATE blocks, and once issued never changes.
+ */
 export function validateStatusUpdate(next: CertificateSigningRequest['status'], previous: CertificateSigningRequest['status']): FieldError[] {
   const errors = validateApprovalUpdate(next.conditions ?? [], previous.conditions ?? []);
+  for (const type of ['Approved', 'Denied']) {
+    if ((next.conditions ?? []).some((c) => c.type === type) && !(previous.conditions ?? []).some((c) => c.type === type)) {
+      errors.push(forbidden('status.conditions', `updates may not add a condition of type ${JSON.stringify(type)}`));
+    }
+  }
+  if (next.certificate && !Buffer.from(next.certificate, 'base64').toString('utf8').includes('-----BEGIN CERTIFICATE-----')) {
+    errors.push(invalid('status.certificate', '<certificate data>', 'must contain at least one CERTIFICATE PEM block'));
+  }
   if (previous.certificate && next.certificate !== previous.certificate) {
-    errors.push(invalid('status.certificate', '<certificate>', 'updates may not modify existing certificate content'));
+    errors.push(forbidden('status.certificate', 'updates may not modify existing certificate content'));
   }
   return errors;
 }

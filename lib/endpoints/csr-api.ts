@@ -85,8 +85,8 @@ export async function handleCsrApi(ctx: CsrApiContext, info: RequestInfo, accept
   }
   const conditions = decoded.status?.conditions ?? [];
   if (info.subresource === 'approval') {
-    const added = conditions.filter((c) => (c.type === 'Approved' || c.type === 'Denied') && !(current.status.conditions ?? []).some((o) => o.type === c.type));
-    if (added.length > 0 && !mayApprove(ctx, current.spec.signerName)) {
+    // CertificateApproval admission checks every update of /approval.
+    if (!mayOnSigner(ctx, 'approve', current.spec.signerName)) {
       return forbiddenAnswer(name, `user not permitted to approve requests with signerName ${JSON.stringify(current.spec.signerName)}`);
     }
     const errors = validateApprovalUpdate(conditions, current.status.conditions ?? []);
@@ -94,6 +94,10 @@ export async function handleCsrApi(ctx: CsrApiContext, info: RequestInfo, accept
     return { status: 200, body: store.updateStatus(name, { ...current.status, conditions }) };
   }
   const status = { conditions, ...(decoded.status?.certificate ? { certificate: decoded.status.certificate } : current.status.certificate ? { certificate: current.status.certificate } : {}) };
+  // CertificateSigning admission: setting a certificate needs `sign` on the signer.
+  if (status.certificate && status.certificate !== current.status.certificate && !mayOnSigner(ctx, 'sign', current.spec.signerName)) {
+    return forbiddenAnswer(name, `user not permitted to sign requests with signerName ${JSON.stringify(current.spec.signerName)}`);
+  }
   const errors = validateStatusUpdate(status, current.status);
   if (errors.length > 0) return { status: 422, body: invalidStatus(name, errors) };
   return { status: 200, body: store.updateStatus(name, status) };
@@ -106,9 +110,6 @@ async function create(ctx: CsrApiContext, body: Buffer, contentType: string): Pr
   if (csr.kind && csr.kind !== 'CertificateSigningRequest') return badRequest(`the kind ${JSON.stringify(csr.kind)} does not match CertificateSigningRequest`);
   // generateName: the registry appends five characters (derived here, not random).
   const name = csr.metadata?.name || (csr.metadata?.generateName ? `${csr.metadata.generateName}${ctx.store.nameSuffix()}` : '');
-  if (name && ctx.store.has(name)) {
-    return { status: 409, body: statusBody(409, 'AlreadyExists', `${RESOURCE} ${JSON.stringify(name)} already exists`, { name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests' }) };
-  }
   // The registry strategy: requester fields come from the authenticated user; status never comes from the client.
   const prepared: CertificateSigningRequest = {
     apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest',
@@ -129,13 +130,17 @@ async function create(ctx: CsrApiContext, body: Buffer, contentType: string): Pr
       return forbiddenAnswer(name, 'use of kubernetes.io/kube-apiserver-client signer with system:masters group is not allowed');
     }
   }
+  // Storage comes last: validation and admission answer first, as in kube-apiserver.
+  if (ctx.store.has(name)) {
+    return { status: 409, body: statusBody(409, 'AlreadyExists', `${RESOURCE} ${JSON.stringify(name)} already exists`, { name, group: 'certificates.k8s.io', kind: 'certificatesigningrequests' }) };
+  }
   return { status: 201, body: ctx.store.create(prepared) };
 }
 
-/** CertificateApproval admission: `approve` on `signers`, for the signer name or `<domain>/*`. */
-function mayApprove(ctx: CsrApiContext, signerName: string): boolean {
+/** CertificateApproval / CertificateSigning admission: `approve` or `sign` on `signers`, for the signer name or `<domain>/*`. */
+function mayOnSigner(ctx: CsrApiContext, verb: 'approve' | 'sign', signerName: string): boolean {
   const domain = signerName.split('/')[0];
   return [signerName, `${domain}/*`].some((resourceName) => authorize({
-    user: ctx.user, verb: 'approve', resourceRequest: true, apiGroup: 'certificates.k8s.io', resource: 'signers', name: resourceName,
+    user: ctx.user, verb, resourceRequest: true, apiGroup: 'certificates.k8s.io', resource: 'signers', name: resourceName,
   }, { modes: ctx.modes }).allowed);
 }
