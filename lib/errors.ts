@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   ERR_CLUSTER_STOPPED: 'The cluster was stopped; start a new one.',
   // Command line
   ERR_USAGE: 'The command line is malformed (unknown command, flag or missing argument).',
+  // Added later (codes are only ever appended)
+  ERR_KEY_UNUSABLE: 'A certificate or key parses, but the TLS library refuses to use it (for instance an RSA key below 1024 bits).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

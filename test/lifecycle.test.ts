@@ -75,3 +75,58 @@ serial('await using stops the cluster at the end of the block', async (t) => {
   });
   t.is(refused, 'ECONNREFUSED');
 });
+
+function approveServingCsr(cluster: Awaited<ReturnType<ReturnType<typeof defineCluster>['start']>>): void {
+  const name = cluster.kubelet.pendingServingCsr!;
+  const csr = cluster.csrs.get(name)!;
+  cluster.csrs.updateStatus(name, { ...csr.status, conditions: [...(csr.status.conditions ?? []), { type: 'Approved', status: 'True', reason: 'KubectlApprove', message: 'approved in a test' }] });
+}
+
+const servingBootstrap = { kubelet: { serverTLSBootstrap: true }, apiserver: { '--kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt' } } as const;
+
+serial('a dial right after the serving CSR is approved reaches the restarted kubelet, never a half-started one', async (t) => {
+  await using cluster = await defineCluster({ clock, ...servingBootstrap }).start();
+  t.is((await cluster.dial('apiserver-to-kubelet')).reason, 'NO_SERVING_CERT');
+  approveServingCsr(cluster);
+  const result = await cluster.dial('apiserver-to-kubelet');
+  t.is(result.verdict, 'ok', result.summary);
+});
+
+serial('approving the serving CSR after stop() starts no listener, and servers say nothing runs', async (t) => {
+  const before = handles();
+  const cluster = await defineCluster({ clock, ...servingBootstrap }).start();
+  await cluster.stop();
+  approveServingCsr(cluster);
+  await cluster.settle();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(handles().TCPServerWrap ?? 0, before.TCPServerWrap ?? 0);
+  for (const [name, server] of Object.entries(cluster.servers)) t.false(server.running, name);
+});
+
+serial('a client key the TLS library refuses (RSA-512) is a client config-error: dial() resolves, stop() is clean', async (t) => {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const { publicKeyMaterial } = await import('../lib/pki/keys.js');
+  const { issueCertificate } = await import('../lib/pki/issue.js');
+  const { generatePki } = await import('../lib/pki/generate.js');
+  const pki = await generatePki({ clock, preset: 'kubeadm' });
+  const ca = pki.certs.get('ca')!;
+  const pair = generateKeyPairSync('rsa', { modulusLength: 512 });
+  const small = publicKeyMaterial(pair.publicKey.export({ type: 'spki', format: 'der' }));
+  const cert = issueCertificate({
+    cn: 'kubernetes-admin', o: ['kubeadm:cluster-admins'], isCa: false, keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'], sans: [],
+    notBefore: clock.now(), notAfter: new Date(clock.now().getTime() + 86_400_000), subjectKey: small, issuer: { cert: ca.cert, key: ca.certKey },
+  });
+  const before = handles();
+  const cluster = await defineCluster({ clock, pki, kubeconfigEdits: { '/etc/kubernetes/admin.conf': {
+    'users.0.user.client-certificate-data': Buffer.from(cert.pem).toString('base64'),
+    'users.0.user.client-key-data': Buffer.from(pair.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string).toString('base64'),
+  } } }).start();
+  const result = await cluster.dial('kubectl-to-apiserver');
+  t.is(result.verdict, 'config-error');
+  t.is(result.reason, 'CLIENT_KEY_UNUSABLE');
+  t.is(result.detectedBy, 'client');
+  t.regex(result.summary, /admin\.conf|client-certificate-data/);
+  await cluster.stop();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(handles().Timeout ?? 0, before.Timeout ?? 0, 'no timer left behind');
+});

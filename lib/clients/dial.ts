@@ -44,7 +44,7 @@ export interface DialOptions {
 }
 
 const CONFIG_REASONS: Partial<Record<ErrorCode, Reason>> = {
-  ERR_PEM_SWITCHED: 'PEM_SWITCHED', ERR_KEY_MISMATCH: 'KEY_MISMATCH', ERR_FILE_NOT_FOUND: 'FILE_MISSING',
+  ERR_PEM_SWITCHED: 'PEM_SWITCHED', ERR_KEY_MISMATCH: 'KEY_MISMATCH', ERR_FILE_NOT_FOUND: 'FILE_MISSING', ERR_KEY_UNUSABLE: 'CLIENT_KEY_UNUSABLE',
 };
 
 function configReason(error: KubeMtlsSimError): Reason {
@@ -118,6 +118,12 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     timeoutMs: options.timeoutMs ?? 15_000,
     signal: ctx.signal,
   });
+  if (wire.contextError) {
+    const error = new KubeMtlsSimError('ERR_KEY_UNUSABLE',
+      `${client.cert?.file ?? client.configuredBy}: the TLS library refuses ${client.component}'s client certificate or key: ${wire.contextError.code} ${wire.contextError.message}`,
+      { ...(client.cert ? { file: client.cert.file, field: client.cert.field } : {}) });
+    return finish({ ...configError(edge, 'client', client.component, error, ctx), client: { ...clientView, saw: wire.contextError } });
+  }
   const record = wire.localPort !== undefined ? target.endpoint.takeRecord(wire.localPort) : undefined;
   return finish({ ...classify(edge, client, wire, record, ctx), client: { ...clientView, saw: clientSaw(wire) } }, wire.handshakeMs);
 }
@@ -200,6 +206,12 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
     if (/PROTOCOL|VERSION/.test(code) || /protocol|version/i.test(`${wire.error?.message} ${record?.tlsError?.message}`)) {
       return out('rejected', 'tls', 'server', 'TLS_VERSION', `No common TLS version: ${wire.error?.message ?? record?.tlsError?.message}`);
     }
+    if (!record && (wire.error?.code === 'ECONNREFUSED')) {
+      return out('rejected', 'tls', 'client', 'CONNECTION_REFUSED', `${client.component} dials ${client.url}, where nothing listens (${wire.error.message}).`);
+    }
+    if (!record && wire.error?.code === 'ECONNRESET') {
+      return out('rejected', null, null, 'CONNECTION_CLOSED', `The connection was reset before the server saw it (${wire.error.message}).`);
+    }
     if (wire.serverChain.length === 0 && wire.error) {
       return out('rejected', 'tls', 'server', 'HANDSHAKE_FAILED', `The TLS handshake failed: ${wire.error.code} ${wire.error.message}`);
     }
@@ -217,7 +229,11 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
     const user = exchangeRecord?.authn?.ok ? exchangeRecord.authn.user.name : 'the client';
     return out('rejected', 'authz', 'server', 'FORBIDDEN', `${edge.server} authenticated ${user}, then answered 403: ${message}`, { httpStatus: 403, httpMessage: message });
   }
-  if (status >= 300) return out('rejected', 'request', 'server', 'CONNECTION_CLOSED', `${edge.server} answered ${status}: ${message}`);
+  if (status >= 300) return out('rejected', 'request', 'server', 'HTTP_ERROR', `${edge.server} answered ${status}: ${message}`, { httpStatus: status, httpMessage: message });
+  if (exchangeRecord?.authn?.ok && exchangeRecord.authn.user.name === 'system:anonymous') {
+    return out('insecure', 'authn', 'server', 'ANONYMOUS_ALLOWED',
+      `${edge.server} checked no credential and let the request in as system:anonymous: anyone who reaches ${client.url} gets the same answer${client.trust.kind === 'none' ? ` (and ${client.component} did not verify ${edge.server}'s certificate either: ${client.trust.field} is not set)` : ''}.`);
+  }
   if (client.trust.kind === 'none') {
     return out('insecure', 'tls', 'client', 'SERVER_NOT_VERIFIED',
       `${client.component} got an answer, but never verified ${edge.server}'s certificate (${client.trust.field} is not set).`);

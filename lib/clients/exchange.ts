@@ -13,6 +13,8 @@ export interface WireOutcome {
   clientRefused?: { reason: string; error: string };
   /** A node:tls / socket error the client saw. */
   error?: { code: string; message: string };
+  /** The client's certificate or key was refused by the TLS library before any connection was made. */
+  contextError?: { code: string; message: string };
   response?: { status: number; headers: Record<string, string>; body: string };
   handshakeMs?: number;
   aborted?: boolean;
@@ -48,7 +50,15 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
     const started = performance.now();
     const outcome: WireOutcome = { localPort: undefined, serverChain: [] };
     let settled = false;
-    let socket: TLSSocket;
+    let socket: TLSSocket | undefined;
+    let context: SecureContext;
+    try {
+      context = clientContext(options);
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      resolve({ ...outcome, contextError: { code: e.code ?? 'UNKNOWN', message: e.message } });
+      return;
+    }
     const chunks: Buffer[] = [];
     const finish = () => {
       if (settled) return;
@@ -59,7 +69,7 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
         const parsed = parseResponse(Buffer.concat(chunks));
         if (parsed) outcome.response = parsed;
       }
-      socket.destroy();
+      socket?.destroy();
       resolve(outcome);
     };
     const onAbort = () => {
@@ -79,21 +89,35 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
       return;
     }
     options.signal?.addEventListener('abort', onAbort);
-    socket = connect({
-      host: '127.0.0.1', port: options.port,
-      ...(options.servername && isIP(options.servername) === 0 ? { servername: options.servername } : {}),
-      secureContext: clientContext(options),
-      rejectUnauthorized: false,
-      checkServerIdentity: () => undefined,
-    });
-    socket.once('connect', () => {
-      outcome.localPort = socket.localPort;
+    try {
+      socket = connect({
+        host: '127.0.0.1', port: options.port,
+        ...(options.servername && isIP(options.servername) === 0 ? { servername: options.servername } : {}),
+        secureContext: context,
+        rejectUnauthorized: false,
+        checkServerIdentity: () => undefined,
+      });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      outcome.error = { code: e.code ?? 'UNKNOWN', message: e.message };
+      finish();
+      return;
+    }
+    const tls = socket;
+    tls.once('connect', () => {
+      outcome.localPort = tls.localPort;
       if (outcome.localPort !== undefined) options.onConnect?.(outcome.localPort);
     });
-    socket.once('secureConnect', () => {
+    tls.once('secureConnect', () => {
       outcome.handshakeMs = performance.now() - started;
-      outcome.serverChain = peerChain(socket, options.serverSends);
-      const refusal = outcome.serverChain[0] ? options.checkServer(outcome.serverChain) : { reason: 'UNKNOWN_AUTHORITY', error: 'the server sent no certificate' };
+      let refusal: { reason: string; error: string } | null;
+      try {
+        outcome.serverChain = peerChain(tls, options.serverSends);
+        refusal = outcome.serverChain[0] ? options.checkServer(outcome.serverChain) : { reason: 'UNKNOWN_AUTHORITY', error: 'the server sent no certificate' };
+      } catch (error) {
+        // A certificate the verifier cannot even read: the client hangs up, as Go's handshake would fail.
+        refusal = { reason: 'HANDSHAKE_FAILED', error: `tls: failed to parse certificate from server: ${(error as Error).message}` };
+      }
       if (refusal) {
         outcome.clientRefused = refusal;
         finish();
@@ -103,14 +127,14 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
       const lines = [`${method} ${path} HTTP/1.1`, `Host: ${host}`, 'Connection: close', 'Accept: application/json, */*', 'User-Agent: kube-mtls-sim'];
       for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
       if (body !== undefined) lines.push('Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
+      tls.write(`${lines.join('\r\n')}\r\n\r\n${body ?? ''}`);
     });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', (error: NodeJS.ErrnoException) => {
+    tls.on('data', (chunk: Buffer) => chunks.push(chunk));
+    tls.on('error', (error: NodeJS.ErrnoException) => {
       outcome.error ??= { code: error.code ?? 'UNKNOWN', message: error.message };
     });
-    socket.on('close', finish);
-    socket.on('end', () => socket.end());
+    tls.on('close', finish);
+    tls.on('end', () => tls.end());
   });
 }
 

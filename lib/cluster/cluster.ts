@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock, ManualClock } from '../clock.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
@@ -109,8 +110,11 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       state.startupError = error;
     }
   };
+  // The kubelet's Webhook authorizer asks this apiserver (SubjectAccessReview), so it answers with the apiserver's modes.
+  let apiserverModes: readonly AuthorizationMode[] = ['Node', 'RBAC'];
   attempt(servers['kube-apiserver'], () => {
     const a = configureApiServer(fs, spec['kube-apiserver'], nodeName);
+    apiserverModes = a.authorizationModes;
     servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile });
     servers['kube-apiserver'].verifiesClientsWith = a.clientCa
       ? summarizeTrust('ca', 'kube-apiserver --client-ca-file', a.clientCa.certs, a.clientCa.file)
@@ -140,7 +144,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     servers.kubelet.verifiesClientsWith = k.clientCa
       ? summarizeTrust('ca', 'KubeletConfiguration authentication.x509.clientCAFile', k.clientCa.certs, k.clientCa.file)
       : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile', []);
-    return startKubelet(k, clock);
+    return startKubelet(k, clock, apiserverModes);
   };
   let kubeletConfig: KubeletConfig | undefined;
   attempt(servers.kubelet, startKubeletEndpoint);
@@ -179,18 +183,40 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   // A kubelet with serverTLSBootstrap and no serving certificate asks for one as it starts; once someone
   // approves the CSR and the signer issues it, the kubelet serves with it.
   let restarting: Promise<void> = Promise.resolve();
+  let restartError: unknown;
+  let stopping: Promise<void> | undefined;
   csrs.onChange((name) => {
-    if (kubelet.pendingServingCsr !== name) return;
+    if (stopping || kubelet.pendingServingCsr !== name) return;
     const issued = csrs.get(name)?.status.certificate;
     if (!issued) return;
     kubelet.collectServing(name, Buffer.from(issued, 'base64').toString());
     restarting = restarting.then(async () => {
+      if (stopping) return;
+      // The new listener replaces the old one only once it listens: a dial never sees a half-started kubelet.
+      let next: Endpoint;
+      try {
+        next = startKubeletEndpoint();
+      } catch (error) {
+        if (!isKubeMtlsSimError(error)) throw error;
+        servers.kubelet.startupError = error;
+        return;
+      }
+      await next.listen();
+      if (stopping) {
+        await next.close();
+        return;
+      }
       const old = servers.kubelet.endpoint;
-      servers.kubelet.endpoint = startKubeletEndpoint();
-      await servers.kubelet.endpoint.listen();
+      servers.kubelet.endpoint = next;
       await old?.close();
+    }).catch((error: unknown) => {
+      restartError ??= error;
     });
   });
+  const settled = async () => {
+    await restarting;
+    if (restartError !== undefined) throw restartError;
+  };
   if (kubeletConfig?.servingSource === 'serverTLSBootstrap' && !kubeletConfig.serving && servers['kube-apiserver'].endpoint) {
     await kubelet.requestServing();
   }
@@ -213,7 +239,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   for (const host of local) route(host, 10250, servers.kubelet);
 
   const abort = new AbortController();
-  let stopping: Promise<void> | undefined;
+  // One signal serves every dial of this cluster: each adds (and removes) its own listener.
+  setMaxListeners(0, abort.signal);
   const context = {
     clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: nodeName, address: pki.config.advertiseAddress }, servers,
     lookup: (host: string, port: number) => network.get(`${host.toLowerCase()}:${port}`),
@@ -223,7 +250,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     pki, fs, clock, spec, csrs, controllerManager: controllerManager ?? controllerManagerError!,
     get servers() {
       return Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, {
-        running: s.endpoint !== undefined, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
+        running: s.endpoint !== undefined && !stopping, ...(s.endpoint ? { port: s.endpoint.port } : {}), ...(s.startupError ? { startupError: s.startupError } : {}),
       }])) as StartedCluster['servers'];
     },
     kubelet,
@@ -239,14 +266,14 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       manual.advance(ms);
       const rotates = kubeletConfig?.config.rotateCertificates === true;
       const rotation = rotates ? await kubelet.rotateIfDue() : null;
-      await restarting;
+      await settled();
       return rotation;
     },
-    async settle() {
+    settle: settled,
+    async dial(edge, dialOptions) {
+      if (stopping) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`);
+      // A kubelet restarting with its new serving certificate is dialled once it listens again.
       await restarting;
-    },
-    dial(edge, dialOptions) {
-      if (stopping) return Promise.reject(new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`));
       return dialEdge(context, edgeSpec(edge), dialOptions);
     },
     dialAll(dialOptions) {
@@ -255,7 +282,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     stop() {
       stopping ??= (async () => {
         abort.abort();
-        await restarting.catch(() => undefined);
+        await restarting;
         await Promise.all([...endpoints, ...Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []))].map((e) => e.close()));
       })();
       return stopping;

@@ -49,13 +49,15 @@ export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): 
   const serviceAccountKeys = saFiles.flatMap((file) => publicKeys(fs, file));
   const modes = listFlag(flags, '--authorization-mode');
   const minVersion = tlsVersionFlag(C, flags, '--tls-min-version');
+  const authorizationModes = (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[];
   return {
     flags, serving, serviceAccountKeys, nodeName,
     ...(clientCaFile ? { clientCa: loadCaBundle(fs, clientCaFile, `${C} --client-ca-file`) } : {}),
     serviceAccountIssuers: listFlag(flags, '--service-account-issuer'),
     bootstrapTokenAuth: boolFlag(C, flags, '--enable-bootstrap-token-auth', false),
-    anonymous: boolFlag(C, flags, '--anonymous-auth', true),
-    authorizationModes: (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[],
+    // ApplyAuthorization: "AnonymousAuth is not allowed with the AlwaysAllow authorizer. Resetting AnonymousAuth to false."
+    anonymous: boolFlag(C, flags, '--anonymous-auth', true) && !authorizationModes.includes('AlwaysAllow'),
+    authorizationModes,
     ...(minVersion ? { minVersion } : {}),
   };
 }
@@ -107,7 +109,10 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
     return { ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: errors.length > 1 ? `[${errors.join(', ')}]` : errors[0]! };
   }
   if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
-  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: 'no credentials and anonymous requests are disabled (--anonymous-auth=false)' };
+  const why = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
+    ? '--anonymous-auth is reset to false because --authorization-mode includes AlwaysAllow'
+    : '--anonymous-auth=false';
+  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})` };
 }
 
 export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { NodeFs } from '../cluster/node-fs.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
 import type { AuthnResult } from '../authn/types.js';
+import type { AuthorizationMode } from '../authz/types.js';
 import { authorize, kubeletForbiddenMessage, kubeletRequestAttributes } from '../authz/authorize.js';
 import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
 import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
@@ -67,7 +68,8 @@ export function configureKubelet(fs: NodeFs, spec: { config: string; certDir: st
   };
 }
 
-export function startKubelet(config: KubeletConfig, clock: Clock): Endpoint {
+/** `reviewModes`: the --authorization-mode of the kube-apiserver the Webhook authorizer sends its SubjectAccessReviews to. */
+export function startKubelet(config: KubeletConfig, clock: Clock, reviewModes: readonly AuthorizationMode[] = ['Node', 'RBAC']): Endpoint {
   if (!config.serving) return new NoCertEndpoint('kubelet', 'no serving certificate available for the kubelet');
   return new TlsEndpoint({
     name: 'kubelet',
@@ -77,7 +79,7 @@ export function startKubelet(config: KubeletConfig, clock: Clock): Endpoint {
     ...(config.clientCa ? { caPem: config.clientCa.certs.map((c) => c.pem).join('') } : {}),
     // The kubelet requests client certificates when it has a client CA and checks them in its authenticator.
     requestCert: config.clientCa !== undefined,
-    handle: (req, res, record) => handle(config, clock, req, res, record),
+    handle: (req, res, record) => handle(config, clock, reviewModes, req, res, record),
   });
 }
 
@@ -88,7 +90,7 @@ function authenticate(config: KubeletConfig, clock: Clock, record: ConnectionRec
   return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: 'no client certificate and anonymous requests are disabled (authentication.anonymous.enabled: false)' };
 }
 
-function handle(config: KubeletConfig, clock: Clock, req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
+function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly AuthorizationMode[], req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const authn = authenticate(config, clock, record);
@@ -100,7 +102,7 @@ function handle(config: KubeletConfig, clock: Clock, req: IncomingMessage, res: 
   const attrs = kubeletRequestAttributes(authn.user, method, url, config.nodeName);
   const decision = config.authorizationMode === 'AlwaysAllow'
     ? { allowed: true, decidedBy: 'AlwaysAllow' as const, reason: 'authorization.mode: AlwaysAllow' }
-    : authorize(attrs, { modes: ['Node', 'RBAC'] });
+    : authorize(attrs, { modes: reviewModes });
   if (!decision.allowed) {
     const message = kubeletForbiddenMessage(attrs);
     record.exchanges.push({ method, path: url, status: 403, authn, authz: { ...decision, message } });

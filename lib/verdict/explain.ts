@@ -96,7 +96,10 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'FORBIDDEN': return p.whyForbidden(r.identity?.name ?? '?', r.identity?.groups ?? [], forbiddenMessage(r), anonymousSetting(r));
     case 'INVALID_TOKEN':
     case 'TOKEN_EXPIRED': return p.whyToken(r.reason, tokenSource(r), errorOf(r));
-    case 'NO_CREDENTIALS': return p.whyNoCredentials(r.client.component, r.client.configuredBy, anonymousSetting(r) ?? '');
+    case 'NO_CREDENTIALS': {
+      const reset = /reset to false because [^)]*/.exec(r.summary)?.[0];
+      return p.whyNoCredentials(r.client.component, r.client.configuredBy, `${anonymousSetting(r) ?? ''}${reset ? `: ${reset}` : ''}`);
+    }
     case 'NO_CLIENT_AUTH': return p.whyNoClientAuth(r.server.verifiesClientsWith?.field ?? 'etcd --trusted-ca-file');
     case 'SERVER_NOT_VERIFIED': return p.whyServerNotVerified(r.client.component, r.server.component, r.client.trusts?.field ?? '');
     case 'KEY_MISMATCH':
@@ -105,6 +108,8 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'BAD_FILE': return p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component, r.detectedBy === 'server', r.summary);
     case 'CONNECTION_REFUSED': return p.whyRefused(r.client.dialled, r.client.configuredBy);
     case 'NO_SERVING_CERT': return p.whyNoServingCert();
+    case 'ANONYMOUS_ALLOWED': return p.whyAnonymousAllowed(r.server.component, anonymousSetting(r) ?? '');
+    case 'CLIENT_KEY_UNUSABLE': return p.whyConfig(r.client.component, false, r.summary);
     default: return p.whyGeneric(r.summary);
   }
 }
@@ -127,7 +132,7 @@ function fix(p: Phrases, r: EdgeResult): string {
     case 'NO_TRUSTED_CA': return p.fixNoTrustedCa();
     case 'TLS_VERSION': return p.fixTlsVersion();
     case 'FORBIDDEN': return p.fixForbidden(r.identity?.name ?? '?', clientCertSetting(r));
-    case 'INVALID_TOKEN': return p.fixInvalidToken(tokenSource(r));
+    case 'INVALID_TOKEN': return p.fixInvalidToken(tokenSource(r), isBootstrapToken(r));
     case 'TOKEN_EXPIRED': return p.fixTokenExpired(tokenSource(r));
     case 'NO_CREDENTIALS': return p.fixNoCredentials(r.client.configuredBy);
     case 'NO_CLIENT_AUTH': return p.fixNoClientAuth();
@@ -138,6 +143,8 @@ function fix(p: Phrases, r: EdgeResult): string {
     case 'BAD_FILE': return p.fixConfig(r.reason);
     case 'CONNECTION_REFUSED': return p.fixRefused(r.client.configuredBy);
     case 'NO_SERVING_CERT': return p.fixNoServingCert();
+    case 'ANONYMOUS_ALLOWED': return p.fixAnonymousAllowed(r.server.component, anonymousSetting(r) ?? '');
+    case 'CLIENT_KEY_UNUSABLE': return p.fixConfig(r.reason);
     default: return p.fixGeneric;
   }
 }
@@ -158,6 +165,12 @@ function errorOf(r: EdgeResult): string {
 function tokenSource(r: EdgeResult): string {
   const presented = r.client.presented;
   return presented && 'token' in presented ? `${presented.field} (${presented.file})` : r.client.configuredBy;
+}
+
+/** Bootstrap tokens have the form `[a-z0-9]{6}.[a-z0-9]{16}`; the result keeps the first ten characters. */
+function isBootstrapToken(r: EdgeResult): boolean {
+  const presented = r.client.presented;
+  return !!presented && 'token' in presented && /^[a-z0-9]{6}\.[a-z0-9]/.test(presented.token);
 }
 
 function anonymousSetting(r: EdgeResult): string | undefined {

@@ -39,6 +39,8 @@ export interface Phrases {
   whyRefused(url: string, config: string): string;
   whyNoServingCert(): string;
   fixNoServingCert(): string;
+  whyAnonymousAllowed(server: string, setting: string): string;
+  fixAnonymousAllowed(server: string, setting: string): string;
   attacker(r: EdgeResult): string | undefined;
   fixNone: string;
   fixGeneric: string;
@@ -52,12 +54,12 @@ export interface Phrases {
   fixNoTrustedCa(): string;
   fixTlsVersion(): string;
   fixForbidden(user: string, setting: string): string;
-  fixInvalidToken(source: string): string;
+  fixInvalidToken(source: string, bootstrap: boolean): string;
   fixTokenExpired(source: string): string;
   fixNoCredentials(config: string): string;
   fixNoClientAuth(): string;
   fixServerNotVerified(field: string, server: string): string;
-  fixConfig(reason: 'KEY_MISMATCH' | 'PEM_SWITCHED' | 'FILE_MISSING' | 'BAD_FILE'): string;
+  fixConfig(reason: 'KEY_MISMATCH' | 'PEM_SWITCHED' | 'FILE_MISSING' | 'BAD_FILE' | 'CLIENT_KEY_UNUSABLE'): string;
   fixRefused(config: string): string;
 }
 
@@ -99,8 +101,16 @@ const en: Phrases = {
   whyRefused: (url, config) => `Nothing listens at ${url} (configured in ${config}).`,
   whyNoServingCert: () => 'The kubelet runs with serverTLSBootstrap: true, and its kubernetes.io/kubelet-serving CSR has not been approved (the controller-manager never approves those by itself): it has no serving certificate, so it answers every handshake with an internal_error alert.',
   fixNoServingCert: () => 'Approve the kubelet\'s serving CSR (`kubectl get csr`, then `kubectl certificate approve <name>` after checking its node name and addresses), or run an approver for kubelet-serving CSRs; or give the kubelet tlsCertFile/tlsPrivateKeyFile instead of serverTLSBootstrap.',
+  whyAnonymousAllowed: (server, setting) => `${server} checked no credential: the request was authenticated as system:anonymous (${setting}) and the authorizer allowed it. The answer came, but nobody proved who asked.`,
+  fixAnonymousAllowed: (server, setting) => server === 'kubelet'
+    ? `Turn anonymous access off (${setting}: false), set authentication.x509.clientCAFile to the cluster CA and authorization.mode to Webhook, as kubeadm does.`
+    : `Turn anonymous access off (${setting}=false) or take the permission away from system:anonymous / system:unauthenticated, and give the client a certificate or token.`,
   attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
     ? 'Anyone who can reach etcd\'s client port (2379) can read and write every key without a credential: all Secrets and ServiceAccount tokens, and RBAC objects that make them cluster-admin.'
+    : r.reason === 'ANONYMOUS_ALLOWED'
+      ? (r.server.component === 'kubelet'
+        ? 'Anyone who can reach the kubelet\'s port (10250) can run commands in every pod on the node (exec, run), read their logs and the Secrets mounted into them.'
+        : `Anyone who can reach ${r.client.dialled} gets whatever system:anonymous is allowed, without any credential.`)
     : r.reason === 'SERVER_NOT_VERIFIED'
       ? `Anyone who can intercept traffic to ${r.client.dialled} can pose as ${r.server.component}: read what is sent to it (for the kubelet: exec and attach sessions, logs) and answer with anything.`
       : undefined,
@@ -116,7 +126,9 @@ const en: Phrases = {
   fixNoTrustedCa: () => 'Set etcd --trusted-ca-file to the CA that signs the clients (kubeadm: /etc/kubernetes/pki/etcd/ca.crt).',
   fixTlsVersion: () => 'Lower kube-apiserver --tls-min-version to a version the client supports, or update the client.',
   fixForbidden: (user, setting) => `Either give ${user} the permission (a RoleBinding or ClusterRoleBinding), or present the identity the request needs: the CN (user) and O (groups) of ${setting}, or the right ServiceAccount.`,
-  fixInvalidToken: (source) => `Make kube-apiserver --service-account-key-file hold the public half of the key that signed the token in ${source} (kubeadm: sa.pub for sa.key), or give the client a token this cluster issued.`,
+  fixInvalidToken: (source, bootstrap) => bootstrap
+    ? `Give ${source} a bootstrap token that exists: \`kubeadm token create\` (or a bootstrap-token-<id> Secret in kube-system with usage-bootstrap-authentication: "true"), and check \`kubeadm token list\`.`
+    : `Make kube-apiserver --service-account-key-file hold the public half of the key that signed the token in ${source} (kubeadm: sa.pub for sa.key), or give the client a token this cluster issued.`,
   fixTokenExpired: (source) => `Replace the token in ${source}: a projected ServiceAccount token is refreshed by the kubelet; a bootstrap token is re-created with \`kubeadm token create\`.`,
   fixNoCredentials: (config) => `Give the client credentials in ${config} (client-certificate-data and client-key-data, or a token).`,
   fixNoClientAuth: () => 'Set etcd --trusted-ca-file to the CA that signs --etcd-certfile (kubeadm: /etc/kubernetes/pki/etcd/ca.crt) and --client-cert-auth=true.',
@@ -126,6 +138,7 @@ const en: Phrases = {
     PEM_SWITCHED: 'Swap the two paths: the certificate field must name the .crt/.pem certificate and the key field the private key.',
     FILE_MISSING: 'Create the file, or correct the path in the flag or field that names it.',
     BAD_FILE: 'Replace the file with a valid PEM certificate or key (see the error for what is wrong).',
+    CLIENT_KEY_UNUSABLE: 'Re-issue the client certificate with a key the TLS library accepts (RSA of at least 2048 bits, or ECDSA P-256).',
   })[reason],
   fixRefused: (config) => `Correct the server address in ${config}, or start the server that should listen there.`,
 };
@@ -166,8 +179,16 @@ const zh: Phrases = {
   whyRefused: (url, config) => `${url} 上没有任何服务在监听（配置于 ${config}）。`,
   whyNoServingCert: () => 'kubelet 以 serverTLSBootstrap: true 运行，而它的 kubernetes.io/kubelet-serving CSR 尚未被批准（controller-manager 从不自动批准此类 CSR）：它没有服务证书，于是对每次握手都回以 internal_error 告警。',
   fixNoServingCert: () => '批准 kubelet 的服务证书 CSR（`kubectl get csr`，核对节点名称和地址后 `kubectl certificate approve <名称>`），或运行一个 kubelet-serving CSR 的审批器；或者不用 serverTLSBootstrap，而为 kubelet 配置 tlsCertFile/tlsPrivateKeyFile。',
+  whyAnonymousAllowed: (server, setting) => `${server} 没有校验任何凭据：请求被认证为 system:anonymous（${setting}），并且鉴权放行了它。应答返回了，但没有人证明请求者是谁。`,
+  fixAnonymousAllowed: (server, setting) => server === 'kubelet'
+    ? `关闭匿名访问（${setting}: false），将 authentication.x509.clientCAFile 设为集群 CA，authorization.mode 设为 Webhook，与 kubeadm 的配置一致。`
+    : `关闭匿名访问（${setting}=false），或收回 system:anonymous / system:unauthenticated 的权限，并为客户端配置证书或 Token。`,
   attacker: (r) => r.reason === 'NO_CLIENT_AUTH'
     ? '任何能访问 etcd 客户端端口（2379）的人都无需凭据即可读写所有键：所有 Secret 和 ServiceAccount Token，以及能让自己成为 cluster-admin 的 RBAC 对象。'
+    : r.reason === 'ANONYMOUS_ALLOWED'
+      ? (r.server.component === 'kubelet'
+        ? '任何能访问 kubelet 端口（10250）的人都可以在该节点的每个 Pod 中执行命令（exec、run），读取它们的日志和挂载到其中的 Secret。'
+        : `任何能访问 ${r.client.dialled} 的人无需凭据即可获得 system:anonymous 被允许的一切。`)
     : r.reason === 'SERVER_NOT_VERIFIED'
       ? `任何能截获发往 ${r.client.dialled} 的流量的人都可以冒充 ${r.server.component}：读取发给它的内容（对 kubelet 而言：exec 和 attach 会话、日志），并随意应答。`
       : undefined,
@@ -183,7 +204,9 @@ const zh: Phrases = {
   fixNoTrustedCa: () => '将 etcd --trusted-ca-file 设置为签发客户端证书的 CA（kubeadm：/etc/kubernetes/pki/etcd/ca.crt）。',
   fixTlsVersion: () => '将 kube-apiserver --tls-min-version 降到客户端支持的版本，或升级客户端。',
   fixForbidden: (user, setting) => `要么授予 ${user} 所需权限（RoleBinding 或 ClusterRoleBinding），要么出示请求所需的身份：${setting} 的 CN（用户）和 O（组），或正确的 ServiceAccount。`,
-  fixInvalidToken: (source) => `让 kube-apiserver --service-account-key-file 包含签发 ${source} 中 Token 的密钥的公钥（kubeadm：sa.key 对应 sa.pub），或给客户端一个本集群签发的 Token。`,
+  fixInvalidToken: (source, bootstrap) => bootstrap
+    ? `为 ${source} 提供一个存在的引导令牌：\`kubeadm token create\`（或在 kube-system 中创建带 usage-bootstrap-authentication: "true" 的 bootstrap-token-<id> Secret），并用 \`kubeadm token list\` 核对。`
+    : `让 kube-apiserver --service-account-key-file 包含签发 ${source} 中 Token 的密钥的公钥（kubeadm：sa.key 对应 sa.pub），或给客户端一个本集群签发的 Token。`,
   fixTokenExpired: (source) => `替换 ${source} 中的 Token：投射的 ServiceAccount Token 由 kubelet 刷新；引导令牌用 \`kubeadm token create\` 重新创建。`,
   fixNoCredentials: (config) => `在 ${config} 中为客户端提供凭据（client-certificate-data 和 client-key-data，或 Token）。`,
   fixNoClientAuth: () => '将 etcd --trusted-ca-file 设置为签发 --etcd-certfile 的 CA（kubeadm：/etc/kubernetes/pki/etcd/ca.crt），并设置 --client-cert-auth=true。',
@@ -193,6 +216,7 @@ const zh: Phrases = {
     PEM_SWITCHED: '交换这两个路径：证书字段必须指向 .crt/.pem 证书，密钥字段指向私钥。',
     FILE_MISSING: '创建该文件，或修正引用它的参数或字段中的路径。',
     BAD_FILE: '用有效的 PEM 证书或密钥替换该文件（错误信息说明了问题所在）。',
+    CLIENT_KEY_UNUSABLE: '用 TLS 库接受的密钥重新签发客户端证书（至少 2048 位的 RSA，或 ECDSA P-256）。',
   })[reason],
   fixRefused: (config) => `修正 ${config} 中的服务端地址，或启动应在该地址监听的服务。`,
 };

@@ -17,6 +17,7 @@ export const REASONS = {
   NO_TRUSTED_CA: 'etcd `--client-cert-auth=true` without `--trusted-ca-file`: there is no CA to verify client certificates against, so every client is rejected.',
   // Connected, but not as the documentation promises
   NO_CLIENT_AUTH: 'The server never asked for a client certificate: any client that reaches the port gets in.',
+  ANONYMOUS_ALLOWED: 'The server let the request in as system:anonymous: no credential was checked, so anyone who reaches the port is allowed the same.',
   SERVER_NOT_VERIFIED: 'The client did not verify the server\'s certificate: anyone who can intercept the connection can impersonate the server.',
   // HTTP: authentication and authorization
   INVALID_TOKEN: 'The bearer token was rejected (bad signature, wrong issuer, unknown or wrong bootstrap token).',
@@ -29,6 +30,8 @@ export const REASONS = {
   FILE_MISSING: 'A file named by a flag or config field does not exist (the component refuses to start).',
   BAD_FILE: 'A file named by a flag or config field cannot be parsed (the component refuses to start).',
   NO_SERVING_CERT: 'The kubelet has no serving certificate yet (a serverTLSBootstrap CSR not approved): it fails every handshake.',
+  HTTP_ERROR: 'Authenticated and authorized, but the server answered with another HTTP error (404, 5xx).',
+  CLIENT_KEY_UNUSABLE: 'The client\'s certificate or key parses but the TLS library refuses to use it (for instance an RSA key below 1024 bits).',
   // Transport
   CONNECTION_REFUSED: 'Nothing listens at the address the client dials.',
   CONNECTION_CLOSED: 'The connection closed without an answer (for instance the cluster stopped during the dial).',
