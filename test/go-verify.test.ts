@@ -126,3 +126,47 @@ testWithTool('openssl')('certificateIdentifier agrees with openssl on serial (de
     t.is(certificateIdentifier(cert), `SN=${BigInt(`0x${serialHex}`).toString()}, SKID=${ext('subjectKeyIdentifier')}, AKID=${ext('authorityKeyIdentifier')}`);
   }
 });
+
+test('IP SANs compare as addresses (net.IP.Equal) and print as Go prints them', async (t) => {
+  const key = await generateKey('ecdsa-p256');
+  const ca = issueCertificate({ cn: 'ip-ca', o: [], isCa: true, keyUsage: ['keyCertSign'], extKeyUsage: null, sans: [], notBefore: now, notAfter: new Date(now.getTime() + YEAR), subjectKey: key, memo: false });
+  const leaf = issueCertificate({
+    cn: 'ip-leaf', o: [], isCa: false, keyUsage: ['digitalSignature'], extKeyUsage: ['serverAuth'], notBefore: now, notAfter: new Date(now.getTime() + DAY),
+    sans: [{ ip: '1:0:0:2:0:0:0:3' }, { ip: '2001:db8:0:0:1::10' }, { ip: '10.0.0.1' }], subjectKey: key, issuer: { cert: ca, key }, memo: false,
+  });
+  for (const host of ['1:0:0:2::3', '2001:db8::1:0:0:10', '2001:DB8:0:0:1:0:0:10', '10.0.0.1', '::ffff:10.0.0.1']) t.is(verifyHostname(leaf, host), null, host);
+  t.deepEqual(verifyHostname(leaf, '10.0.0.2'), { reason: 'SAN_MISMATCH', error: 'x509: certificate is valid for 1:0:0:2::3, 2001:db8::1:0:0:10, 10.0.0.1, not 10.0.0.2' });
+});
+
+test('a certificate without SANs whose CN is the dialled IP relies on the legacy Common Name, as Go says first', async (t) => {
+  const key = await generateKey('ecdsa-p256');
+  const leaf = issueCertificate({ cn: '10.0.0.1', o: [], isCa: false, keyUsage: ['digitalSignature'], extKeyUsage: ['serverAuth'], sans: [], notBefore: now, notAfter: new Date(now.getTime() + DAY), subjectKey: key, memo: false });
+  t.deepEqual(verifyHostname(leaf, '10.0.0.1'), { reason: 'SAN_MISMATCH', error: 'x509: certificate relies on legacy Common Name field, use SANs instead' });
+});
+
+test('parents whose key id matches are tried first (findPotentialParents): the hint names the expired real CA, not the impostor', async (t) => {
+  const [realKey, otherKey] = await Promise.all([generateKey('ecdsa-p256'), generateKey('ecdsa-p256')]);
+  const ca = (key: typeof realKey, notAfter: Date) => issueCertificate({ cn: 'kubernetes', o: [], isCa: true, keyUsage: ['keyCertSign'], extKeyUsage: null, sans: [], notBefore: new Date(now.getTime() - 2 * YEAR), notAfter, subjectKey: key, memo: false });
+  const expiredReal = ca(realKey, new Date(now.getTime() - DAY));
+  const impostor = ca(otherKey, new Date(now.getTime() + YEAR));
+  const admin = issueCertificate({ cn: 'kubernetes-admin', o: [], isCa: false, keyUsage: ['digitalSignature'], extKeyUsage: ['clientAuth'], sans: [], notBefore: now, notAfter: new Date(now.getTime() + DAY), subjectKey: otherKey, issuer: { cert: expiredReal, key: realKey }, memo: false });
+  const r = goVerify(admin, { roots: [impostor, expiredReal], now, keyUsages: ['clientAuth'] });
+  t.false(r.ok);
+  t.regex(r.ok ? '' : r.error, /possibly because of "x509: certificate has expired or is not yet valid: current time .* is after .*" while trying to verify candidate authority certificate "kubernetes"/);
+});
+
+testWithTool('openssl')('a SHA-1 signature is refused with Go\'s InsecureAlgorithmError, not verified', async (t) => {
+  const dir = tempDir(t);
+  const p = (f: string) => join(dir, f);
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha1', '-subj', '/CN=sha1-ca', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '3650',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf', '-keyout', p('l.key'), '-out', p('l.csr')]);
+  run('openssl', ['x509', '-req', '-sha1', '-in', p('l.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', '2', '-out', p('l.crt'), '-days', '30']);
+  const { readCertificates } = await import('../lib/pki/pem.js');
+  const { readFileSync } = await import('node:fs');
+  const [ca] = readCertificates(readFileSync(p('ca.crt')), { file: 'ca.crt' });
+  const [leaf] = readCertificates(readFileSync(p('l.crt')), { file: 'l.crt' });
+  // openssl dates these certificates from the machine's clock: verify an hour into the leaf's life.
+  const r = goVerify(leaf!, { roots: [ca!], now: new Date(new Date(leaf!.node.validFrom).getTime() + 3_600_000), keyUsages: ['any'] });
+  t.like(r, { ok: false, reason: 'UNKNOWN_AUTHORITY', error: 'x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA (temporarily override with GODEBUG=x509sha1=1)" while trying to verify candidate authority certificate "sha1-ca")' });
+});

@@ -21,8 +21,15 @@ const kidOf = (key: KeyMaterial) => Buffer.from(key.fingerprint, 'hex').toString
 const mint = (key: KeyMaterial, at = now, lifetimeMs = HOUR) =>
   serviceAccountToken({ key, namespace: 'kube-system', name: 'coredns', now: at, dnsDomain: 'cluster.local', lifetimeMs });
 const refused = (error: string, reason = 'INVALID_TOKEN') => ({ ok: false, method: 'serviceaccount-token', reason, error });
+// `parts` (the aggregate's messages, for the apiserver's union to flatten) must spell `error` again; compared apart.
+const withoutParts = <T extends object | null>(r: T): T => {
+  if (!r || !('parts' in r)) return r;
+  const { parts, ...rest } = r as T & { parts: string[]; error: string };
+  if ((parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`) !== rest.error) throw new Error(`parts ${JSON.stringify(parts)} do not spell ${rest.error}`);
+  return rest as T;
+};
 const auth = (token: string, extra: Partial<Parameters<typeof authenticateServiceAccountToken>[1]> = {}) =>
-  authenticateServiceAccountToken(token, { publicKeys: [ec.publicKeyObject, rsa.publicKeyObject], now, ...extra });
+  withoutParts(authenticateServiceAccountToken(token, { publicKeys: [ec.publicKeyObject, rsa.publicKeyObject], now, ...extra }));
 
 /** A JWS signed by hand: ES* as r||s, RS256 as PKCS#1 v1.5. */
 function handToken(header: Record<string, unknown>, claims: Record<string, unknown>, key: KeyMaterial): string {
@@ -151,7 +158,14 @@ const secretFor = (overrides: Partial<BootstrapTokenSecret> = {}): BootstrapToke
   tokenId: 'abcdef', tokenSecret: '0123456789abcdef', expiration: new Date(now.getTime() + HOUR),
   usageBootstrapAuthentication: true, authExtraGroups: [KUBEADM_DEFAULT_NODE_TOKEN_GROUP], ...overrides,
 });
-const boot = (token: string, secrets: BootstrapTokenSecret[], at = now) => authenticateBootstrapToken(token, { secrets, now: at });
+// Bootstrap refusals are silent (Go logs nothing at default verbosity); `detail` repeats the V(3) line in `error`.
+const boot = (token: string, secrets: BootstrapTokenSecret[], at = now) => {
+  const r = authenticateBootstrapToken(token, { secrets, now: at });
+  if (!r || r.ok) return r;
+  const { silent, detail, ...rest } = r;
+  if (silent !== true || detail !== rest.error) throw new Error('a bootstrap refusal must be silent, with its detail');
+  return rest;
+};
 const PREFIX = 'Bootstrap secret kube-system/bootstrap-token-abcdef matching bearer token ';
 
 test('parseBootstrapToken takes exactly [a-z0-9]{6}.[a-z0-9]{16}', (t) => {

@@ -175,6 +175,7 @@ export function authenticateBootstrapToken(token: string, options: BootstrapToke
   };
 }
 
+/** bootstrap.go refuses with `nil, false, nil`: no error reaches the log; `error` is its klog.V(3) line. */
 function fail(reason: AuthnFailure, error: string): AuthnResult {
-  return { ok: false, method: 'bootstrap-token', reason, error };
+  return { ok: false, method: 'bootstrap-token', reason, error, silent: true, detail: error };
 }

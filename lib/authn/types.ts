@@ -21,5 +21,10 @@ export type AuthnFailure =
 
 export type AuthnResult =
   | { ok: true; method: AuthnMethod; user: UserInfo }
-  /** `error` is what the component logs, in Go's wording (e.g. `verifying certificate SN=…, SKID=…, AKID=… failed: x509: …`). */
-  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string };
+  /**
+   * `error` is what the component logs, in Go's wording (e.g. `verifying certificate SN=…, SKID=…, AKID=… failed: x509: …`).
+   * `parts`: the messages of a utilerrors aggregate, so that an outer aggregate can flatten them as Go does.
+   * `silent`: Go's authenticator returned no error (`nil, false, nil`), so nothing is logged at default verbosity;
+   * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`.
+   */
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string };

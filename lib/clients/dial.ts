@@ -222,7 +222,7 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
   if (status === 401) {
     const authn = exchangeRecord?.authn;
     const reason: Reason = authn && !authn.ok ? authn.reason : 'NO_CREDENTIALS';
-    return out('rejected', 'authn', 'server', reason, `${edge.server} completed the handshake, then answered 401: ${authn && !authn.ok ? authn.error : 'Unauthorized'}`,
+    return out('rejected', 'authn', 'server', reason, `${edge.server} completed the handshake, then answered 401: ${authn && !authn.ok ? authn.detail ?? authn.error : 'Unauthorized'}`,
       { httpStatus: 401, ...(exchangeRecord?.log ? { log: exchangeRecord.log } : {}) });
   }
   if (status === 403) {

@@ -1,4 +1,6 @@
 import { setMaxListeners } from 'node:events';
+import { isIP } from 'node:net';
+import { formatIP } from '../util/ip.js';
 import type { Clock, ManualClock } from '../clock.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
@@ -223,7 +225,9 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
 
   // The node's network: every address a client may dial, mapped to the server that really listens on 127.0.0.1.
   const network = new Map<string, ServerState>();
-  const route = (host: string, port: number, server: ServerState) => network.set(`${host.toLowerCase()}:${port}`, server);
+  // One spelling per address, so that 2001:db8:0:0:1::10 in a config and [2001:db8::1:0:0:10] in a URL meet.
+  const routeKey = (host: string, port: number) => `${isIP(host) ? formatIP(host) : host.toLowerCase()}:${port}`;
+  const route = (host: string, port: number, server: ServerState) => network.set(routeKey(host, port), server);
   const local = ['127.0.0.1', 'localhost', pki.config.advertiseAddress, nodeName];
   const apiPort = Number(spec['kube-apiserver']['--secure-port'] ?? pki.config.bindPort);
   for (const host of local) route(host, apiPort, servers['kube-apiserver']);
@@ -243,7 +247,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   setMaxListeners(0, abort.signal);
   const context = {
     clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: nodeName, address: pki.config.advertiseAddress }, servers,
-    lookup: (host: string, port: number) => network.get(`${host.toLowerCase()}:${port}`),
+    lookup: (host: string, port: number) => network.get(routeKey(host, port)),
     signal: abort.signal,
   };
   const cluster: StartedCluster = {

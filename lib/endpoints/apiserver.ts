@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
 import type { NodeFs } from '../cluster/node-fs.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
-import { authenticateServiceAccountToken } from '../authn/tokens.js';
+import { aggregateError, authenticateServiceAccountToken } from '../authn/tokens.js';
 import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import type { AuthnResult, UserInfo } from '../authn/types.js';
 import { authorize } from '../authz/authorize.js';
@@ -104,15 +104,24 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
     failures.push(...(failed.length > 0 ? failed : [{ ok: false, method: 'serviceaccount-token', reason: 'INVALID_TOKEN', error: 'invalid bearer token' } as const]));
   }
   if (failures.length > 0) {
-    const errors = failures.map((f) => (f.ok ? '' : f.error));
-    const first = failures[0]!;
-    return { ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: errors.length > 1 ? `[${errors.join(', ')}]` : errors[0]! };
+    // The union authenticator's utilerrors aggregate: nested aggregates flattened, duplicates dropped. Silent
+    // refusals (bootstrap tokens) add nothing; a token nobody accepted and nobody erred on is bearertoken's
+    // "invalid bearer token".
+    const parts = failures.flatMap((f) => (f.ok || f.silent ? [] : f.parts ?? [f.error]));
+    if (token && !failures.some((f) => !f.ok && !f.silent && f.method !== 'x509')) parts.push('invalid bearer token');
+    const first = failures.find((f) => !f.ok && !f.silent) ?? failures[0]!;
+    const detail = failures.find((f): f is Extract<AuthnResult, { ok: false }> => !f.ok && f.detail !== undefined)?.detail;
+    return {
+      ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: aggregateError(parts),
+      ...(detail !== undefined ? { detail } : {}),
+    };
   }
   if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
   const why = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
     ? '--anonymous-auth is reset to false because --authorization-mode includes AlwaysAllow'
     : '--anonymous-auth=false';
-  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})` };
+  // The union returns nil, false, nil: kube-apiserver answers 401 and logs nothing.
+  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})`, silent: true };
 }
 
 export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {
@@ -145,7 +154,7 @@ async function respond(config: ApiServerConfig, state: ApiServerState, req: Inco
   const url = req.url ?? '/';
   const authn = authenticateRequest(config, state, record, req.headers.authorization);
   if (!authn.ok) {
-    record.exchanges.push({ method, path: url, status: 401, authn, log: `Unable to authenticate the request due to an error: ${authn.error}` });
+    record.exchanges.push({ method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
     return { status: 401, body: statusBody(401, 'Unauthorized', 'Unauthorized') };
   }
   const info = requestInfo(method, url);

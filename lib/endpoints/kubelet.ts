@@ -87,7 +87,8 @@ function authenticate(config: KubeletConfig, clock: Clock, record: ConnectionRec
   const x509 = config.clientCa ? authenticateClientCertificate(record.peerChain, { roots: config.clientCa.certs, now: clock.now() }) : null;
   if (x509) return x509;
   if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
-  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: 'no client certificate and anonymous requests are disabled (authentication.anonymous.enabled: false)' };
+  // The kubelet's authenticator returns nil, false, nil: 401 "Unauthorized", nothing logged.
+  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: 'no client certificate and anonymous requests are disabled (authentication.anonymous.enabled: false)', silent: true };
 }
 
 function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly AuthorizationMode[], req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
@@ -95,7 +96,7 @@ function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly Autho
   const url = req.url ?? '/';
   const authn = authenticate(config, clock, record);
   if (!authn.ok) {
-    record.exchanges.push({ method, path: url, status: 401, authn, log: `Unable to authenticate the request due to an error: ${authn.error}` });
+    record.exchanges.push({ method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
     sendText(res, 401, 'Unauthorized');
     return;
   }

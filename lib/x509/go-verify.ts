@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import { KEY_CERT_SIGN } from '../pki/der-extensions.js';
+import { formatIP, sameIP } from '../util/ip.js';
 
 /**
  * Certificate verification with Go crypto/x509's semantics and wording, which is what every
@@ -58,30 +59,27 @@ export function sanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
   const entries = san ? san.split(', ') : [];
   return {
     dns: entries.filter((e) => e.startsWith('DNS:')).map((e) => e.slice(4)),
-    ips: entries.filter((e) => e.startsWith('IP Address:')).map((e) => normalizeIP(e.slice(11))),
+    ips: entries.filter((e) => e.startsWith('IP Address:')).map((e) => formatIP(e.slice(11))),
   };
-}
-
-function normalizeIP(ip: string): string {
-  if (isIP(ip) !== 6) return ip;
-  // node prints 0:0:0:0:0:0:0:1; Go prints ::1.
-  return ip.toLowerCase().replace(/\b0+(?=[0-9a-f])/g, '').replace(/(^|:)(0(:|$)){2,}/, '::').replace(/:{3,}/, '::');
 }
 
 /** Go's Certificate.VerifyHostname and HostnameError wording. */
 export function verifyHostname(cert: IssuedCert, host: string): { reason: 'SAN_MISMATCH'; error: string } | null {
   const { dns, ips } = sanLists(cert);
-  if (isIP(host)) {
-    const want = normalizeIP(host);
-    if (ips.includes(want)) return null;
-    if (ips.length === 0) return { reason: 'SAN_MISMATCH', error: `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs` };
-    return { reason: 'SAN_MISMATCH', error: `x509: certificate is valid for ${ips.join(', ')}, not ${host}` };
-  }
   const lower = host.toLowerCase().replace(/\.$/, '');
-  if (dns.some((name) => matchHostname(name.toLowerCase(), lower))) return null;
+  if (isIP(host)) {
+    if (ips.some((ip) => sameIP(ip, host))) return null;
+  } else if (dns.some((name) => matchHostname(name.toLowerCase(), lower))) {
+    return null;
+  }
+  // HostnameError.Error(): the legacy Common Name comes first, for an IP host too.
   const cn = cert.node.subject.split('\n').filter((l) => l.startsWith('CN=')).at(-1)?.slice(3) ?? '';
   if (!cert.node.subjectAltName && matchHostname(cn.toLowerCase(), lower)) {
     return { reason: 'SAN_MISMATCH', error: 'x509: certificate relies on legacy Common Name field, use SANs instead' };
+  }
+  if (isIP(host)) {
+    if (ips.length === 0) return { reason: 'SAN_MISMATCH', error: `x509: cannot validate certificate for ${host} because it doesn't contain any IP SANs` };
+    return { reason: 'SAN_MISMATCH', error: `x509: certificate is valid for ${ips.join(', ')}, not ${host}` };
   }
   if (dns.length === 0) return { reason: 'SAN_MISMATCH', error: `x509: certificate is not valid for any names, but wanted to match ${host}` };
   return { reason: 'SAN_MISMATCH', error: `x509: certificate is valid for ${dns.join(', ')}, not ${host}` };
@@ -109,9 +107,24 @@ function checkSignatureFrom(cert: IssuedCert, parent: IssuedCert): { reason: 'NO
   if (!basicConstraintsCa(parent) || !keyUsageAllowsCertSign(parent)) {
     return { reason: 'NOT_A_CA', error: 'x509: invalid signature: parent certificate cannot sign this kind of certificate' };
   }
+  const insecure = insecureAlgorithm(cert);
+  if (insecure) return { reason: 'BAD_SIGNATURE', error: insecure };
   if (!cert.node.verify(parent.node.publicKey)) {
     return { reason: 'BAD_SIGNATURE', error: parent.node.publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure' };
   }
+  return null;
+}
+
+// Signature algorithm OIDs, DER-encoded, that Go (since 1.18) refuses to verify: InsecureAlgorithmError.
+const INSECURE: ReadonlyArray<[Buffer, string]> = [
+  [Buffer.from('06092a864886f70d010105', 'hex'), 'SHA1-RSA (temporarily override with GODEBUG=x509sha1=1)'],
+  [Buffer.from('06072a8648ce3d0401', 'hex'), 'ECDSA-SHA1 (temporarily override with GODEBUG=x509sha1=1)'],
+  [Buffer.from('06092a864886f70d010104', 'hex'), 'MD5-RSA'],
+];
+
+/** The Go 1.23 wording (Kubernetes 1.32 is built with it) for a certificate signed with SHA-1 or MD5. */
+function insecureAlgorithm(cert: IssuedCert): string | null {
+  for (const [oid, name] of INSECURE) if (cert.der.includes(oid)) return `x509: cannot verify signature: insecure algorithm ${name}`;
   return null;
 }
 
@@ -137,7 +150,17 @@ export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyRe
 
   const build = (cert: IssuedCert, chain: IssuedCert[]): IssuedCert[] | null => {
     if (chain.length > 8) return null;
-    const candidates = [...roots, ...intermediates].filter((c) => c.node.subject === cert.node.issuer && !chain.some((x) => x.fingerprint === c.fingerprint));
+    // Roots first, then intermediates; within each pool, Go's findPotentialParents order: key id match,
+    // then one side without a key id, then mismatching key ids.
+    const rank = (c: IssuedCert) => {
+      const skid = c.subjectKeyIdHex;
+      const akid = cert.authorityKeyIdHex;
+      return skid === akid ? 0 : !skid !== !akid ? 1 : 2;
+    };
+    const parents = (pool: readonly IssuedCert[]) => pool
+      .filter((c) => c.node.subject === cert.node.issuer && !chain.some((x) => x.fingerprint === c.fingerprint))
+      .map((c, i) => ({ c, i, r: rank(c) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.c);
+    const candidates = [...parents(roots), ...parents(intermediates)];
     for (const candidate of candidates) {
       const signature = checkSignatureFrom(cert, candidate);
       if (signature) {

@@ -1,5 +1,5 @@
 import { derived, firstServiceIP, hostPortURL, splitHostPort, toSan } from '../cluster-config.js';
-import { isIP } from 'node:net';
+import { formatIP } from '../../util/ip.js';
 import type { ClusterConfig, San } from '../types.js';
 import { MINUTE, HOUR, YEAR } from '../../clock.js';
 
@@ -63,16 +63,13 @@ export function endpointURL(config: ClusterConfig): string {
 function dedupeSans(sans: San[]): San[] {
   const seen = new Set<string>();
   return sans.filter((san) => {
-    const key = 'dns' in san ? `dns:${san.dns}` : `ip:${normalizeIP(san.ip)}`;
+    const key = 'dns' in san ? `dns:${san.dns}` : `ip:${formatIP(san.ip)}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function normalizeIP(ip: string): string {
-  return isIP(ip) === 6 ? ip.toLowerCase() : ip;
-}
 
 /** kubeadm: CA NotBefore back-dated 5 minutes, 10 years; leaves copy the CA's NotBefore and last 1 year. */
 export const CA_VALIDITY = { notBefore: -5 * MINUTE, notAfter: 10 * YEAR };
