@@ -117,7 +117,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   attempt(servers['kube-apiserver'], () => {
     const a = configureApiServer(fs, spec['kube-apiserver'], nodeName);
     apiserverModes = a.authorizationModes;
-    servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile });
+    servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile, chain: a.serving.chain });
     servers['kube-apiserver'].verifiesClientsWith = a.clientCa
       ? summarizeTrust('ca', 'kube-apiserver --client-ca-file', a.clientCa.certs, a.clientCa.file)
       : summarizeTrust('none', 'kube-apiserver --client-ca-file', []);
@@ -126,7 +126,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   });
   attempt(servers.etcd, () => {
     const e = configureEtcd(fs, spec.etcd);
-    servers.etcd.presents = summarizeCert(e.serving.chain[0]!, { field: 'etcd --cert-file', file: e.serving.certFile });
+    servers.etcd.presents = summarizeCert(e.serving.chain[0]!, { field: 'etcd --cert-file', file: e.serving.certFile, chain: e.serving.chain });
     servers.etcd.verifiesClientsWith = e.trustedCa
       ? summarizeTrust('ca', 'etcd --trusted-ca-file', e.trustedCa.certs, e.trustedCa.file)
       : e.clientCertAuth
@@ -140,7 +140,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     servers.kubelet.presents = k.serving
       ? summarizeCert(k.serving.chain[0]!, {
         field: { tlsCertFile: 'KubeletConfiguration tlsCertFile', 'cert-dir': 'kubelet --cert-dir (self-signed kubelet.crt)', serverTLSBootstrap: 'kubelet --cert-dir (kubelet-server-current.pem, from a kubelet-serving CSR)' }[k.servingSource],
-        file: k.serving.certFile,
+        file: k.serving.certFile, chain: k.serving.chain,
       })
       : null;
     servers.kubelet.verifiesClientsWith = k.clientCa

@@ -26,10 +26,9 @@ export interface KubeletConfig {
   nodeName: string;
 }
 
-export type KubeletConfigOverrides = Partial<Omit<KubeletConfiguration, 'authentication' | 'authorization'>> & {
-  authentication?: KubeletConfiguration['authentication'];
-  authorization?: KubeletConfiguration['authorization'];
-};
+/** Fields to merge into a KubeletConfiguration, at any depth; `null` removes a field. */
+type Overrides<T> = { [K in keyof T]?: (NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? Overrides<NonNullable<T[K]>> : T[K]) | null };
+export type KubeletConfigOverrides = Overrides<KubeletConfiguration>;
 
 /** Deep-merges overrides into the config file's document; `null` removes a field. */
 export function mergeKubeletConfig(base: KubeletConfiguration, overrides: KubeletConfigOverrides | undefined): KubeletConfiguration {

@@ -80,14 +80,24 @@ function why(p: Phrases, r: EdgeResult): string {
       const sameName = trust.subjects.includes(cert.issuer);
       const sameKey = cert.authorityKeyId !== '' && trust.keyIds.includes(cert.authorityKeyId);
       if (trust.kind !== 'ca') return p.whyNoAnchor(certRef, cert.issuer, trust.field);
+      const hint = goHint(r);
+      if (hint && /has expired or is not yet valid/.test(hint.error)) return p.whyCaExpired(certRef, `CN=${hint.candidate}`, hint.error, trust.file ?? trust.field);
       if (sameName && !sameKey) return p.whyImpostor(certRef, cert.issuer, cert.authorityKeyId, trust.keyIds.join(', '));
-      if (cert.issuer.includes('-intermediate')) return p.whyMissingIntermediate(certRef, cert.issuer, trust.subjects.join('; '));
+      // An issuer that is neither trusted nor sent along: the chain is missing its intermediate, if the name says so.
+      if (!sameName && !(cert.sentWith ?? []).includes(cert.issuer) && /intermediate/i.test(cert.issuer)) {
+        return p.whyMissingIntermediate(certRef, cert.issuer, trust.subjects.join('; '));
+      }
       return p.whyUnknownCa(certRef, cert.issuer, cert.authorityKeyId, trust.subjects.join('; '), trust.file ?? trust.field);
     }
     case 'NOT_A_CA': return p.whyNotACa(certRef, cert?.issuer ?? '?');
     case 'CERT_EXPIRED': return p.whyExpired(certRef, cert?.notAfter ?? '?', r.at);
     case 'CERT_NOT_YET_VALID': return p.whyNotYetValid(certRef, cert?.notBefore ?? '?', r.at);
-    case 'WRONG_EKU': return p.whyEku(certRef, cert?.extKeyUsage ?? [], r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth', verifier);
+    case 'WRONG_EKU': {
+      const needs = r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth';
+      const has = cert?.extKeyUsage ?? [];
+      if (cert && trust && (has.length === 0 || has.includes(needs))) return p.whyEkuFromChain(certRef, needs, verifier, trust.file ?? trust.field);
+      return p.whyEku(certRef, has, needs, verifier);
+    }
     case 'SAN_MISMATCH': return p.whySan(certRef, r.client.checksName?.name ?? r.client.dialled, r.client.checksName?.from ?? 'url', r.client.dialled, cert?.sans ?? []);
     case 'NO_CLIENT_CERT': return p.whyNoClientCert(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
     case 'NO_TRUSTED_CA': return p.whyNoTrustedCa();
@@ -97,6 +107,9 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'INVALID_TOKEN':
     case 'TOKEN_EXPIRED': return p.whyToken(r.reason, tokenSource(r), errorOf(r));
     case 'NO_CREDENTIALS': {
+      if (r.server.requestedClientCert === false && r.client.presented && !('token' in r.client.presented)) {
+        return p.whyNotRequested(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
+      }
       const reset = /reset to false because [^)]*/.exec(r.summary)?.[0];
       return p.whyNoCredentials(r.client.component, r.client.configuredBy, `${anonymousSetting(r) ?? ''}${reset ? `: ${reset}` : ''}`);
     }
@@ -120,21 +133,33 @@ function fix(p: Phrases, r: EdgeResult): string {
   switch (r.reason) {
     case 'OK': return p.fixNone;
     case 'UNKNOWN_AUTHORITY':
-    case 'NOT_A_CA':
+    case 'NOT_A_CA': {
+      const hint = goHint(r);
+      if (r.reason === 'UNKNOWN_AUTHORITY' && hint && /has expired or is not yet valid/.test(hint.error)) return p.fixCaExpired(`CN=${hint.candidate}`, trust?.file ?? trust?.field ?? '');
       return r.detectedBy === 'client'
         ? p.fixServerCa(certFile, r.server.presented?.field ?? '', trust?.field ?? '', trust?.file)
         : p.fixClientCa(certFile, trust?.field ?? '', trust?.file);
+    }
     case 'CERT_EXPIRED': return p.fixExpired(certFile);
     case 'CERT_NOT_YET_VALID': return p.fixNotYetValid(certFile);
-    case 'WRONG_EKU': return p.fixEku(certFile, r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth');
-    case 'SAN_MISMATCH': return p.fixSan(certFile, r.client.checksName?.name ?? r.client.dialled);
+    case 'WRONG_EKU': {
+      const needs = r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth';
+      const has = cert?.extKeyUsage ?? [];
+      if (cert && trust && (has.length === 0 || has.includes(needs))) return p.fixEkuFromChain(needs, trust.file ?? trust.field);
+      return p.fixEku(certFile, needs);
+    }
+    case 'SAN_MISMATCH': return p.fixSan(certFile, r.client.checksName?.name ?? r.client.dialled, r.server.component);
     case 'NO_CLIENT_CERT': return p.fixNoClientCert(clientCertSetting(r), r.server.verifiesClientsWith?.file ?? '');
     case 'NO_TRUSTED_CA': return p.fixNoTrustedCa();
     case 'TLS_VERSION': return p.fixTlsVersion();
     case 'FORBIDDEN': return p.fixForbidden(r.identity?.name ?? '?', clientCertSetting(r));
     case 'INVALID_TOKEN': return p.fixInvalidToken(tokenSource(r), isBootstrapToken(r));
     case 'TOKEN_EXPIRED': return p.fixTokenExpired(tokenSource(r));
-    case 'NO_CREDENTIALS': return p.fixNoCredentials(r.client.configuredBy);
+    case 'NO_CREDENTIALS':
+      if (r.server.requestedClientCert === false && r.client.presented && !('token' in r.client.presented)) {
+        return p.fixNotRequested(r.server.component, r.server.verifiesClientsWith?.field ?? '');
+      }
+      return p.fixNoCredentials(r.client.configuredBy);
     case 'NO_CLIENT_AUTH': return p.fixNoClientAuth();
     case 'SERVER_NOT_VERIFIED': return p.fixServerNotVerified(r.client.trusts?.field ?? '', r.server.component);
     case 'KEY_MISMATCH':
@@ -156,6 +181,13 @@ function forbiddenMessage(r: EdgeResult): string {
   } catch {
     return text.trim();
   }
+}
+
+/** Go's "possibly because of …" hint, from whichever side's message carries it. */
+function goHint(r: EdgeResult): { error: string; candidate: string } | undefined {
+  const text = [r.client.saw.verification, r.server.saw.log, r.summary].filter(Boolean).join('\n');
+  const m = /possibly because of "((?:[^"\\]|\\.)*)" while trying to verify candidate authority certificate "((?:[^"\\]|\\.)*)"/.exec(text);
+  return m ? { error: m[1]!.replace(/\\"/g, '"'), candidate: m[2]! } : undefined;
 }
 
 function errorOf(r: EdgeResult): string {

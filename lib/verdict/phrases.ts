@@ -26,6 +26,12 @@ export interface Phrases {
   whyExpired(cert: string, notAfter: string, at: string): string;
   whyNotYetValid(cert: string, notBefore: string, at: string): string;
   whyEku(cert: string, has: string[], needs: string, verifier: string): string;
+  whyEkuFromChain(cert: string, needs: string, verifier: string, trusted: string): string;
+  fixEkuFromChain(needs: string, trusted: string): string;
+  whyCaExpired(cert: string, ca: string, error: string, where: string): string;
+  fixCaExpired(ca: string, where: string): string;
+  whyNotRequested(client: string, server: string, setting: string): string;
+  fixNotRequested(server: string, setting: string): string;
   whySan(cert: string, name: string, from: 'url' | 'tls-server-name', url: string, sans: string[]): string;
   whyNoClientCert(client: string, server: string, field: string): string;
   whyNoTrustedCa(): string;
@@ -49,7 +55,7 @@ export interface Phrases {
   fixExpired(certFile: string): string;
   fixNotYetValid(certFile: string): string;
   fixEku(certFile: string, needs: string): string;
-  fixSan(certFile: string, name: string): string;
+  fixSan(certFile: string, name: string, server: string): string;
   fixNoClientCert(setting: string, caFile: string): string;
   fixNoTrustedCa(): string;
   fixTlsVersion(): string;
@@ -88,6 +94,12 @@ const en: Phrases = {
   whyExpired: (cert, notAfter, at) => `${cert} was valid until ${notAfter}; the cluster clock says ${at}.`,
   whyNotYetValid: (cert, notBefore, at) => `${cert} is valid only from ${notBefore}; the cluster clock says ${at} (a clock running behind, or a certificate dated in the future).`,
   whyEku: (cert, has, needs, verifier) => `${cert} has the extended key usage ${has.join(', ') || '(none)'}; ${verifier} needs ${needs} for this role.`,
+  whyEkuFromChain: (cert, needs, verifier, trusted) => `${cert} itself allows ${needs}, but a CA above it does not: Go intersects the extended key usages down the whole chain, so a CA limited to other usages (${trusted}) takes ${needs} away from every certificate it signs, and ${verifier} refuses it.`,
+  fixEkuFromChain: (needs, trusted) => `Re-issue the CA in ${trusted} without an extended key usage extension (kubeadm's CAs have none), or with ${needs} among its usages, and re-sign the certificates under it.`,
+  whyCaExpired: (cert, ca, error, whereFile) => `${cert} does chain to the trusted CA ${ca} (${whereFile}), by name and key, but that CA itself is not valid at this time: ${error}.`,
+  fixCaExpired: (ca, whereFile) => `Renew the CA ${ca} (${whereFile}) with the same key, so that certificates it signed stay valid (kubeadm does not renew CAs: \`kubeadm certs renew\` only renews leaves), then distribute the new CA file; or re-issue the whole PKI from a new CA.`,
+  whyNotRequested: (client, server, setting) => `${server} never asked for a client certificate (${setting} is not set), so ${client} sent none, although one is configured: the request arrived without credentials.`,
+  fixNotRequested: (server, setting) => `Set ${setting} on ${server} to the CA that signs its clients' certificates (kubeadm: /etc/kubernetes/pki/ca.crt); ${server} then requests and checks them.`,
   whySan: (cert, name, from, url, sans) => `The client checks the name ${name} (${from === 'url' ? `the host in ${url}` : 'its tls-server-name'}), and ${cert} is valid only for ${sans.length ? sans.join(', ') : 'no names at all (no SANs)'}.`,
   whyNoClientCert: (client, server, field) => `${client} presented no client certificate, and ${server} requires one (${field}).`,
   whyNoTrustedCa: () => 'etcd requires client certificates (--client-cert-auth=true) but has no --trusted-ca-file to verify them against, so it checks them against the system roots: no client can ever pass.',
@@ -121,7 +133,11 @@ const en: Phrases = {
   fixExpired: (certFile) => `Renew ${certFile} (kubeadm: \`kubeadm certs renew\`, then restart the component; the kubelet rotates its own client certificate) and check the expiry with \`kubeadm certs check-expiration\` or \`kube-mtls-sim pki inspect\`.`,
   fixNotYetValid: (certFile) => `Fix the clocks (NTP) or re-issue ${certFile} with a NotBefore in the past (kubeadm back-dates by 5 minutes).`,
   fixEku: (certFile, needs) => `Re-issue ${certFile} with the extended key usage ${needs}${needs === 'serverAuth' ? ' (and the names it is dialled by in its SANs)' : ''}.`,
-  fixSan: (certFile, name) => `Re-issue ${certFile} with ${name} in its SANs (kubeadm: apiServer.certSANs or etcd.local.serverCertSANs), or have the client dial a name the certificate has (kubeconfig tls-server-name).`,
+  fixSan: (certFile, name, server) => server === 'kubelet'
+    ? `Give the kubelet a serving certificate that names ${name} (serverTLSBootstrap: true, then approve its kubelet-serving CSR, which carries the node's addresses), or have kube-apiserver dial an address the certificate has (--kubelet-preferred-address-types).`
+    : server === 'etcd'
+      ? `Re-issue ${certFile} with ${name} in its SANs (kubeadm: etcd.local.serverCertSANs), or point kube-apiserver --etcd-servers at a name the certificate has.`
+      : `Re-issue ${certFile} with ${name} in its SANs (kubeadm: apiServer.certSANs, then \`kubeadm init phase certs apiserver\`), or have the client dial a name the certificate has (kubeconfig tls-server-name).`,
   fixNoClientCert: (setting, caFile) => `Set ${setting} to a client certificate and key issued by the CA in ${caFile || 'the server\'s client CA file'}.`,
   fixNoTrustedCa: () => 'Set etcd --trusted-ca-file to the CA that signs the clients (kubeadm: /etc/kubernetes/pki/etcd/ca.crt).',
   fixTlsVersion: () => 'Lower kube-apiserver --tls-min-version to a version the client supports, or update the client.',
@@ -166,6 +182,12 @@ const zh: Phrases = {
   whyExpired: (cert, notAfter, at) => `${cert} 的有效期截至 ${notAfter}；集群时钟为 ${at}。`,
   whyNotYetValid: (cert, notBefore, at) => `${cert} 自 ${notBefore} 起才有效；集群时钟为 ${at}（时钟落后，或证书日期在未来）。`,
   whyEku: (cert, has, needs, verifier) => `${cert} 的扩展密钥用法为 ${has.join(', ') || '（无）'}；${verifier} 对该角色要求 ${needs}。`,
+  whyEkuFromChain: (cert, needs, verifier, trusted) => `${cert} 本身允许 ${needs}，但它上方的某个 CA 不允许：Go 会沿整条链对扩展密钥用法取交集，因此限定为其他用法的 CA（${trusted}）会让它签发的每张证书都失去 ${needs}，${verifier} 于是拒绝它。`,
+  fixEkuFromChain: (needs, trusted) => `重新签发 ${trusted} 中的 CA，不带扩展密钥用法扩展（kubeadm 的 CA 都没有），或在其中包含 ${needs}，然后重新签发其下的证书。`,
+  whyCaExpired: (cert, ca, error, whereFile) => `${cert} 确实按名称和密钥链接到受信任的 CA ${ca}（${whereFile}），但该 CA 本身在此时无效：${error}。`,
+  fixCaExpired: (ca, whereFile) => `用同一把密钥续期 CA ${ca}（${whereFile}），使它签发的证书继续有效（kubeadm 不续期 CA：\`kubeadm certs renew\` 只续期叶子证书），再分发新的 CA 文件；或者从新 CA 重新签发整套 PKI。`,
+  whyNotRequested: (client, server, setting) => `${server} 从未要求客户端证书（未设置 ${setting}），所以 ${client} 虽然配置了证书也没有发送：请求没有携带任何凭据。`,
+  fixNotRequested: (server, setting) => `为 ${server} 设置 ${setting}，指向签发其客户端证书的 CA（kubeadm：/etc/kubernetes/pki/ca.crt）；${server} 随后会请求并校验客户端证书。`,
   whySan: (cert, name, from, url, sans) => `客户端检查名称 ${name}（${from === 'url' ? `${url} 中的主机名` : '其 tls-server-name'}），而 ${cert} 只对 ${sans.length ? sans.join(', ') : '任何名称都无效（没有 SAN）'} 有效。`,
   whyNoClientCert: (client, server, field) => `${client} 没有出示客户端证书，而 ${server} 要求客户端证书（${field}）。`,
   whyNoTrustedCa: () => 'etcd 要求客户端证书（--client-cert-auth=true），却没有配置 --trusted-ca-file 来校验它们，于是只能用系统根证书校验：任何客户端都无法通过。',
@@ -199,7 +221,11 @@ const zh: Phrases = {
   fixExpired: (certFile) => `续期 ${certFile}（kubeadm：\`kubeadm certs renew\`，然后重启组件；kubelet 会自行轮换其客户端证书），并用 \`kubeadm certs check-expiration\` 或 \`kube-mtls-sim pki inspect\` 检查到期时间。`,
   fixNotYetValid: (certFile) => `修正时钟（NTP），或重新签发 NotBefore 在过去的 ${certFile}（kubeadm 会提前 5 分钟）。`,
   fixEku: (certFile, needs) => `重新签发带有扩展密钥用法 ${needs} 的 ${certFile}${needs === 'serverAuth' ? '（并在 SAN 中包含客户端拨号所用的名称）' : ''}。`,
-  fixSan: (certFile, name) => `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：apiServer.certSANs 或 etcd.local.serverCertSANs），或让客户端使用证书中已有的名称（kubeconfig 的 tls-server-name）。`,
+  fixSan: (certFile, name, server) => server === 'kubelet'
+    ? `为 kubelet 提供包含 ${name} 的服务证书（serverTLSBootstrap: true，然后批准其 kubelet-serving CSR，其中带有节点的地址），或让 kube-apiserver 拨号证书中已有的地址（--kubelet-preferred-address-types）。`
+    : server === 'etcd'
+      ? `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：etcd.local.serverCertSANs），或让 kube-apiserver --etcd-servers 指向证书中已有的名称。`
+      : `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：apiServer.certSANs，然后 \`kubeadm init phase certs apiserver\`），或让客户端使用证书中已有的名称（kubeconfig 的 tls-server-name）。`,
   fixNoClientCert: (setting, caFile) => `将 ${setting} 设置为由 ${caFile || '服务端客户端 CA 文件'} 中的 CA 签发的客户端证书和密钥。`,
   fixNoTrustedCa: () => '将 etcd --trusted-ca-file 设置为签发客户端证书的 CA（kubeadm：/etc/kubernetes/pki/etcd/ca.crt）。',
   fixTlsVersion: () => '将 kube-apiserver --tls-min-version 降到客户端支持的版本，或升级客户端。',

@@ -22,6 +22,8 @@ export interface CertSummary {
   /** Where it was configured (flag or field) and the file. */
   field?: string;
   file?: string;
+  /** Subjects of the certificates sent after it (intermediates, or the kubelet's throwaway CA). */
+  sentWith?: string[];
 }
 
 /** What one side trusts to verify the other. */
@@ -89,7 +91,7 @@ export interface EdgeResult {
 
 const EKU_NAMES: Record<string, string> = { '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth' };
 
-export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?: string }): CertSummary {
+export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?: string; chain?: readonly IssuedCert[] }): CertSummary {
   const { cn, o } = subjectFields(cert);
   const issuer = nameFields(cert.node.issuer);
   return {
@@ -106,6 +108,7 @@ export function summarizeCert(cert: IssuedCert, where?: { field?: string; file?:
     authorityKeyId: colonHex(cert.authorityKeyIdHex),
     ...(where?.field ? { field: where.field } : {}),
     ...(where?.file ? { file: where.file } : {}),
+    ...(where?.chain && where.chain.length > 1 ? { sentWith: where.chain.slice(1).map((c) => summarizeCert(c).subject) } : {}),
   };
 }
 
