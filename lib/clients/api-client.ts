@@ -15,6 +15,8 @@ export interface ApiClientOptions {
   clock: Clock;
   cert?: { certPem: string; keyPem: string };
   token?: string;
+  /** Give up on a request that gets no answer (client-go's default is no timeout; a simulation must not hang). @default 15000 */
+  timeoutMs?: number;
 }
 
 export interface ApiResponse {
@@ -82,6 +84,8 @@ export class ApiClient {
         // Before the HTTP layer writes the request (and its token): Go verifies inside the handshake.
         else tls.prependOnceListener('secureConnect', check);
       });
+      const timeoutMs = options.timeoutMs ?? 15_000;
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${options.serverName} within ${timeoutMs} ms`)));
       req.on('error', reject);
       req.end(payload);
     });

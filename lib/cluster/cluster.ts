@@ -167,11 +167,11 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   }
 
   const endpoints = Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []));
-  try {
-    await Promise.all(endpoints.map((e) => e.listen()));
-  } catch (error) {
+  const listened = await Promise.allSettled(endpoints.map((e) => e.listen()));
+  const failed = listened.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await Promise.all(endpoints.map((e) => e.close()));
-    throw error;
+    throw failed.reason;
   }
 
   // The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR.

@@ -103,7 +103,7 @@ function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionR
   const roots = config.trustedCa?.certs ?? [];
   const result = goVerify(leaf, { roots, intermediates: record.peerChain.slice(1), now: clock.now(), keyUsages: ['clientAuth'] });
   if (!result.ok) {
-    // With --client-cert-auth but no --trusted-ca-file, Go verifies against an empty pool: nobody gets in.
+    // With --client-cert-auth but no --trusted-ca-file, ClientCAs is nil and Go verifies against the system roots, which hold no cluster CA: nobody gets in.
     const reason = roots.length === 0 ? 'NO_TRUSTED_CA' : result.reason === 'SAN_MISMATCH' ? 'UNKNOWN_AUTHORITY' : result.reason;
     reject(reason, `tls: failed to verify client certificate: ${result.error}`);
   }

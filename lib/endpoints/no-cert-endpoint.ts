@@ -33,11 +33,16 @@ export class NoCertEndpoint implements Endpoint {
     });
   }
 
+  #listening: Promise<void> | undefined;
+
   async listen(): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
+    await (this.#listening = new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => resolve());
-    });
+      this.#server.listen(0, '127.0.0.1', () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    }));
     this.#port = (this.#server.address() as { port: number }).port;
     return this.#port;
   }
@@ -57,6 +62,8 @@ export class NoCertEndpoint implements Endpoint {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    // A listen still in flight would otherwise bind after the close and keep the process alive.
+    await this.#listening?.catch(() => undefined);
     await closeServer(this.#server, this.#sockets);
   }
 }

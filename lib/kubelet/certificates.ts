@@ -154,6 +154,9 @@ export class KubeletCertificates {
     try {
       const response = await client.request(method, path);
       return { status: response.status, body: response.body };
+    } catch (error) {
+      // A refused handshake or a dropped connection is an outcome, as in #request: status 0 and Go's error text.
+      return { status: 0, body: (error as Error).message };
     } finally {
       client.close();
     }
