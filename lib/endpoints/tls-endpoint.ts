@@ -115,7 +115,10 @@ export class TlsEndpoint implements Endpoint {
     this.#server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       const port = socket.remotePort;
       if (port === undefined) return;
-      const record = this.#records.get(port) ?? this.#newRecord(port, options.requestCert);
+      // Only this connection's record: a stale one left on the same client port by an earlier connection is replaced.
+      const existing = this.#records.get(port);
+      const record = existing && (existing as { socket?: TLSSocket }).socket === socket ? existing : this.#newRecord(port, options.requestCert);
+      if (record !== existing) Object.defineProperty(record, 'socket', { value: socket, enumerable: false });
       record.tlsError = { code: error.code ?? 'UNKNOWN', message: error.message };
     });
   }
