@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ConnectionRecord, Endpoint } from './tls-endpoint.js';
-import { closeServer } from './close-server.js';
+import { closeServer, listenOnLoopback } from './close-server.js';
 
 /**
  * A kubelet with `serverTLSBootstrap: true` whose serving CSR is not approved yet has no
@@ -33,17 +33,10 @@ export class NoCertEndpoint implements Endpoint {
     });
   }
 
-  #listening: Promise<void> | undefined;
+  #listening: Promise<number> | undefined;
 
   async listen(): Promise<number> {
-    await (this.#listening = new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    }));
-    this.#port = (this.#server.address() as { port: number }).port;
+    this.#port = await (this.#listening = listenOnLoopback(this.#server));
     return this.#port;
   }
 
@@ -62,8 +55,6 @@ export class NoCertEndpoint implements Endpoint {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // A listen still in flight would otherwise bind after the close and keep the process alive.
-    await this.#listening?.catch(() => undefined);
-    await closeServer(this.#server, this.#sockets);
+    await closeServer(this.#server, this.#sockets, this.#listening);
   }
 }

@@ -6,7 +6,7 @@ import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from './peer-chain.js';
-import { closeServer } from './close-server.js';
+import { closeServer, listenOnLoopback } from './close-server.js';
 import type { Reason } from '../verdict/reasons.js';
 
 /** One HTTP exchange as the server saw it. */
@@ -146,17 +146,10 @@ export class TlsEndpoint implements Endpoint {
     return record;
   }
 
-  #listening: Promise<void> | undefined;
+  #listening: Promise<number> | undefined;
 
   async listen(): Promise<number> {
-    await (this.#listening = new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(0, '127.0.0.1', () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    }));
-    this.#port = (this.#server.address() as { port: number }).port;
+    this.#port = await (this.#listening = listenOnLoopback(this.#server));
     return this.#port;
   }
 
@@ -182,9 +175,7 @@ export class TlsEndpoint implements Endpoint {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    // A listen still in flight would otherwise bind after the close and keep the process alive.
-    await this.#listening?.catch(() => undefined);
     this.#records.clear();
-    await closeServer(this.#server, this.#sockets);
+    await closeServer(this.#server, this.#sockets, this.#listening);
   }
 }
