@@ -24,6 +24,7 @@ export async function catalogueBenchmarks(quick: boolean): Promise<Row[]> {
   const kubelets = await benchKubelets(count);
   rows.push(
     { label: `${count} kubelets: TLS bootstrap + first authenticated request, wall`, value: ms(kubelets.wallMs), target: quick ? '—' : `≤ ${TARGET_KUBELETS_MS} ms`, ...(quick ? {} : { pass: kubelets.wallMs <= TARGET_KUBELETS_MS }) },
+    { label: `  CPU per kubelet (process user+sys; each opens 2 new mTLS connections, see bare CPU per request)`, value: `${kubelets.cpuPerKubeletMs.toFixed(1)} ms`, target: '—' },
     { label: `${count} kubelets: peak RSS of the process`, value: `${kubelets.peakRssMb.toFixed(0)} MB`, target: `≤ ${TARGET_KUBELETS_MB} MB`, pass: kubelets.peakRssMb <= TARGET_KUBELETS_MB },
   );
   return rows;

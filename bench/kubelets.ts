@@ -11,6 +11,8 @@ export interface KubeletsBench {
   wallMs: number;
   peakRssMb: number;
   perKubeletMs: number;
+  /** Process CPU (user + system, all threads) per kubelet: two new mTLS connections each set its floor. */
+  cpuPerKubeletMs: number;
 }
 
 export async function benchKubelets(count: number, concurrency = 32): Promise<KubeletsBench> {
@@ -21,6 +23,7 @@ export async function benchKubelets(count: number, concurrency = 32): Promise<Ku
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   let next = 0;
   const failures: string[] = [];
   const worker = async () => {
@@ -42,11 +45,12 @@ export async function benchKubelets(count: number, concurrency = 32): Promise<Ku
     clearInterval(sampler);
   }
   const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   peak = Math.max(peak, process.memoryUsage().rss);
   if (failures.length > 0) throw new Error(`${failures.length} kubelets failed, first: ${failures[0]}`);
   const issued = cluster.csrs.list().filter((c) => c.status.certificate).length;
   if (issued !== count) throw new Error(`expected ${count} issued CSRs, found ${issued}`);
-  return { kubelets: count, wallMs, peakRssMb: peak / 1_048_576, perKubeletMs: wallMs / count };
+  return { kubelets: count, wallMs, peakRssMb: peak / 1_048_576, perKubeletMs: wallMs / count, cpuPerKubeletMs: (used.user + used.system) / 1000 / count };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
