@@ -1,7 +1,7 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ConnectionRecord, Endpoint } from './tls-endpoint.js';
-import { closeServer, listenOnLoopback } from './close-server.js';
+import { LoopbackListener } from './loopback-listener.js';
 
 /**
  * A kubelet with `serverTLSBootstrap: true` whose serving CSR is not approved yet has no
@@ -11,16 +11,11 @@ import { closeServer, listenOnLoopback } from './close-server.js';
  */
 export class NoCertEndpoint implements Endpoint {
   readonly chain: readonly IssuedCert[] = [];
-  readonly #server: Server;
   readonly #records = new Map<number, ConnectionRecord>();
-  readonly #sockets = new Set<Socket>();
-  #port = 0;
-  #closed = false;
+  readonly #listener: LoopbackListener;
 
   constructor(readonly name: string, message: string) {
-    this.#server = createServer((socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
+    const server = createServer((socket) => {
       socket.on('error', () => undefined);
       socket.once('data', () => {
         const port = socket.remotePort ?? 0;
@@ -31,17 +26,15 @@ export class NoCertEndpoint implements Endpoint {
         socket.end(Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x50]));
       });
     });
+    this.#listener = new LoopbackListener(server);
   }
 
-  #listening: Promise<number> | undefined;
-
-  async listen(): Promise<number> {
-    this.#port = await (this.#listening = listenOnLoopback(this.#server));
-    return this.#port;
+  listen(): Promise<number> {
+    return this.#listener.listen();
   }
 
   get port(): number {
-    return this.#port;
+    return this.#listener.port;
   }
 
   announceClientChain(): void {}
@@ -53,8 +46,6 @@ export class NoCertEndpoint implements Endpoint {
   }
 
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await closeServer(this.#server, this.#sockets, this.#listening);
+    await this.#listener.close();
   }
 }

@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from './peer-chain.js';
-import { closeServer, listenOnLoopback } from './close-server.js';
+import { LoopbackListener } from './loopback-listener.js';
 import type { Reason } from '../verdict/reasons.js';
 
 /** One HTTP exchange as the server saw it. */
@@ -81,9 +80,7 @@ export class TlsEndpoint implements Endpoint {
   readonly #announced = new Map<number, readonly IssuedCert[]>();
   readonly #server: Server;
   readonly #records = new Map<number, ConnectionRecord>();
-  readonly #sockets = new Set<Socket>();
-  #port = 0;
-  #closed = false;
+  readonly #listener: LoopbackListener;
 
   constructor(options: TlsEndpointOptions) {
     this.name = options.name;
@@ -103,10 +100,7 @@ export class TlsEndpoint implements Endpoint {
       options.handle(req, res, record);
     });
     this.#server.keepAliveTimeout = 0;
-    this.#server.on('connection', (socket: Socket) => {
-      this.#sockets.add(socket);
-      socket.on('close', () => this.#sockets.delete(socket));
-    });
+    this.#listener = new LoopbackListener(this.#server);
     // Before node's HTTP layer sees the connection: a refusal must come before any request is read.
     this.#server.prependListener('secureConnection', (socket: TLSSocket) => {
       const record = this.#recordFor(socket, options.requestCert);
@@ -146,15 +140,12 @@ export class TlsEndpoint implements Endpoint {
     return record;
   }
 
-  #listening: Promise<number> | undefined;
-
-  async listen(): Promise<number> {
-    this.#port = await (this.#listening = listenOnLoopback(this.#server));
-    return this.#port;
+  listen(): Promise<number> {
+    return this.#listener.listen();
   }
 
   get port(): number {
-    return this.#port;
+    return this.#listener.port;
   }
 
   /** A client of this process announces the chain it sends from `clientPort`, before its handshake completes. */
@@ -173,9 +164,7 @@ export class TlsEndpoint implements Endpoint {
 
   /** Stops accepting, destroys every open connection, resolves when the listener is closed. Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
     this.#records.clear();
-    await closeServer(this.#server, this.#sockets, this.#listening);
+    await this.#listener.close();
   }
 }
