@@ -8,7 +8,7 @@ import { dialEdge, type DialOptions, type ServerState } from '../clients/dial.js
 import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../clients/edges.js';
 import { applyFlagOverrides, listFlag, type FlagOverrides } from '../components/flags.js';
 import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '../components/presets.js';
-import { configureApiServer, startApiServer } from '../endpoints/apiserver.js';
+import { authorizationModesOf, configureApiServer, startApiServer } from '../endpoints/apiserver.js';
 import { configureEtcd, startEtcd } from '../endpoints/etcd.js';
 import { configureKubelet, startKubelet, type KubeletConfig, type KubeletConfigOverrides } from '../endpoints/kubelet.js';
 import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
@@ -21,7 +21,6 @@ import { applyFileChanges, type FileChanges } from './file-changes.js';
 import { NodeFs } from './node-fs.js';
 import { CsrStore } from '../csr/store.js';
 import { configureControllerManager, reconcileCsr, type ControllerManagerConfig } from '../components/controller-manager.js';
-import type { AuthorizationMode } from '../authz/types.js';
 
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */
@@ -112,11 +111,10 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       state.startupError = error;
     }
   };
-  // The kubelet's Webhook authorizer asks this apiserver (SubjectAccessReview), so it answers with the apiserver's modes.
-  let apiserverModes: readonly AuthorizationMode[] = ['Node', 'RBAC'];
+  // The kubelet's Webhook authorizer (a SubjectAccessReview) and the CSR approver are answered by the apiserver's modes.
+  const apiserverModes = authorizationModesOf(spec['kube-apiserver']);
   attempt(servers['kube-apiserver'], () => {
     const a = configureApiServer(fs, spec['kube-apiserver'], nodeName);
-    apiserverModes = a.authorizationModes;
     servers['kube-apiserver'].presents = summarizeCert(a.serving.chain[0]!, { field: 'kube-apiserver --tls-cert-file', file: a.serving.certFile, chain: a.serving.chain });
     servers['kube-apiserver'].verifiesClientsWith = a.clientCa
       ? summarizeTrust('ca', 'kube-apiserver --client-ca-file', a.clientCa.certs, a.clientCa.file)
@@ -162,8 +160,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   }
   if (controllerManager) {
     const cm = controllerManager;
-    const modes = listFlag(spec['kube-apiserver'], '--authorization-mode') as AuthorizationMode[];
-    csrs.onChange((name) => reconcileCsr(csrs, name, cm, modes.length ? modes : ['AlwaysAllow']));
+    csrs.onChange((name) => reconcileCsr(csrs, name, cm, apiserverModes));
   }
 
   const endpoints = Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []));

@@ -47,9 +47,8 @@ export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): 
   const clientCaFile = flags['--client-ca-file'];
   const saFiles = listFlag(flags, '--service-account-key-file');
   const serviceAccountKeys = saFiles.flatMap((file) => publicKeys(fs, file));
-  const modes = listFlag(flags, '--authorization-mode');
   const minVersion = tlsVersionFlag(C, flags, '--tls-min-version');
-  const authorizationModes = (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[];
+  const authorizationModes = authorizationModesOf(flags);
   return {
     flags, serving, serviceAccountKeys, nodeName,
     ...(clientCaFile ? { clientCa: loadCaBundle(fs, clientCaFile, `${C} --client-ca-file`) } : {}),
@@ -60,6 +59,12 @@ export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): 
     authorizationModes,
     ...(minVersion ? { minVersion } : {}),
   };
+}
+
+/** kube-apiserver's --authorization-mode (AlwaysAllow when unset): also what a SubjectAccessReview or the CSR approver is answered with. */
+export function authorizationModesOf(flags: Flags): AuthorizationMode[] {
+  const modes = listFlag(flags, '--authorization-mode');
+  return (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[];
 }
 
 function missing(what: string, why: string) {
