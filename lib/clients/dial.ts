@@ -206,7 +206,7 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
     if (/PROTOCOL|VERSION/.test(code) || /protocol|version/i.test(`${wire.error?.message} ${record?.tlsError?.message}`)) {
       return out('rejected', 'tls', 'server', 'TLS_VERSION', `No common TLS version: ${wire.error?.message ?? record?.tlsError?.message}`);
     }
-    if (!record && (wire.error?.code === 'ECONNREFUSED')) {
+    if (!record && wire.error?.code === 'ECONNREFUSED') {
       return out('rejected', 'tls', 'client', 'CONNECTION_REFUSED', `${client.component} dials ${client.url}, where nothing listens (${wire.error.message}).`);
     }
     if (!record && wire.error?.code === 'ECONNRESET') {

@@ -80,8 +80,8 @@ function why(p: Phrases, r: EdgeResult): string {
       const sameName = trust.subjects.includes(cert.issuer);
       const sameKey = cert.authorityKeyId !== '' && trust.keyIds.includes(cert.authorityKeyId);
       if (trust.kind !== 'ca') return p.whyNoAnchor(certRef, cert.issuer, trust.field);
-      const hint = goHint(r);
-      if (hint && /has expired or is not yet valid/.test(hint.error)) return p.whyCaExpired(certRef, `CN=${hint.candidate}`, hint.error, trust.file ?? trust.field);
+      const expired = expiredCaHint(r);
+      if (expired) return p.whyCaExpired(certRef, `CN=${expired.candidate}`, expired.error, trust.file ?? trust.field);
       if (sameName && !sameKey) return p.whyImpostor(certRef, cert.issuer, cert.authorityKeyId, trust.keyIds.join(', '));
       // An issuer that is neither trusted nor sent along: the chain is missing its intermediate, if the name says so.
       if (!sameName && !(cert.sentWith ?? []).includes(cert.issuer) && /intermediate/i.test(cert.issuer)) {
@@ -93,10 +93,9 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'CERT_EXPIRED': return p.whyExpired(certRef, cert?.notAfter ?? '?', r.at);
     case 'CERT_NOT_YET_VALID': return p.whyNotYetValid(certRef, cert?.notBefore ?? '?', r.at);
     case 'WRONG_EKU': {
-      const needs = r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth';
-      const has = cert?.extKeyUsage ?? [];
-      if (cert && trust && (has.length === 0 || has.includes(needs))) return p.whyEkuFromChain(certRef, needs, verifier, trust.file ?? trust.field);
-      return p.whyEku(certRef, has, needs, verifier);
+      const needs = neededUsage(r);
+      if (trust && ekuTakenByChain(r)) return p.whyEkuFromChain(certRef, needs, verifier, trust.file ?? trust.field);
+      return p.whyEku(certRef, cert?.extKeyUsage ?? [], needs, verifier);
     }
     case 'SAN_MISMATCH': return p.whySan(certRef, r.client.checksName?.name ?? r.client.dialled, r.client.checksName?.from ?? 'url', r.client.dialled, cert?.sans ?? []);
     case 'NO_CLIENT_CERT': return p.whyNoClientCert(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
@@ -107,7 +106,7 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'INVALID_TOKEN':
     case 'TOKEN_EXPIRED': return p.whyToken(r.reason, tokenSource(r), errorOf(r));
     case 'NO_CREDENTIALS': {
-      if (r.server.requestedClientCert === false && r.client.presented && !('token' in r.client.presented)) {
+      if (certNotRequested(r)) {
         return p.whyNotRequested(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
       }
       const reset = /reset to false because [^)]*/.exec(r.summary)?.[0];
@@ -134,20 +133,16 @@ function fix(p: Phrases, r: EdgeResult): string {
     case 'OK': return p.fixNone;
     case 'UNKNOWN_AUTHORITY':
     case 'NOT_A_CA': {
-      const hint = goHint(r);
-      if (r.reason === 'UNKNOWN_AUTHORITY' && hint && /has expired or is not yet valid/.test(hint.error)) return p.fixCaExpired(`CN=${hint.candidate}`, trust?.file ?? trust?.field ?? '');
+      const expired = r.reason === 'UNKNOWN_AUTHORITY' ? expiredCaHint(r) : undefined;
+      if (expired) return p.fixCaExpired(`CN=${expired.candidate}`, trust?.file ?? trust?.field ?? '');
       return r.detectedBy === 'client'
         ? p.fixServerCa(certFile, r.server.presented?.field ?? '', trust?.field ?? '', trust?.file)
         : p.fixClientCa(certFile, trust?.field ?? '', trust?.file);
     }
     case 'CERT_EXPIRED': return p.fixExpired(certFile);
     case 'CERT_NOT_YET_VALID': return p.fixNotYetValid(certFile);
-    case 'WRONG_EKU': {
-      const needs = r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth';
-      const has = cert?.extKeyUsage ?? [];
-      if (cert && trust && (has.length === 0 || has.includes(needs))) return p.fixEkuFromChain(needs, trust.file ?? trust.field);
-      return p.fixEku(certFile, needs);
-    }
+    case 'WRONG_EKU':
+      return trust && ekuTakenByChain(r) ? p.fixEkuFromChain(neededUsage(r), trust.file ?? trust.field) : p.fixEku(certFile, neededUsage(r));
     case 'SAN_MISMATCH': return p.fixSan(certFile, r.client.checksName?.name ?? r.client.dialled, r.server.component);
     case 'NO_CLIENT_CERT': return p.fixNoClientCert(clientCertSetting(r), r.server.verifiesClientsWith?.file ?? '');
     case 'NO_TRUSTED_CA': return p.fixNoTrustedCa();
@@ -156,10 +151,7 @@ function fix(p: Phrases, r: EdgeResult): string {
     case 'INVALID_TOKEN': return p.fixInvalidToken(tokenSource(r), isBootstrapToken(r));
     case 'TOKEN_EXPIRED': return p.fixTokenExpired(tokenSource(r));
     case 'NO_CREDENTIALS':
-      if (r.server.requestedClientCert === false && r.client.presented && !('token' in r.client.presented)) {
-        return p.fixNotRequested(r.server.component, r.server.verifiesClientsWith?.field ?? '');
-      }
-      return p.fixNoCredentials(r.client.configuredBy);
+      return certNotRequested(r) ? p.fixNotRequested(r.server.component, r.server.verifiesClientsWith?.field ?? '') : p.fixNoCredentials(r.client.configuredBy);
     case 'NO_CLIENT_AUTH': return p.fixNoClientAuth();
     case 'SERVER_NOT_VERIFIED': return p.fixServerNotVerified(r.client.trusts?.field ?? '', r.server.component);
     case 'KEY_MISMATCH':
@@ -183,11 +175,28 @@ function forbiddenMessage(r: EdgeResult): string {
   }
 }
 
-/** Go's "possibly because of …" hint, from whichever side's message carries it. */
-function goHint(r: EdgeResult): { error: string; candidate: string } | undefined {
+/** Go's "possibly because of …" hint, from whichever side's message carries it, when it says the candidate CA is out of its dates. */
+function expiredCaHint(r: EdgeResult): { error: string; candidate: string } | undefined {
   const text = [r.client.saw.verification, r.server.saw.log, r.summary].filter(Boolean).join('\n');
   const m = /possibly because of "((?:[^"\\]|\\.)*)" while trying to verify candidate authority certificate "((?:[^"\\]|\\.)*)"/.exec(text);
-  return m ? { error: m[1]!.replace(/\\"/g, '"'), candidate: m[2]! } : undefined;
+  const error = m?.[1]?.replace(/\\"/g, '"');
+  return error && /has expired or is not yet valid/.test(error) ? { error, candidate: m![2]! } : undefined;
+}
+
+/** The usage the verifier needs of the refused certificate: serverAuth when the client refused, clientAuth when the server did. */
+function neededUsage(r: EdgeResult): 'serverAuth' | 'clientAuth' {
+  return r.detectedBy === 'client' ? 'serverAuth' : 'clientAuth';
+}
+
+/** The refused certificate allows the usage itself, so a CA above it took it away (Go intersects usages down the chain). */
+function ekuTakenByChain(r: EdgeResult): boolean {
+  const has = refused(r).cert?.extKeyUsage;
+  return has !== undefined && (has.length === 0 || has.includes(neededUsage(r)));
+}
+
+/** The client has a certificate configured, but the server never asked for one. */
+function certNotRequested(r: EdgeResult): boolean {
+  return r.server.requestedClientCert === false && r.client.presented !== null && !('token' in r.client.presented);
 }
 
 function errorOf(r: EdgeResult): string {
