@@ -126,7 +126,8 @@ export function authenticateServiceAccountToken(token: string, options: ServiceA
 }
 
 function fail(reason: AuthnFailure, ...errors: string[]): AuthnResult {
-  return { ok: false, method: 'serviceaccount-token', reason, error: aggregateError([INVALID_BEARER_TOKEN, ...errors]), parts: [...new Set([INVALID_BEARER_TOKEN, ...errors])] };
+  const parts = [...new Set([INVALID_BEARER_TOKEN, ...errors])];
+  return { ok: false, method: 'serviceaccount-token', reason, error: aggregateError(parts), parts };
 }
 
 /** The JWS algorithms go-jose verifies with RSA and ECDSA keys (the key types `--service-account-key-file` loads). */
