@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import { peerChain } from '../endpoints/peer-chain.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { goVerify } from '../x509/go-verify.js';
+import type { Endpoint } from '../endpoints/tls-endpoint.js';
 
 /** How a client reaches the simulated apiserver: its real port, and what it trusts and presents. */
 export interface ApiClientOptions {
@@ -13,8 +14,14 @@ export interface ApiClientOptions {
   serverName: string;
   roots: readonly IssuedCert[];
   clock: Clock;
-  cert?: { certPem: string; keyPem: string };
+  /** The client certificate and key; `chain` is what `certPem` holds, parsed (announced to `peer`). */
+  cert?: { certPem: string; keyPem: string; chain?: readonly IssuedCert[] };
   token?: string;
+  /**
+   * The endpoint dialled, when it runs in this process: what it announces it sends spares reading
+   * the certificates back out of OpenSSL, and the client announces its own chain to it in turn.
+   */
+  peer?: Pick<Endpoint, 'chain' | 'announceClientChain'>;
   /** Give up on a request that gets no answer (client-go's default is no timeout; a simulation must not hang). @default 15000 */
   timeoutMs?: number;
 }
@@ -34,12 +41,12 @@ export class ApiClient {
   readonly #agent: Agent;
   readonly #verified = new WeakSet<TLSSocket>();
 
-  readonly #context: SecureContext | undefined;
+  readonly #context: SecureContext;
 
   constructor(readonly options: ApiClientOptions) {
     this.#agent = new Agent({ keepAlive: true, maxSockets: 1 });
     // One secure context for every connection of this client: parsing PEM per connection costs more than the handshake.
-    this.#context = options.cert ? createSecureContext({ cert: options.cert.certPem, key: options.cert.keyPem }) : undefined;
+    this.#context = options.cert ? createSecureContext({ cert: options.cert.certPem, key: options.cert.keyPem }) : anonymousContext();
   }
 
   request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
@@ -49,7 +56,7 @@ export class ApiClient {
       const req = httpsRequest({
         host: '127.0.0.1', port: options.port, method, path, agent: this.#agent,
         ...(isIP(options.serverName) === 0 ? { servername: options.serverName } : {}),
-        ...(this.#context ? { secureContext: this.#context } : {}),
+        ...{ secureContext: this.#context },
         rejectUnauthorized: false,
         checkServerIdentity: () => undefined,
         headers: {
@@ -68,9 +75,11 @@ export class ApiClient {
       });
       req.on('socket', (socket) => {
         const tls = socket as TLSSocket;
+        const announce = options.peer && options.cert?.chain ? { peer: options.peer, chain: options.cert.chain } : undefined;
+        if (announce && tls.connecting) tls.once('connect', () => { if (tls.localPort !== undefined) announce.peer.announceClientChain(tls.localPort, announce.chain); });
         const check = () => {
           if (this.#verified.has(tls)) return;
-          const chain = peerChain(tls);
+          const chain = peerChain(tls, options.peer?.chain);
           const result = chain[0]
             ? goVerify(chain[0], { roots: options.roots, intermediates: chain.slice(1), now: options.clock.now(), keyUsages: ['serverAuth'], host: options.serverName })
             : { ok: false as const, error: 'the server sent no certificate' };
@@ -94,4 +103,10 @@ export class ApiClient {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+/** A client with no certificate (a token, or nothing): one context for all of them, since nothing in it differs. */
+let anonymous: SecureContext | undefined;
+function anonymousContext(): SecureContext {
+  return (anonymous ??= createSecureContext({}));
 }

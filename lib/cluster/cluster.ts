@@ -177,7 +177,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   const kubelet = new KubeletCertificates({
     fs, clock, nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
     algorithm: pki.algorithm, roots: [kubeletCa],
-    apiserverPort: () => servers['kube-apiserver'].endpoint?.port, register: (name) => state.nodes.add(name), apiPort: pki.config.bindPort,
+    apiserver: () => servers['kube-apiserver'].endpoint, register: (name) => state.nodes.add(name), apiPort: pki.config.bindPort,
   });
   // A kubelet with serverTLSBootstrap and no serving certificate asks for one as it starts; once someone
   // approves the CSR and the signer issues it, the kubelet serves with it.

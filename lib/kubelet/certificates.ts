@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ApiClient } from '../clients/api-client.js';
 import type { NodeFs } from '../cluster/node-fs.js';
+import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import type { IssuedCert } from '../pki/issue.js';
@@ -28,8 +29,8 @@ export interface KubeletContext {
   certDir: string;
   kubeconfig: string;
   algorithm: KeyAlgorithm;
-  /** The apiserver's port on 127.0.0.1 (undefined when it is not running). */
-  apiserverPort: () => number | undefined;
+  /** The running kube-apiserver endpoint on 127.0.0.1 (undefined when it is not running). */
+  apiserver: () => Pick<Endpoint, 'port' | 'chain' | 'announceClientChain'> | undefined;
   /** The CA the kubelet trusts for the apiserver (the bootstrap kubeconfig's). */
   roots: readonly IssuedCert[];
   /** A node that got a client certificate registers its Node object. */
@@ -44,6 +45,9 @@ export interface CertificateOutcome extends CsrRequestResult {
 
 const CLIENT_USAGES = (ec: boolean) => (ec ? ['digital signature', 'client auth'] : ['digital signature', 'key encipherment', 'client auth']);
 const SERVING_USAGES = (ec: boolean) => (ec ? ['digital signature', 'server auth'] : ['digital signature', 'key encipherment', 'server auth']);
+
+/** What the kubelet authenticates with: the bootstrap token, or its current pair (`chain` parsed from `certPem`). */
+interface Credentials { token?: string; certPem?: string; keyPem?: string; chain?: readonly IssuedCert[] }
 
 export class KubeletCertificates {
   /** A serving CSR waiting for someone to approve it (kubelet-serving CSRs are never auto-approved). */
@@ -63,17 +67,17 @@ export class KubeletCertificates {
     return file;
   }
 
-  #client(credentials: { token?: string; certPem?: string; keyPem?: string }): ApiClient | undefined {
-    const port = this.ctx.apiserverPort();
-    if (port === undefined) return undefined;
+  #client(credentials: Credentials): ApiClient | undefined {
+    const peer = this.ctx.apiserver();
+    if (peer === undefined) return undefined;
     return new ApiClient({
-      port, serverName: this.ctx.serverAddress, roots: this.ctx.roots, clock: this.ctx.clock,
+      port: peer.port, peer, serverName: this.ctx.serverAddress, roots: this.ctx.roots, clock: this.ctx.clock,
       ...(credentials.token ? { token: credentials.token } : {}),
-      ...(credentials.certPem && credentials.keyPem ? { cert: { certPem: credentials.certPem, keyPem: credentials.keyPem } } : {}),
+      ...(credentials.certPem && credentials.keyPem ? { cert: { certPem: credentials.certPem, keyPem: credentials.keyPem, ...(credentials.chain ? { chain: credentials.chain } : {}) } } : {}),
     });
   }
 
-  async #request(kind: 'client' | 'server', credentials: { token?: string; certPem?: string; keyPem?: string }): Promise<CertificateOutcome> {
+  async #request(kind: 'client' | 'server', credentials: Credentials): Promise<CertificateOutcome> {
     const client = this.#client(credentials);
     if (!client) return { name: '', status: 0, error: 'kube-apiserver is not running' };
     try {
@@ -121,11 +125,14 @@ export class KubeletCertificates {
   }
 
   /** The current client certificate and key, if the kubelet has one. */
-  currentClient(): { cert: IssuedCert; pem: string } | undefined {
+  currentClient(): { cert: IssuedCert; pem: string; credentials: Credentials } | undefined {
     const path = `${this.ctx.certDir}/kubelet-client-current.pem`;
     if (!this.ctx.fs.exists(path)) return undefined;
     const pem = this.ctx.fs.read(path).toString('utf8');
-    return { cert: readCertificates(pem, { file: path })[0]!, pem };
+    const chain = readCertificates(pem, { file: path });
+    // The file holds the certificate, then its key.
+    const keyPem = pem.slice(pem.indexOf('-----BEGIN', pem.lastIndexOf('-----END CERTIFICATE-----')));
+    return { cert: chain[0]!, pem, credentials: { certPem: pem, keyPem, chain } };
   }
 
   /** When the client certificate manager rotates: 70–90 % into the certificate's life. */
@@ -140,16 +147,14 @@ export class KubeletCertificates {
   async rotateIfDue(): Promise<CertificateOutcome | null> {
     const current = this.currentClient();
     if (!current || this.ctx.clock.now() < this.rotationDeadline(current.cert)) return null;
-    const keyPem = current.pem.slice(current.pem.indexOf('-----BEGIN', current.pem.lastIndexOf('-----END CERTIFICATE-----')));
-    return this.#request('client', { certPem: current.pem, keyPem });
+    return this.#request('client', current.credentials);
   }
 
   /** A request to the apiserver with the kubelet's current client certificate (e.g. reading its Node). */
   async request(method: string, path: string): Promise<{ status: number; body: string }> {
     const current = this.currentClient();
     if (!current) return { status: 0, body: 'the kubelet has no client certificate' };
-    const keyPem = current.pem.slice(current.pem.indexOf('-----BEGIN', current.pem.lastIndexOf('-----END CERTIFICATE-----')));
-    const client = this.#client({ certPem: current.pem, keyPem });
+    const client = this.#client(current.credentials);
     if (!client) return { status: 0, body: 'kube-apiserver is not running' };
     try {
       const response = await client.request(method, path);
@@ -166,7 +171,6 @@ export class KubeletCertificates {
   async requestServing(): Promise<CertificateOutcome> {
     const current = this.currentClient();
     if (!current) return { name: '', status: 0, error: 'the kubelet has no client certificate to ask with' };
-    const keyPem = current.pem.slice(current.pem.indexOf('-----BEGIN', current.pem.lastIndexOf('-----END CERTIFICATE-----')));
-    return this.#request('server', { certPem: current.pem, keyPem });
+    return this.#request('server', current.credentials);
   }
 }

@@ -109,10 +109,23 @@ function checkSignatureFrom(cert: IssuedCert, parent: IssuedCert): { reason: 'NO
   }
   const insecure = insecureAlgorithm(cert);
   if (insecure) return { reason: 'BAD_SIGNATURE', error: insecure };
-  if (!cert.node.verify(parent.node.publicKey)) {
+  if (!signedBy(cert, parent)) {
     return { reason: 'BAD_SIGNATURE', error: parent.node.publicKey.asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure' };
   }
   return null;
+}
+
+/**
+ * Whether `parent`'s key verifies `cert`'s signature: a fact of the two certificates, remembered per
+ * pair (every client of a server checks the same serving certificate against the same CA).
+ */
+const signatures = new WeakMap<IssuedCert, WeakMap<IssuedCert, boolean>>();
+function signedBy(cert: IssuedCert, parent: IssuedCert): boolean {
+  let byParent = signatures.get(cert);
+  if (!byParent) signatures.set(cert, (byParent = new WeakMap()));
+  let verified = byParent.get(parent);
+  if (verified === undefined) byParent.set(parent, (verified = cert.node.verify(parent.node.publicKey)));
+  return verified;
 }
 
 // Signature algorithm OIDs, DER-encoded, that Go (since 1.18) refuses to verify: InsecureAlgorithmError.
