@@ -80,7 +80,7 @@ export function signCsr(csr: CertificateSigningRequest, parsed: ParsedCsr, ca: S
     cn: parsed.cn, o: parsed.o, isCa: false, keyUsage, extKeyUsage: extKeyUsage.length > 0 ? extKeyUsage : null,
     sans: [...parsed.dns.map((dns) => ({ dns })), ...parsed.ips.map((ip) => ({ ip }))],
     notBefore: new Date(now.getTime() - 5 * MINUTE), notAfter,
-    subjectKey: publicKeyMaterial(parsed.spki), issuer: { cert: ca.cert, key: ca.key }, memo: false,
+    subjectKey: publicKeyMaterial(parsed.spki, parsed.publicKey), issuer: { cert: ca.cert, key: ca.key }, memo: false,
   });
   return { ok: true, certificatePem: cert.pem };
 }

@@ -1,4 +1,3 @@
-import { createPublicKey } from 'node:crypto';
 import { CSR_USAGES } from './usages.js';
 import { duplicate, forbidden, invalid, notSupported, required, type FieldError } from './field-errors.js';
 import { parseCsrPem } from './parse.js';
@@ -20,7 +19,10 @@ export async function validateCreate(csr: CertificateSigningRequest): Promise<Fi
   const request = typeof spec.request === 'string' ? Buffer.from(spec.request, 'base64') : Buffer.alloc(0);
   const parsed = parseCsrPem(request);
   if (!parsed.ok) errors.push(invalid('spec.request', request, parsed.error));
-  else if (!(await parsed.csr.verifySignature())) errors.push(invalid('spec.request', request, signatureError(parsed.csr.spki)));
+  else {
+    const signature = parsed.csr.checkSignature();
+    if (signature) errors.push(invalid('spec.request', request, signature));
+  }
   const usages = spec.usages ?? [];
   if (usages.length === 0) errors.push(required('spec.usages'));
   const seen = new Set<string>();
@@ -37,15 +39,6 @@ export async function validateCreate(csr: CertificateSigningRequest): Promise<Fi
   }
   errors.push(...validateConditions(csr.status?.conditions ?? []));
   return errors;
-}
-
-/** csr.CheckSignature()'s error in Go: crypto/x509's wording for the request's key type. */
-function signatureError(spki: Buffer): string {
-  try {
-    return createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType === 'rsa' ? 'crypto/rsa: verification error' : 'x509: ECDSA verification failure';
-  } catch {
-    return 'x509: signature verification failure';
-  }
 }
 
 function validateConditions(conditions: readonly CsrCondition[]): FieldError[] {

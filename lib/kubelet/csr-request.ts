@@ -1,7 +1,6 @@
-import { webcrypto } from 'node:crypto';
-import * as x509 from '../pki/x509.js';
 import { toPem } from '../pki/issue.js';
 import type { KeyMaterial } from '../pki/keys.js';
+import { createCsrDer } from '../csr/pkcs10.js';
 import type { ApiClient } from '../clients/api-client.js';
 import type { CertificateSigningRequest } from '../csr/types.js';
 
@@ -10,23 +9,8 @@ import type { CertificateSigningRequest } from '../csr/types.js';
  * a PKCS#10 request with `O=system:nodes, CN=system:node:<node>`, SANs only for serving, usages
  * without `key encipherment` for non-RSA keys, `generateName: csr-`.
  */
-export async function createCsrPem(key: KeyMaterial, cn: string, o: string[], sans: { dns: string[]; ips: string[] }): Promise<string> {
-  const ec = key.algorithm.startsWith('ecdsa');
-  const params = ec
-    ? { name: 'ECDSA', namedCurve: key.algorithm === 'ecdsa-p384' ? 'P-384' : 'P-256' }
-    : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  const privateKey = await webcrypto.subtle.importKey('pkcs8', key.keyObject.export({ type: 'pkcs8', format: 'der' }), params, true, ['sign']);
-  const publicKey = await webcrypto.subtle.importKey('spki', key.spki, params, true, ['verify']);
-  const extensions: x509.Extension[] = [];
-  const names: x509.JsonGeneralName[] = [...sans.dns.map((value) => ({ type: 'dns' as const, value })), ...sans.ips.map((value) => ({ type: 'ip' as const, value }))];
-  if (names.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(names));
-  const request = await x509.Pkcs10CertificateRequestGenerator.create({
-    name: [{ O: o }, { CN: [cn] }],
-    keys: { privateKey, publicKey },
-    signingAlgorithm: ec ? { name: 'ECDSA', hash: key.algorithm === 'ecdsa-p384' ? 'SHA-384' : 'SHA-256' } as EcdsaParams : { name: 'RSASSA-PKCS1-v1_5' },
-    extensions,
-  });
-  return toPem('CERTIFICATE REQUEST', new Uint8Array(request.rawData));
+export function createCsrPem(key: KeyMaterial, cn: string, o: string[], sans: { dns: string[]; ips: string[] }): string {
+  return toPem('CERTIFICATE REQUEST', createCsrDer(key, { cn, o, dns: sans.dns, ips: sans.ips }));
 }
 
 export interface CsrRequestResult {

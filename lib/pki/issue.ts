@@ -118,7 +118,7 @@ const SIGNATURE_ALGORITHMS: Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', asn
   'ec-sha384': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.3' }),
   'rsa-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
 };
-function signatureAlgorithm(algorithm: KeyAlgorithm): asn.AlgorithmIdentifier {
+export function signatureAlgorithm(algorithm: KeyAlgorithm): asn.AlgorithmIdentifier {
   return SIGNATURE_ALGORITHMS[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
 }
 
@@ -203,10 +203,13 @@ function sign(r: IssueRequest): IssuedCert {
     extensions: new asn.Extensions(extensions),
   });
   const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const signature = signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject);
-  // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
-  const der = derSequence([tbsDer, Buffer.from(AsnConvert.serialize(algorithm)), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+  const der = signedEnvelope(tbsDer, algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
   return new IssuedCert(der, { subjectName: subject, subjectKeyId: ownKeyId });
+}
+
+/** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
+export function signedEnvelope(signed: Buffer, algorithm: asn.AlgorithmIdentifier, signature: Buffer): Buffer {
+  return derSequence([signed, Buffer.from(AsnConvert.serialize(algorithm)), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
 }
 
 function derTag(tag: number, content: Buffer): Buffer {

@@ -78,25 +78,41 @@ export function keyMaterial(keyObject: KeyObject): KeyMaterial {
 
 /**
  * Key material for a public key only (the key of a CSR, which the signer certifies but never
- * holds). Signing with it or exporting its private PEM throws.
+ * holds). Signing with it or exporting its private PEM throws. Nothing is decoded until asked:
+ * certifying a key needs only its bytes. `decoded` supplies a key object the caller already has.
  */
-export function publicKeyMaterial(spki: Buffer): KeyMaterial {
-  const publicKeyObject = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-  let algorithm: KeyAlgorithm;
-  try {
-    algorithm = algorithmOf(publicKeyObject);
-  } catch {
-    algorithm = 'rsa-2048'; // only consulted when the key would sign, which a public key never does
-  }
+export function publicKeyMaterial(spki: Buffer, decoded?: () => KeyObject): KeyMaterial {
+  let object: KeyObject | undefined;
+  let algorithm: KeyAlgorithm | undefined;
+  let fingerprint: string | undefined;
+  const publicKeyObject = () => (object ??= decoded?.() ?? createPublicKey({ key: spki, format: 'der', type: 'spki' }));
   return {
-    algorithm, keyObject: publicKeyObject, publicKeyObject, spki,
-    fingerprint: createHash('sha256').update(spki).digest('hex'),
+    get algorithm() {
+      if (algorithm === undefined) {
+        try {
+          algorithm = algorithmOf(publicKeyObject());
+        } catch {
+          algorithm = 'rsa-2048'; // only consulted when the key would sign, which a public key never does
+        }
+      }
+      return algorithm;
+    },
+    get keyObject() {
+      return publicKeyObject();
+    },
+    get publicKeyObject() {
+      return publicKeyObject();
+    },
+    spki,
+    get fingerprint() {
+      return (fingerprint ??= createHash('sha256').update(spki).digest('hex'));
+    },
     publicKeyBits: subjectPublicKeyBits(spki),
     get pem(): string {
       throw new Error('a CSR public key has no private half');
     },
     get publicPem() {
-      return publicKeyObject.export({ type: 'spki', format: 'pem' }) as string;
+      return publicKeyObject().export({ type: 'spki', format: 'pem' }) as string;
     },
   };
 }

@@ -1,0 +1,160 @@
+import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import * as asn from '@peculiar/asn1-x509';
+import { Attributes, CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
+import { RsaSaPssParams } from '@peculiar/asn1-rsa';
+import { signatureAlgorithm, signedEnvelope, subjectName } from '../pki/issue.js';
+import { signatureHash, type KeyMaterial } from '../pki/keys.js';
+
+/**
+ * PKCS#10 certificate requests (RFC 2986) as Go's crypto/x509 writes and reads them: written by
+ * the kubelet's certificate manager, read by kube-apiserver (validation) and kube-controller-manager
+ * (the signers). The ASN.1 is @peculiar's schema; signing and verifying are node:crypto's, on the
+ * key objects the caller already holds, so no key is decoded twice.
+ */
+
+const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+
+export interface CsrSubject {
+  cn: string;
+  o: readonly string[];
+  dns?: readonly string[];
+  ips?: readonly string[];
+  emails?: readonly string[];
+  uris?: readonly string[];
+}
+
+/** x509.CreateCertificateRequest: subject O then CN, SANs in an extensionRequest attribute only when there are any. */
+export function createCsrDer(key: KeyMaterial, subject: CsrSubject): Buffer {
+  const names = [
+    ...(subject.dns ?? []).map((dNSName) => new asn.GeneralName({ dNSName })),
+    ...(subject.emails ?? []).map((rfc822Name) => new asn.GeneralName({ rfc822Name })),
+    ...(subject.ips ?? []).map((iPAddress) => new asn.GeneralName({ iPAddress })),
+    ...(subject.uris ?? []).map((uniformResourceIdentifier) => new asn.GeneralName({ uniformResourceIdentifier })),
+  ];
+  const attributes = new Attributes();
+  if (names.length > 0) {
+    const san = new asn.Extension({ extnID: asn.id_ce_subjectAltName, critical: false, extnValue: new OctetString(AsnConvert.serialize(new asn.SubjectAlternativeName(names))) });
+    attributes.push(new asn.Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new asn.Extensions([san]))] }));
+  }
+  const info = new CertificationRequestInfo({
+    version: 0, subject: subjectName(subject.cn, subject.o), subjectPKInfo: AsnConvert.parse(key.spki, asn.SubjectPublicKeyInfo), attributes,
+  });
+  const infoDer = Buffer.from(AsnConvert.serialize(info));
+  return signedEnvelope(infoDer, signatureAlgorithm(key.algorithm), sign(signatureHash(key.algorithm), infoDer, key.keyObject));
+}
+
+/** A request as the API and the signers read it. */
+export interface Pkcs10 {
+  cn: string;
+  o: string[];
+  dns: string[];
+  ips: string[];
+  emails: string[];
+  uris: string[];
+  /** The request's public key as SubjectPublicKeyInfo DER. */
+  spki: Buffer;
+  /** The request's public key (decoded once, on first use). */
+  publicKey(): KeyObject;
+  /** csr.CheckSignature(): null when the self-signature holds, else Go's error text. Checked once. */
+  checkSignature(): string | null;
+}
+
+/** x509.ParseCertificateRequest; throws on malformed ASN.1. */
+export function parsePkcs10(der: Buffer): Pkcs10 {
+  const request = AsnConvert.parse(der, CertificationRequest);
+  const info = request.certificationRequestInfo;
+  const infoRaw = Buffer.from(request.certificationRequestInfoRaw ?? AsnConvert.serialize(info));
+  const cn: string[] = [];
+  const o: string[] = [];
+  for (const rdn of info.subject) {
+    for (const attribute of rdn) {
+      if (attribute.type === '2.5.4.3') cn.push(attribute.value.toString());
+      else if (attribute.type === '2.5.4.10') o.push(attribute.value.toString());
+    }
+  }
+  const general = subjectAltNames(info.attributes ?? new Attributes());
+  const spki = Buffer.from(AsnConvert.serialize(info.subjectPKInfo));
+  const signature = Buffer.from(request.signature);
+  const algorithm = request.signatureAlgorithm;
+  let key: KeyObject | undefined;
+  let checked: string | null | undefined;
+  const publicKey = () => (key ??= createPublicKey({ key: spki, format: 'der', type: 'spki' }));
+  return {
+    cn: cn.at(-1) ?? '', o,
+    dns: general.flatMap((n) => (n.dNSName !== undefined ? [n.dNSName] : [])),
+    ips: general.flatMap((n) => (n.iPAddress !== undefined ? [n.iPAddress] : [])),
+    emails: general.flatMap((n) => (n.rfc822Name !== undefined ? [n.rfc822Name] : [])),
+    uris: general.flatMap((n) => (n.uniformResourceIdentifier !== undefined ? [n.uniformResourceIdentifier] : [])),
+    spki,
+    publicKey,
+    checkSignature: () => (checked !== undefined ? checked : (checked = check(algorithm, infoRaw, signature, publicKey))),
+  };
+}
+
+function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
+  const requested = attributes.find((a) => a.type === EXTENSION_REQUEST);
+  if (!requested?.values[0]) return [];
+  const extensions = AsnConvert.parse(requested.values[0], asn.Extensions);
+  const san = extensions.find((e) => e.extnID === asn.id_ce_subjectAltName);
+  return san ? [...AsnConvert.parse(san.extnValue, asn.SubjectAlternativeName)] : [];
+}
+
+type Scheme = { key: 'rsa' | 'ec' | 'ed25519'; hash: string | null; pss?: boolean };
+
+/** The signature algorithms Go verifies on a CSR (SHA-1 is still allowed there, MD5 is not). */
+const SCHEMES: Record<string, Scheme> = {
+  '1.2.840.113549.1.1.5': { key: 'rsa', hash: 'sha1' },
+  '1.2.840.113549.1.1.11': { key: 'rsa', hash: 'sha256' },
+  '1.2.840.113549.1.1.12': { key: 'rsa', hash: 'sha384' },
+  '1.2.840.113549.1.1.13': { key: 'rsa', hash: 'sha512' },
+  '1.2.840.113549.1.1.10': { key: 'rsa', hash: null, pss: true },
+  '1.2.840.10045.4.1': { key: 'ec', hash: 'sha1' },
+  '1.2.840.10045.4.3.2': { key: 'ec', hash: 'sha256' },
+  '1.2.840.10045.4.3.3': { key: 'ec', hash: 'sha384' },
+  '1.2.840.10045.4.3.4': { key: 'ec', hash: 'sha512' },
+  '1.3.101.112': { key: 'ed25519', hash: null },
+};
+const PSS_HASHES: Record<string, { name: string; size: number }> = {
+  '2.16.840.1.101.3.4.2.1': { name: 'sha256', size: 32 },
+  '2.16.840.1.101.3.4.2.2': { name: 'sha384', size: 48 },
+  '2.16.840.1.101.3.4.2.3': { name: 'sha512', size: 64 },
+};
+const FAILURE: Record<Scheme['key'], string> = {
+  rsa: 'crypto/rsa: verification error',
+  ec: 'x509: ECDSA verification failure',
+  ed25519: 'x509: Ed25519 verification failure',
+};
+const MGF1 = '1.2.840.113549.1.1.8';
+const UNIMPLEMENTED = 'x509: cannot verify signature: algorithm unimplemented';
+
+function check(algorithm: asn.AlgorithmIdentifier, data: Buffer, signature: Buffer, publicKey: () => KeyObject): string | null {
+  const scheme = SCHEMES[algorithm.algorithm];
+  if (!scheme) return UNIMPLEMENTED;
+  let key: KeyObject;
+  try {
+    key = publicKey();
+  } catch {
+    return 'x509: signature verification failure';
+  }
+  const type = key.asymmetricKeyType;
+  if (type !== scheme.key) {
+    const named = scheme.key === 'ec' ? 'ECDSA' : scheme.key === 'rsa' ? 'RSA' : 'Ed25519';
+    const have = type === 'ec' ? '*ecdsa.PublicKey' : type === 'rsa' ? '*rsa.PublicKey' : type === 'ed25519' ? 'ed25519.PublicKey' : `${type}`;
+    return `x509: signature algorithm specifies an ${named} public key, but have public key of type ${have}`;
+  }
+  try {
+    if (scheme.pss) {
+      // Go accepts PSS only with SHA-256/384/512, MGF1 over the same hash, and a salt the hash's size.
+      const params = algorithm.parameters ? AsnConvert.parse(algorithm.parameters, RsaSaPssParams) : undefined;
+      const hash = params ? PSS_HASHES[params.hashAlgorithm.algorithm] : undefined;
+      const mgf = params?.maskGenAlgorithm.algorithm === MGF1 && params.maskGenAlgorithm.parameters
+        ? AsnConvert.parse(params.maskGenAlgorithm.parameters, asn.AlgorithmIdentifier).algorithm : undefined;
+      if (!params || !hash || mgf !== params.hashAlgorithm.algorithm || params.saltLength !== hash.size || params.trailerField !== 1) return UNIMPLEMENTED;
+      return verify(hash.name, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hash.size }, signature) ? null : FAILURE.rsa;
+    }
+    return verify(scheme.hash, data, key, signature) ? null : FAILURE[scheme.key];
+  } catch {
+    return FAILURE[scheme.key];
+  }
+}

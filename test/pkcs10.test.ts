@@ -1,0 +1,79 @@
+import test from 'ava';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCsrDer, parsePkcs10 } from '../lib/csr/pkcs10.js';
+import { generateKey } from '../lib/pki/keys.js';
+import { toPem } from '../lib/pki/issue.js';
+import { run, tempDir, testWithTool } from './helpers/tools.js';
+
+/** The DER of the PEM request openssl wrote to `file`. */
+const der = (file: string) => Buffer.from(readFileSync(file, 'utf8').replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+
+for (const algorithm of ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const) {
+  testWithTool('openssl')(`a kubelet-serving request (${algorithm}) is one openssl verifies and reads as written`, async (t) => {
+    const dir = tempDir(t);
+    const key = await generateKey(algorithm);
+    const file = join(dir, 'req.csr');
+    writeFileSync(file, toPem('CERTIFICATE REQUEST', createCsrDer(key, { cn: 'system:node:worker-1', o: ['system:nodes'], dns: ['worker-1'], ips: ['10.0.0.7', '::1'] })));
+    const out = run('openssl', ['req', '-in', file, '-noout', '-verify', '-subject', '-text']);
+    t.is(out.status, 0, out.stderr);
+    t.regex(out.stdout + out.stderr, /verify OK/i);
+    t.regex(out.stdout, /subject=O\s*=\s*system:nodes, CN\s*=\s*system:node:worker-1/);
+    t.regex(out.stdout, /DNS:worker-1, IP Address:10\.0\.0\.7, IP Address:0:0:0:0:0:0:0:1/);
+    const parsed = parsePkcs10(der(file));
+    t.deepEqual([parsed.cn, parsed.o, parsed.dns, parsed.ips], ['system:node:worker-1', ['system:nodes'], ['worker-1'], ['10.0.0.7', '::1']]);
+    t.true(parsed.spki.equals(key.spki));
+    t.is(parsed.checkSignature(), null);
+  });
+}
+
+testWithTool('openssl')('a client request has no extensionRequest attribute at all, as Go writes it', async (t) => {
+  const dir = tempDir(t);
+  const file = join(dir, 'req.csr');
+  writeFileSync(file, toPem('CERTIFICATE REQUEST', createCsrDer(await generateKey('ecdsa-p256'), { cn: 'alice', o: ['devs', 'qa'] })));
+  // The attributes are an empty [0] (a0 00), directly before the signature algorithm.
+  const structure = run('openssl', ['asn1parse', '-in', file]).stdout;
+  t.regex(structure, /d=2\s+hl=2 l=\s*0 cons: cont \[ 0 \]\s*\n.*d=1\s+hl=2 l=\s*10 cons: SEQUENCE/);
+  t.notRegex(structure, /Extension Request/);
+  t.regex(run('openssl', ['req', '-in', file, '-noout', '-subject']).stdout, /O\s*=\s*devs \+ O\s*=\s*qa, CN\s*=\s*alice|O\s*=\s*devs, O\s*=\s*qa, CN\s*=\s*alice/);
+});
+
+/** openssl req -new with these extra arguments; the request's DER. */
+function opensslCsr(dir: string, name: string, keyArgs: string[], signArgs: string[] = []): Buffer {
+  const key = join(dir, `${name}.key`);
+  run('openssl', ['genpkey', ...keyArgs, '-out', key]);
+  const file = join(dir, `${name}.csr`);
+  const made = run('openssl', ['req', '-new', '-key', key, '-subj', '/O=system:nodes/CN=system:node:n1', '-addext', 'subjectAltName=DNS:n1,email:a@example.com,URI:spiffe://x/y', ...signArgs, '-out', file]);
+  if (made.status !== 0) throw new Error(made.stderr);
+  return der(file);
+}
+
+/** The same request with one byte of its signature flipped. */
+function tampered(request: Buffer): Buffer {
+  const copy = Buffer.from(request);
+  copy[copy.length - 3]! ^= 0x01;
+  return copy;
+}
+
+const SIGNATURES: Array<{ title: string; key: string[]; sign?: string[]; expect: string | null; broken: string }> = [
+  { title: 'ECDSA P-256 with SHA-256', key: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'], expect: null, broken: 'x509: ECDSA verification failure' },
+  { title: 'RSA with SHA-256', key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], expect: null, broken: 'crypto/rsa: verification error' },
+  { title: 'RSA with SHA-1 (still allowed on a CSR)', key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], sign: ['-sha1'], expect: null, broken: 'crypto/rsa: verification error' },
+  { title: 'RSA-PSS, salt the size of SHA-256', key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], sign: ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:32', '-sigopt', 'rsa_mgf1_md:sha256'], expect: null, broken: 'crypto/rsa: verification error' },
+  { title: 'RSA-PSS with a 20-byte salt (Go knows no such algorithm)', key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'], sign: ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', 'rsa_pss_saltlen:20'], expect: 'x509: cannot verify signature: algorithm unimplemented', broken: 'x509: cannot verify signature: algorithm unimplemented' },
+  { title: 'Ed25519', key: ['-algorithm', 'ED25519'], expect: null, broken: 'x509: Ed25519 verification failure' },
+];
+
+for (const s of SIGNATURES) {
+  testWithTool('openssl')(`an openssl request signed with ${s.title}: CheckSignature as Go's`, (t) => {
+    const request = opensslCsr(tempDir(t), 'r', s.key, s.sign);
+    const parsed = parsePkcs10(request);
+    t.deepEqual([parsed.cn, parsed.o, parsed.dns, parsed.emails, parsed.uris], ['system:node:n1', ['system:nodes'], ['n1'], ['a@example.com'], ['spiffe://x/y']]);
+    t.is(parsed.checkSignature(), s.expect);
+    t.is(parsePkcs10(tampered(request)).checkSignature(), s.broken);
+  });
+}
+
+test('malformed DER throws (the API turns it into an asn1 structure error)', (t) => {
+  t.throws(() => parsePkcs10(Buffer.from('3003020100', 'hex')));
+});
