@@ -1,9 +1,10 @@
 import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
-import { Attributes, CertificationRequest, CertificationRequestInfo } from '@peculiar/asn1-csr';
+import { Attributes, CertificationRequest } from '@peculiar/asn1-csr';
+import { derElements, derSequence, derSet, derTag } from '../pki/der.js';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
-import { signatureAlgorithm, signedEnvelope, subjectName } from '../pki/issue.js';
+import { signedEnvelope, subjectName } from '../pki/issue.js';
 import { signatureHash, type KeyMaterial } from '../pki/keys.js';
 
 /**
@@ -14,6 +15,8 @@ import { signatureHash, type KeyMaterial } from '../pki/keys.js';
  */
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
+const EXTENSION_REQUEST_OID = Buffer.from('06092a864886f70d01090e', 'hex');
+const VERSION_1 = Buffer.from('020100', 'hex');
 
 export interface CsrSubject {
   cn: string;
@@ -32,16 +35,14 @@ export function createCsrDer(key: KeyMaterial, subject: CsrSubject): Buffer {
     ...(subject.ips ?? []).map((iPAddress) => new asn.GeneralName({ iPAddress })),
     ...(subject.uris ?? []).map((uniformResourceIdentifier) => new asn.GeneralName({ uniformResourceIdentifier })),
   ];
-  const attributes = new Attributes();
+  // CertificationRequestInfo ::= SEQUENCE { version 0, subject, subjectPKInfo, attributes [0] }, the key as it already is.
+  let attributes: Buffer = Buffer.from([0xa0, 0x00]);
   if (names.length > 0) {
     const san = new asn.Extension({ extnID: asn.id_ce_subjectAltName, critical: false, extnValue: new OctetString(AsnConvert.serialize(new asn.SubjectAlternativeName(names))) });
-    attributes.push(new asn.Attribute({ type: EXTENSION_REQUEST, values: [AsnConvert.serialize(new asn.Extensions([san]))] }));
+    attributes = derTag(0xa0, derSequence([EXTENSION_REQUEST_OID, derSet([Buffer.from(AsnConvert.serialize(new asn.Extensions([san])))])]));
   }
-  const info = new CertificationRequestInfo({
-    version: 0, subject: subjectName(subject.cn, subject.o), subjectPKInfo: AsnConvert.parse(key.spki, asn.SubjectPublicKeyInfo), attributes,
-  });
-  const infoDer = Buffer.from(AsnConvert.serialize(info));
-  return signedEnvelope(infoDer, signatureAlgorithm(key.algorithm), sign(signatureHash(key.algorithm), infoDer, key.keyObject));
+  const infoDer = derSequence([VERSION_1, Buffer.from(AsnConvert.serialize(subjectName(subject.cn, subject.o))), key.spki, attributes]);
+  return signedEnvelope(infoDer, key.algorithm, sign(signatureHash(key.algorithm), infoDer, key.keyObject));
 }
 
 /** A request as the API and the signers read it. */
@@ -74,7 +75,8 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
     }
   }
   const general = subjectAltNames(info.attributes ?? new Attributes());
-  const spki = Buffer.from(AsnConvert.serialize(info.subjectPKInfo));
+  // The key exactly as sent: CertificationRequestInfo's third field.
+  const spki = Buffer.from(derElements(infoRaw)[2] ?? Buffer.from(AsnConvert.serialize(info.subjectPKInfo)));
   const signature = Buffer.from(request.signature);
   const algorithm = request.signatureAlgorithm;
   let key: KeyObject | undefined;

@@ -3,6 +3,7 @@ import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import * as x509 from './x509.js';
 import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
+import { derSequence, derTag } from './der.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
@@ -40,11 +41,13 @@ export class IssuedCert {
   #parsed?: x509.X509Certificate;
   #fingerprint?: string;
   #subjectName?: asn.Name;
+  #subjectNameDer?: Buffer;
   #subjectKeyId?: ArrayBuffer | null;
 
-  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectKeyId?: ArrayBuffer | null } = {}) {
+  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null } = {}) {
     this.der = der;
     if (known.subjectName) this.#subjectName = known.subjectName;
+    if (known.subjectNameDer) this.#subjectNameDer = known.subjectNameDer;
     if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
   }
 
@@ -65,6 +68,10 @@ export class IssuedCert {
   /** The subject as an ASN.1 Name, to be copied verbatim into the issuer field of what it signs. */
   get subjectName(): asn.Name {
     return (this.#subjectName ??= AsnConvert.parse(this.parsed.subjectName.toArrayBuffer(), asn.Name));
+  }
+  /** The subject encoded, as it goes into the issuer field of what this certificate signs. */
+  get subjectNameDer(): Buffer {
+    return (this.#subjectNameDer ??= Buffer.from(AsnConvert.serialize(this.subjectName)));
   }
   get subjectKeyId(): ArrayBuffer | null {
     if (this.#subjectKeyId === undefined) {
@@ -118,8 +125,10 @@ const SIGNATURE_ALGORITHMS: Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', asn
   'ec-sha384': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.3' }),
   'rsa-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
 };
-export function signatureAlgorithm(algorithm: KeyAlgorithm): asn.AlgorithmIdentifier {
-  return SIGNATURE_ALGORITHMS[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
+const SIGNATURE_ALGORITHMS_DER = Object.fromEntries(Object.entries(SIGNATURE_ALGORITHMS).map(([name, id]) => [name, Buffer.from(AsnConvert.serialize(id))])) as Record<keyof typeof SIGNATURE_ALGORITHMS, Buffer>;
+/** The AlgorithmIdentifier a key of this algorithm signs with, DER. */
+function signatureAlgorithmDer(algorithm: KeyAlgorithm): Buffer {
+  return SIGNATURE_ALGORITHMS_DER[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
 }
 
 /**
@@ -154,24 +163,33 @@ export function subjectName(cn: string, o: readonly string[]): asn.Name {
   return new asn.Name(rdns);
 }
 
+const derOf = (value: unknown) => Buffer.from(AsnConvert.serialize(value));
 const extension = (extnID: string, critical: boolean, value: unknown) =>
-  new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+  derOf(new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) }));
 
 /**
- * Extensions are immutable once built, and most certificates share the same key usage, basic
- * constraints and EKU: each distinct one is encoded once.
+ * Most certificates share the same key usage, basic constraints, EKU and issuer key id: each
+ * distinct extension is encoded once, as DER.
  */
-const extensionCache = new BoundedCache<string, asn.Extension>(256);
-const cached = (key: string, build: () => asn.Extension) => extensionCache.getOrCreate(key, build);
+const extensionCache = new BoundedCache<string, Buffer>(256);
+const cached = (key: string, build: () => Buffer) => extensionCache.getOrCreate(key, build);
 
 /** RFC 5280 §4.2.1.2 method 1, as Go computes it: SHA-1 of the subjectPublicKey bit string. */
 function keyId(key: KeyMaterial): ArrayBuffer {
   return new Uint8Array(createHash('sha1').update(key.publicKeyBits).digest()).buffer;
 }
 
+/** [0] EXPLICIT Version v3. */
+const VERSION_3 = Buffer.from('a003020102', 'hex');
+
+/**
+ * TBSCertificate ::= SEQUENCE { version, serialNumber, signature, issuer, validity, subject,
+ * subjectPublicKeyInfo, extensions [3] }, put together from encoded parts: the key goes in as the
+ * SubjectPublicKeyInfo DER it already is, the issuer's name as the issuer encoded it.
+ */
 function sign(r: IssueRequest): IssuedCert {
   const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS[u], 0);
-  const extensions: asn.Extension[] = [];
+  const extensions: Buffer[] = [];
   // Like Go, no key usage extension at all when no bit is set (an empty one is invalid to OpenSSL).
   if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(flags))));
   extensions.push(cached(`bc:${r.isCa}`, () => extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: r.isCa }))));
@@ -183,43 +201,32 @@ function sign(r: IssueRequest): IssuedCert {
   if (ownKeyId) extensions.push(extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(ownKeyId)));
   if (r.issuer) {
     const authorityKeyId = r.issuer.cert.subjectKeyId ?? keyId(r.issuer.key);
-    extensions.push(extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(authorityKeyId) })));
+    extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(authorityKeyId) }))));
   }
   if (r.sans.length > 0) {
     const names = r.sans.map((s) => new asn.GeneralName('dns' in s ? { dNSName: s.dns } : { iPAddress: s.ip }));
     extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(names)));
   }
   const signer = r.issuer?.key ?? r.subjectKey;
-  const algorithm = signatureAlgorithm(signer.algorithm);
   const subject = subjectName(r.cn, r.o);
-  const tbs = new asn.TBSCertificate({
-    version: asn.Version.v3,
-    serialNumber: new Uint8Array(Buffer.from(r.serial ?? derivedSerial(r), 'hex')).buffer,
-    signature: algorithm,
-    issuer: r.issuer ? r.issuer.cert.subjectName : subject,
-    validity: new asn.Validity({ notBefore: r.notBefore, notAfter: r.notAfter }),
-    subject,
-    subjectPublicKeyInfo: AsnConvert.parse(r.subjectKey.spki, asn.SubjectPublicKeyInfo),
-    extensions: new asn.Extensions(extensions),
-  });
-  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
-  const der = signedEnvelope(tbsDer, algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
-  return new IssuedCert(der, { subjectName: subject, subjectKeyId: ownKeyId });
+  const subjectDer = derOf(subject);
+  const tbsDer = derSequence([
+    VERSION_3,
+    derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
+    signatureAlgorithmDer(signer.algorithm),
+    r.issuer ? r.issuer.cert.subjectNameDer : subjectDer,
+    derOf(new asn.Validity({ notBefore: r.notBefore, notAfter: r.notAfter })),
+    subjectDer,
+    r.subjectKey.spki,
+    derTag(0xa3, derSequence(extensions)),
+  ]);
+  const der = signedEnvelope(tbsDer, signer.algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
+  return new IssuedCert(der, { subjectName: subject, subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
-export function signedEnvelope(signed: Buffer, algorithm: asn.AlgorithmIdentifier, signature: Buffer): Buffer {
-  return derSequence([signed, Buffer.from(AsnConvert.serialize(algorithm)), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
-}
-
-function derTag(tag: number, content: Buffer): Buffer {
-  const n = content.length;
-  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
-  return Buffer.concat([Buffer.from([tag]), length, content]);
-}
-
-function derSequence(parts: Buffer[]): Buffer {
-  return derTag(0x30, Buffer.concat(parts));
+export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer): Buffer {
+  return derSequence([signed, signatureAlgorithmDer(algorithm), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
 }
 
 export function toPem(label: string, der: Uint8Array): string {
