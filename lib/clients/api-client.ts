@@ -14,14 +14,15 @@ export interface ApiClientOptions {
   serverName: string;
   roots: readonly IssuedCert[];
   clock: Clock;
-  /** The client certificate and key; `chain` is what `certPem` holds, parsed (announced to `peer`). */
-  cert?: { certPem: string; keyPem: string; chain?: readonly IssuedCert[] };
+  /** The client certificate and key; `chain` gives what `certPem` holds, parsed (announced to `peer`). */
+  cert?: { certPem: string; keyPem: string; chain?: () => readonly IssuedCert[] };
   token?: string;
   /**
    * The endpoint dialled, when it runs in this process: what it announces it sends spares reading
-   * the certificates back out of OpenSSL, and the client announces its own chain to it in turn.
+   * the certificates back out of OpenSSL, and the client announces its own chain to it in turn
+   * (when it listens on this thread: an endpoint on another thread cannot be told).
    */
-  peer?: Pick<Endpoint, 'chain' | 'announceClientChain'>;
+  peer?: Pick<Endpoint, 'chain'> & Partial<Pick<Endpoint, 'announceClientChain'>>;
   /** Give up on a request that gets no answer (client-go's default is no timeout; a simulation must not hang). @default 15000 */
   timeoutMs?: number;
 }
@@ -75,8 +76,9 @@ export class ApiClient {
       });
       req.on('socket', (socket) => {
         const tls = socket as TLSSocket;
-        const announce = options.peer && options.cert?.chain ? { peer: options.peer, chain: options.cert.chain } : undefined;
-        if (announce && tls.connecting) tls.once('connect', () => { if (tls.localPort !== undefined) announce.peer.announceClientChain(tls.localPort, announce.chain); });
+        const announce = options.peer?.announceClientChain?.bind(options.peer);
+        const chain = options.cert?.chain;
+        if (announce && chain && tls.connecting) tls.once('connect', () => { if (tls.localPort !== undefined) announce(tls.localPort, chain()); });
         const check = () => {
           if (this.#verified.has(tls)) return;
           const chain = peerChain(tls, options.peer?.chain);

@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { BoundedCache } from '../util/bounded-cache.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
 
 export interface KubeconfigSpec {
@@ -24,8 +25,11 @@ export function buildKubeconfig(spec: KubeconfigSpec): Kubeconfig {
 
 /** YAML as client-go writes it: keys in alphabetical order, block style, no line folding. */
 export function stringifyKubeconfig(config: Kubeconfig | Record<string, unknown>): string {
-  return stringify(config, { lineWidth: 0, minContentWidth: 0, indentSeq: false, sortMapEntries: true });
+  // The same kubeconfig is written again and again (every node of a cluster gets the same kubelet.conf): YAML once per content.
+  return written.getOrCreate(JSON.stringify(config), () => stringify(config, { lineWidth: 0, minContentWidth: 0, indentSeq: false, sortMapEntries: true }));
 }
+
+const written = new BoundedCache<string, string>(256);
 
 function sortKeys<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;

@@ -30,7 +30,7 @@ export interface KubeletContext {
   kubeconfig: string;
   algorithm: KeyAlgorithm;
   /** The running kube-apiserver endpoint on 127.0.0.1 (undefined when it is not running). */
-  apiserver: () => Pick<Endpoint, 'port' | 'chain' | 'announceClientChain'> | undefined;
+  apiserver: () => (Pick<Endpoint, 'port' | 'chain'> & Partial<Pick<Endpoint, 'announceClientChain'>>) | undefined;
   /** The CA the kubelet trusts for the apiserver (the bootstrap kubeconfig's). */
   roots: readonly IssuedCert[];
   /** A node that got a client certificate registers its Node object. */
@@ -47,7 +47,7 @@ const CLIENT_USAGES = (ec: boolean) => (ec ? ['digital signature', 'client auth'
 const SERVING_USAGES = (ec: boolean) => (ec ? ['digital signature', 'server auth'] : ['digital signature', 'key encipherment', 'server auth']);
 
 /** What the kubelet authenticates with: the bootstrap token, or its current pair (`chain` parsed from `certPem`). */
-interface Credentials { token?: string; certPem?: string; keyPem?: string; chain?: readonly IssuedCert[] }
+interface Credentials { token?: string; certPem?: string; keyPem?: string; chain?: () => readonly IssuedCert[] }
 
 export class KubeletCertificates {
   /** A serving CSR waiting for someone to approve it (kubelet-serving CSRs are never auto-approved). */
@@ -125,14 +125,25 @@ export class KubeletCertificates {
   }
 
   /** The current client certificate and key, if the kubelet has one. */
-  currentClient(): { cert: IssuedCert; pem: string; credentials: Credentials } | undefined {
+  currentClient(): { readonly cert: IssuedCert; pem: string; credentials: Credentials } | undefined {
     const path = `${this.ctx.certDir}/kubelet-client-current.pem`;
     if (!this.ctx.fs.exists(path)) return undefined;
     const pem = this.ctx.fs.read(path).toString('utf8');
-    const chain = readCertificates(pem, { file: path });
+    // Parsed when first needed (rotation, announcing the chain); a request only hands the PEM to TLS.
+    let chain: IssuedCert[] | undefined;
+    const parsed = () => (chain ??= readCertificates(pem, { file: path }));
     // The file holds the certificate, then its key.
     const keyPem = pem.slice(pem.indexOf('-----BEGIN', pem.lastIndexOf('-----END CERTIFICATE-----')));
-    return { cert: chain[0]!, pem, credentials: { certPem: pem, keyPem, chain } };
+    return {
+      get cert() {
+        return parsed()[0]!;
+      },
+      pem,
+      credentials: {
+        certPem: pem, keyPem,
+        chain: parsed,
+      },
+    };
   }
 
   /** When the client certificate manager rotates: 70–90 % into the certificate's life. */
