@@ -1,28 +1,27 @@
+import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { fromDer, type IssuedCert } from '../pki/issue.js';
-
-type DetailedCert = { raw?: Buffer; issuerCertificate?: DetailedCert };
+import { fromX509, type IssuedCert } from '../pki/issue.js';
 
 /**
- * The certificates the peer sent, leaf first. node:tls links the peer's certificates through
- * `issuerCertificate` only where OpenSSL's `X509_check_issued` agrees, so a certificate that is
- * no proper issuer (a CA:FALSE "intermediate") silently drops out although it was on the wire.
- * Both ends of a simulated connection live in this process, so the sender can tell the receiver
- * what it sent (`sent`): used when its leaf is the leaf node:tls received.
+ * The certificates the peer sent, leaf first, in the order they were on the wire (what Go's
+ * `PeerCertificates` holds). node:tls's `getPeerX509Certificate()` links exactly the list the peer
+ * sent through `issuerCertificate`, unlike `getPeerCertificate(true)`, which also appends an issuer
+ * looked up in this side's own trust store, a certificate the peer never sent. The certificates
+ * come already parsed, so nothing is decoded twice. When both ends live in this process the sender
+ * can say what it sent (`sent`); that list is used when its leaf is the leaf received.
  */
 export function peerChain(socket: TLSSocket, sent?: readonly IssuedCert[]): IssuedCert[] {
-  // The common case, cheaply: the peer is in this process and its leaf is the one it announced.
-  if (sent && sent.length > 0) {
-    const leaf = socket.getPeerX509Certificate();
-    if (leaf && leaf.raw.equals(sent[0]!.der)) return [...sent];
-  }
+  const leaf = socket.getPeerX509Certificate();
+  if (!leaf) return [];
+  if (sent && sent.length > 0 && leaf.raw.equals(sent[0]!.der)) return [...sent];
   const chain: IssuedCert[] = [];
   const seen = new Set<string>();
-  let cert = socket.getPeerCertificate(true) as DetailedCert | undefined;
-  while (cert?.raw && !seen.has(cert.raw.toString('base64'))) {
-    seen.add(cert.raw.toString('base64'));
-    chain.push(fromDer(cert.raw));
-    cert = cert.issuerCertificate;
+  for (let cert: X509Certificate | undefined = leaf; cert; cert = cert.issuerCertificate) {
+    const der = cert.raw;
+    const key = der.toString('base64');
+    if (seen.has(key)) break;
+    seen.add(key);
+    chain.push(fromX509(cert, der));
   }
   return chain;
 }

@@ -44,8 +44,9 @@ export class IssuedCert {
   #subjectNameDer?: Buffer;
   #subjectKeyId?: ArrayBuffer | null;
 
-  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null } = {}) {
+  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
     this.der = der;
+    if (known.node) this.#node = known.node;
     if (known.subjectName) this.#subjectName = known.subjectName;
     if (known.subjectNameDer) this.#subjectNameDer = known.subjectNameDer;
     if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
@@ -109,6 +110,11 @@ export function fromDer(der: Buffer): IssuedCert {
     void cert.node; // parse now, so a malformed certificate fails where it is read
     return cert;
   });
+}
+
+/** Wraps a certificate node:tls already parsed (a peer's, from a handshake): by its bytes, as `fromDer`, without parsing it again. */
+export function fromX509(node: NodeX509, der: Buffer = node.raw): IssuedCert {
+  return parsedByDer.getOrCreate(der.toString('base64'), () => new IssuedCert(Buffer.from(der), { node }));
 }
 
 const KEY_USAGE_FLAGS: Record<KeyUsage, number> = {
