@@ -9,7 +9,9 @@ export type { PkiFile } from './pki/layout-files.js';
 export * from './pki/types.js';
 export { parseKubeconfig, readKubeconfigFile, type ResolvedKubeconfig } from './kubeconfig/parse.js';
 export type { Kubeconfig } from './kubeconfig/types.js';
-export { defineCluster, type ClusterDefinition, type ClusterOptions, type StartedCluster } from './cluster/cluster.js';
+export { defineCluster, type ClusterDefinition, type ClusterOptions, type JoinNodesOptions, type StartedCluster } from './cluster/cluster.js';
+export type { NodeJoin } from './kubelet/fleet.js';
+export type { CertificateOutcome } from './kubelet/certificates.js';
 export { NodeFs } from './cluster/node-fs.js';
 export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent } from './clients/edges.js';
 export type { DialOptions } from './clients/dial.js';
@@ -22,3 +24,4 @@ export { goVerify, type GoVerifyOptions, type GoVerifyResult } from './x509/go-v
 export { writeLayout, readLayout, exportLayout } from './pki/layout.js';
 export { inspectLayout, type InspectReport } from './pki/inspect.js';
 export type { UserInfo } from './authn/types.js';
+export { generateBootstrapToken, kubeadmBootstrapToken, type BootstrapTokenSecret } from './authn/bootstrap-tokens.js';

@@ -11,6 +11,7 @@ import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '.
 import { authorizationModesOf, configureApiServer, startApiServer } from '../endpoints/apiserver.js';
 import { configureEtcd, startEtcd } from '../endpoints/etcd.js';
 import { configureKubelet, startKubelet, type KubeletConfig, type KubeletConfigOverrides } from '../endpoints/kubelet.js';
+import { runFleet, type NodeJoin } from '../kubelet/fleet.js';
 import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
 import type { BootstrapTokenSecret as TokenSecret } from '../authn/bootstrap-tokens.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
@@ -42,6 +43,15 @@ export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit
   bootstrapTokens?: BootstrapTokenSecret[];
 }
 
+export interface JoinNodesOptions {
+  /** Worker threads the kubelets run on. @default 1 */
+  workers?: number;
+  /** Kubelets bootstrapping at once on each worker. @default 32 */
+  concurrency?: number;
+  /** The first request each node makes with its new certificate; `{node}` in the path is its name. */
+  request?: { method: string; path: string };
+}
+
 export interface StartedCluster extends AsyncDisposable {
   readonly pki: Pki;
   readonly fs: NodeFs;
@@ -57,6 +67,13 @@ export interface StartedCluster extends AsyncDisposable {
   readonly kubelet: KubeletCertificates;
   /** Another node's kubelet (its own files), to join this control plane with `bootstrap(token)`. */
   newKubelet(nodeName: string, address?: string): KubeletCertificates;
+  /**
+   * Joins many nodes at once: each is a kubelet (its own key and files) doing the TLS bootstrap with
+   * `token` and then, with `request`, one request authenticated by the certificate it got. The kubelets
+   * run on worker threads (`workers`, default one), so the client half of every handshake runs beside
+   * the control plane instead of taking turns with it. Results in the order of `names`.
+   */
+  joinNodes(names: readonly string[], token: string, options?: JoinNodesOptions): Promise<NodeJoin[]>;
   /** Adds a bootstrap token Secret (kube-system/bootstrap-token-<id>). */
   addBootstrapToken(secret: TokenSecret): void;
   /** Moves the cluster clock forward; a kubelet with rotateCertificates rotates its client certificate when due. */
@@ -240,6 +257,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   for (const host of local) route(host, 10250, servers.kubelet);
 
   const abort = new AbortController();
+  /** Nodes joining on worker threads (joinNodes): stop() waits for their workers to end. */
+  const fleets = new Set<Promise<NodeJoin[]>>();
   // One signal serves every dial of this cluster: each adds (and removes) its own listener.
   setMaxListeners(0, abort.signal);
   const context = {
@@ -257,6 +276,32 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     kubelet,
     newKubelet(name, address = pki.config.advertiseAddress) {
       return new KubeletCertificates({ ...kubelet.ctx, fs: new NodeFs(), nodeName: name, nodeAddress: address, serverAddress: pki.config.advertiseAddress });
+    },
+    async joinNodes(names, token, joinOptions = {}) {
+      const endpoint = servers['kube-apiserver'].endpoint;
+      if (stopping) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', 'cannot join nodes: the cluster was stopped');
+      if (!endpoint) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', 'cannot join nodes: kube-apiserver is not running', { field: 'kube-apiserver' });
+      const whole = (field: 'workers' | 'concurrency', value: number) => {
+        if (!Number.isInteger(value) || value < 1) throw new KubeMtlsSimError('ERR_USAGE', `joinNodes: ${field} must be a whole number ≥ 1, not ${value}`, { field });
+        return value;
+      };
+      const workers = whole('workers', joinOptions.workers ?? 1);
+      const concurrency = whole('concurrency', joinOptions.concurrency ?? 32);
+      if (names.length === 0) return [];
+      const fleet = runFleet({
+        names: [...names], token, port: endpoint.port, apiPort: pki.config.bindPort,
+        serverAddress: pki.config.advertiseAddress, nodeAddress: pki.config.advertiseAddress,
+        rootsPem: kubelet.ctx.roots.map((c) => c.pem).join(''), apiserverChainPem: endpoint.chain.map((c) => c.pem).join(''),
+        algorithm: pki.algorithm, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
+        nowMs: clock.now().getTime(), concurrency,
+        ...(joinOptions.request ? { request: joinOptions.request } : {}),
+      }, workers, (name) => state.nodes.add(name), abort.signal);
+      fleets.add(fleet);
+      try {
+        return await fleet;
+      } finally {
+        fleets.delete(fleet);
+      }
     },
     addBootstrapToken(secret) {
       state.bootstrapTokens.push(secret);
@@ -284,6 +329,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       stopping ??= (async () => {
         abort.abort();
         await restarting;
+        await Promise.allSettled([...fleets]);
         await Promise.all([...endpoints, ...Object.values(servers).flatMap((s) => (s.endpoint ? [s.endpoint] : []))].map((e) => e.close()));
       })();
       return stopping;

@@ -1,0 +1,82 @@
+import { Worker } from 'node:worker_threads';
+import { KubeMtlsSimError } from '../errors.js';
+import type { KeyAlgorithm } from '../pki/types.js';
+import type { CertificateOutcome } from './certificates.js';
+
+/** One node's join: its bootstrap outcome and, with a certificate, the first request made with it. */
+export interface NodeJoin {
+  nodeName: string;
+  bootstrap: CertificateOutcome;
+  /** The issued client certificate (PEM), when bootstrap succeeded. */
+  certificatePem?: string;
+  firstRequest?: { status: number; body: string };
+}
+
+/** What a fleet worker is given (structured-cloned). */
+export interface FleetJob {
+  names: string[];
+  token: string;
+  port: number;
+  apiPort: number;
+  serverAddress: string;
+  nodeAddress: string;
+  rootsPem: string;
+  apiserverChainPem: string;
+  algorithm: KeyAlgorithm;
+  certDir: string;
+  kubeconfig: string;
+  nowMs: number;
+  concurrency: number;
+  request?: { method: string; path: string };
+}
+
+export type FleetMessage =
+  | { type: 'register'; id: number; name: string }
+  | { type: 'registered'; id: number }
+  | { type: 'done'; results: NodeJoin[] };
+
+// Compiled, this module sits beside fleet-worker.js. Run from source (tsx, in development and tests) it
+// sits beside fleet-worker.ts, and the worker registers tsx itself: tsx hooks only the main thread.
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER = new URL(FROM_SOURCE ? './fleet-worker.ts' : './fleet-worker.js', import.meta.url);
+
+function startWorker(workerData: FleetJob): Worker {
+  if (!FROM_SOURCE) return new Worker(WORKER, { workerData });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); })`, { eval: true, workerData });
+}
+
+/**
+ * Runs `job` on `workers` threads (names dealt out in turn), registering nodes as they ask.
+ * Aborting `signal` (the cluster stopping) ends the workers and rejects with ERR_CLUSTER_STOPPED.
+ */
+export async function runFleet(job: FleetJob, workers: number, register: (name: string) => void, signal: AbortSignal): Promise<NodeJoin[]> {
+  const shares = Array.from({ length: workers }, (_, w) => job.names.filter((_, i) => i % workers === w)).filter((s) => s.length > 0);
+  const started: Worker[] = [];
+  const stopped = () => new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `the cluster was stopped while ${job.names.length} nodes were joining`);
+  const onAbort = () => { for (const worker of started) void worker.terminate(); };
+  if (signal.aborted) throw stopped();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const parts = await Promise.all(shares.map((names) => new Promise<NodeJoin[]>((resolve, reject) => {
+      const worker = startWorker({ ...job, names });
+      started.push(worker);
+      worker.on('message', (m: FleetMessage) => {
+        if (m.type === 'register') {
+          register(m.name);
+          worker.postMessage({ type: 'registered', id: m.id } satisfies FleetMessage);
+        } else if (m.type === 'done') {
+          resolve(m.results);
+          void worker.terminate();
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => reject(signal.aborted ? stopped() : new Error(`a kubelet worker thread exited (code ${code}) before reporting its nodes`)));
+    })));
+    // Results in the order of job.names: share w holds names w, w + workers, w + 2·workers, …
+    return job.names.map((_, i) => parts[i % shares.length]![Math.floor(i / shares.length)]!);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await Promise.all(started.map((worker) => worker.terminate()));
+  }
+}
