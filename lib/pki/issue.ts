@@ -1,9 +1,10 @@
 import { createHash, sign as signData, X509Certificate as NodeX509 } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
-import * as x509 from './x509.js';
+import type * as X509Lib from '@peculiar/x509';
+import { createRequire } from 'node:module';
 import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
-import { derSequence, derTag } from './der.js';
+import { derElements, derSequence, derTag } from './der.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
@@ -38,7 +39,7 @@ export class IssuedCert {
   readonly der: Buffer;
   #pem?: string;
   #node?: NodeX509;
-  #parsed?: x509.X509Certificate;
+  #parsed?: X509Lib.X509Certificate;
   #fingerprint?: string;
   #subjectName?: asn.Name;
   #subjectNameDer?: Buffer;
@@ -59,8 +60,9 @@ export class IssuedCert {
   get node(): NodeX509 {
     return (this.#node ??= new NodeX509(this.der));
   }
-  get parsed(): x509.X509Certificate {
-    return (this.#parsed ??= new x509.X509Certificate(new Uint8Array(this.der)));
+  /** @peculiar/x509's view (extensions as objects), loaded on first use: the library itself reads certificates without it. */
+  get parsed(): X509Lib.X509Certificate {
+    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)));
   }
   /** SHA-256 of the DER, hex. */
   get fingerprint(): string {
@@ -68,11 +70,17 @@ export class IssuedCert {
   }
   /** The subject as an ASN.1 Name, to be copied verbatim into the issuer field of what it signs. */
   get subjectName(): asn.Name {
-    return (this.#subjectName ??= AsnConvert.parse(this.parsed.subjectName.toArrayBuffer(), asn.Name));
+    return (this.#subjectName ??= AsnConvert.parse(this.subjectNameDer, asn.Name));
   }
   /** The subject encoded, as it goes into the issuer field of what this certificate signs. */
   get subjectNameDer(): Buffer {
-    return (this.#subjectNameDer ??= Buffer.from(AsnConvert.serialize(this.subjectName)));
+    // The bytes as this certificate holds them (Go copies the parent's RawSubject): TBSCertificate's
+    // subject, the sixth field, or the fifth when the optional [0] version is absent (a v1 certificate).
+    if (!this.#subjectNameDer) {
+      const tbs = derElements(derElements(this.der)[0]!);
+      this.#subjectNameDer = Buffer.from(tbs[tbs[0]![0] === 0xa0 ? 5 : 4]!);
+    }
+    return this.#subjectNameDer;
   }
   get subjectKeyId(): ArrayBuffer | null {
     if (this.#subjectKeyId === undefined) {
@@ -95,6 +103,17 @@ export class IssuedCert {
   get notBefore(): Date {
     return new Date(this.node.validFrom);
   }
+}
+
+// @peculiar/x509 (and the Reflect polyfill its schemas need) only when a certificate's `parsed` view is asked for.
+const requireCjs = createRequire(import.meta.url);
+let peculiar: typeof X509Lib | undefined;
+function peculiarX509(): typeof X509Lib {
+  if (!peculiar) {
+    requireCjs('reflect-metadata');
+    peculiar = requireCjs('@peculiar/x509') as typeof X509Lib;
+  }
+  return peculiar;
 }
 
 /**
