@@ -1,11 +1,11 @@
-import { constants, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import { Attributes, CertificationRequest } from '@peculiar/asn1-csr';
 import { derElements, derSequence, derSet, derTag } from '../pki/der.js';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { signedEnvelope, subjectName } from '../pki/issue.js';
-import { signatureHash, type KeyMaterial } from '../pki/keys.js';
+import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.js';
 
 /**
  * PKCS#10 certificate requests (RFC 2986) as Go's crypto/x509 writes and reads them: written by
@@ -81,7 +81,7 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
   const algorithm = request.signatureAlgorithm;
   let key: KeyObject | undefined;
   let checked: string | null | undefined;
-  const publicKey = () => (key ??= createPublicKey({ key: spki, format: 'der', type: 'spki' }));
+  const publicKey = () => (key ??= publicKeyFromSpki(spki));
   return {
     cn: cn.at(-1) ?? '', o,
     dns: general.flatMap((n) => (n.dNSName !== undefined ? [n.dNSName] : [])),

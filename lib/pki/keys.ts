@@ -56,7 +56,7 @@ export async function generateKey(algorithm: KeyAlgorithm): Promise<KeyMaterial>
 export function keyMaterial(keyObject: KeyObject): KeyMaterial {
   const algorithm = algorithmOf(keyObject);
   const publicKeyObject = createPublicKey(keyObject);
-  const spki = publicKeyObject.export({ type: 'spki', format: 'der' });
+  const spki = spkiOf(publicKeyObject);
   let pem: string | undefined;
   let publicPem: string | undefined;
   return {
@@ -85,7 +85,7 @@ export function publicKeyMaterial(spki: Buffer, decoded?: () => KeyObject): KeyM
   let object: KeyObject | undefined;
   let algorithm: KeyAlgorithm | undefined;
   let fingerprint: string | undefined;
-  const publicKeyObject = () => (object ??= decoded?.() ?? createPublicKey({ key: spki, format: 'der', type: 'spki' }));
+  const publicKeyObject = () => (object ??= decoded?.() ?? publicKeyFromSpki(spki));
   return {
     get algorithm() {
       if (algorithm === undefined) {
@@ -115,6 +115,38 @@ export function publicKeyMaterial(spki: Buffer, decoded?: () => KeyObject): KeyM
       return publicKeyObject().export({ type: 'spki', format: 'pem' }) as string;
     },
   };
+}
+
+/**
+ * SubjectPublicKeyInfo of the named curves up to the point: SEQUENCE { AlgorithmIdentifier
+ * { id-ecPublicKey, curve }, BIT STRING { 0 unused bits, 0x04 (uncompressed) … } }. OpenSSL 3
+ * encodes and decodes a key through its provider machinery (0.1-0.2 ms, and a lock other threads
+ * wait on); the JWK form of an EC key is its bare coordinates, so these two are built from it.
+ */
+const EC_SPKI: Record<string, { prefix: Buffer; size: number }> = {
+  'P-256': { prefix: Buffer.from('3059301306072a8648ce3d020106082a8648ce3d03010703420004', 'hex'), size: 32 },
+  'P-384': { prefix: Buffer.from('3076301006072a8648ce3d020106052b8104002203620004', 'hex'), size: 48 },
+};
+
+/** A public key's SubjectPublicKeyInfo DER (as `export({ type: 'spki', format: 'der' })` gives it). */
+export function spkiOf(publicKey: KeyObject): Buffer {
+  if (publicKey.asymmetricKeyType === 'ec') {
+    const jwk = publicKey.export({ format: 'jwk' });
+    const curve = jwk.crv ? EC_SPKI[jwk.crv] : undefined;
+    if (curve && jwk.x && jwk.y) return Buffer.concat([curve.prefix, Buffer.from(jwk.x, 'base64url'), Buffer.from(jwk.y, 'base64url')]);
+  }
+  return publicKey.export({ type: 'spki', format: 'der' });
+}
+
+/** The key of a SubjectPublicKeyInfo (as `createPublicKey({ format: 'der', type: 'spki' })` reads it). */
+export function publicKeyFromSpki(spki: Buffer): KeyObject {
+  for (const [crv, { prefix, size }] of Object.entries(EC_SPKI)) {
+    if (spki.length === prefix.length + 2 * size && spki.subarray(0, prefix.length).equals(prefix)) {
+      const point = spki.subarray(prefix.length);
+      return createPublicKey({ key: { kty: 'EC', crv, x: point.subarray(0, size).toString('base64url'), y: point.subarray(size).toString('base64url') }, format: 'jwk' });
+    }
+  }
+  return createPublicKey({ key: spki, format: 'der', type: 'spki' });
 }
 
 export function algorithmOf(keyObject: KeyObject): KeyAlgorithm {
