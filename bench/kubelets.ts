@@ -5,9 +5,23 @@
 //   threads: cluster.joinNodes(): the kubelets on a worker thread, the control plane on the main one
 //            (the client half of every handshake runs beside the server half: the target);
 //   main:    cluster.newKubelet(name).bootstrap(token) in a loop, everything on one thread.
-import { defineCluster } from '../lib/cluster/cluster.js';
-import { fixedClock } from '../lib/clock.js';
-import { generateBootstrapToken, kubeadmBootstrapToken } from '../lib/authn/bootstrap-tokens.js';
+//
+// Both run from the compiled package (dist/, which `npm run bench` builds first), as an installed
+// library runs: from source, every worker thread would start by compiling the TypeScript again
+// (tsx hooks only the main thread), which no user pays.
+import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type * as Lib from '../lib/index.js';
+
+async function compiledLibrary(): Promise<typeof Lib> {
+  const entry = fileURLToPath(new URL('../dist/lib/index.js', import.meta.url));
+  const built = statSync(entry, { throwIfNoEntry: false })?.mtimeMs;
+  if (built === undefined) throw new Error('bench/kubelets.ts runs the compiled library: run `npm run build` first (npm run bench does)');
+  const sources = fileURLToPath(new URL('../lib/', import.meta.url));
+  const stale = (readdirSync(sources, { recursive: true }) as string[]).find((f) => f.endsWith('.ts') && statSync(sources + f).mtimeMs > built);
+  if (stale) throw new Error(`dist/ is older than lib/${stale}: run \`npm run build\` first (npm run bench does)`);
+  return (await import(entry)) as typeof Lib;
+}
 
 export interface KubeletsBench {
   mode: 'threads' | 'main';
@@ -20,6 +34,7 @@ export interface KubeletsBench {
 }
 
 export async function benchKubelets(count: number, mode: 'threads' | 'main' = 'threads', concurrency = 32): Promise<KubeletsBench> {
+  const { defineCluster, fixedClock, generateBootstrapToken, kubeadmBootstrapToken } = await compiledLibrary();
   const clock = fixedClock('2026-01-01T00:00:00Z');
   await using cluster = await defineCluster({ clock, keyNamespace: 'bench-kubelets' }).start();
   const token = generateBootstrapToken('bench-kubelets');
