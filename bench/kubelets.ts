@@ -9,6 +9,7 @@
 // Both run from the compiled package (dist/, which `npm run bench` builds first), as an installed
 // library runs: from source, every worker thread would start by compiling the TypeScript again
 // (tsx hooks only the main thread), which no user pays.
+import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as Lib from '../lib/index.js';
@@ -80,6 +81,18 @@ export async function benchKubelets(count: number, mode: 'threads' | 'main' = 't
   return { mode, kubelets: count, wallMs, peakRssMb: peak / 1_048_576, perKubeletMs: wallMs / count, cpuPerKubeletMs: (used.user + used.system) / 1000 / count };
 }
 
+/**
+ * The bench in a process of its own, so that its peak RSS is its own and not what earlier
+ * benchmarks in the same process left behind: `node --import=tsx bench/kubelets.ts COUNT MODE --json`.
+ */
+export function benchKubeletsInOwnProcess(count: number, mode: 'threads' | 'main'): KubeletsBench {
+  const run = spawnSync(process.execPath, ['--import=tsx', fileURLToPath(import.meta.url), String(count), mode, '--json'], { encoding: 'utf8', timeout: 300_000 });
+  if (run.error) throw run.error;
+  if (run.status !== 0) throw new Error(`bench/kubelets.ts ${count} ${mode} exited with ${run.status ?? run.signal}:\n${run.stderr}`);
+  return JSON.parse(run.stdout.trim().split('\n').at(-1)!) as KubeletsBench;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(await benchKubelets(Number(process.argv[2] ?? 1000), (process.argv[3] as 'threads' | 'main' | undefined) ?? 'threads'));
+  const result = await benchKubelets(Number(process.argv[2] ?? 1000), (process.argv[3] as 'threads' | 'main' | undefined) ?? 'threads');
+  console.log(process.argv.includes('--json') ? JSON.stringify(result) : result);
 }
