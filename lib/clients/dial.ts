@@ -104,7 +104,10 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     ...(client.cert ? { certPem: client.cert.certPem, keyPem: client.cert.keyPem } : {}),
     ...(options.clientMaxVersion ? { maxVersion: options.clientMaxVersion } : {}),
     serverSends: target.endpoint.chain,
-    ...(client.cert ? { onConnect: (port: number) => target.endpoint!.announceClientChain(port, client.cert!.chain) } : {}),
+    onConnect: (port: number) => {
+      target.endpoint!.keepRecord(port);
+      if (client.cert) target.endpoint!.announceClientChain(port, client.cert.chain);
+    },
     checkServer: (chain) => {
       if (client.trust.kind === 'none') return null;
       const result = goVerify(chain[0]!, { roots: client.trust.certs, intermediates: chain.slice(1), now, keyUsages: ['serverAuth'], host: client.verifyName });

@@ -39,6 +39,9 @@ export class NoCertEndpoint implements Endpoint {
 
   announceClientChain(): void {}
 
+  // Its records hold no socket and are made only while a serving CSR waits for approval.
+  keepRecord(): void {}
+
   takeRecord(clientPort: number): ConnectionRecord | undefined {
     const record = this.#records.get(clientPort);
     this.#records.delete(clientPort);

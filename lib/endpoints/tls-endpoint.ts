@@ -64,6 +64,8 @@ export interface Endpoint {
   close(): Promise<void>;
   takeRecord(clientPort: number): ConnectionRecord | undefined;
   announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void;
+  /** A dialler in this process will take the record of the connection from `clientPort`: keep it after the connection ends. */
+  keepRecord(clientPort: number): void;
 }
 
 /**
@@ -80,6 +82,8 @@ export class TlsEndpoint implements Endpoint {
   readonly #announced = new Map<number, readonly IssuedCert[]>();
   readonly #server: Server;
   readonly #records = new Map<number, ConnectionRecord>();
+  /** Client ports whose records a dialler will take (see keepRecord); other records go when their connection closes. */
+  readonly #kept = new Set<number>();
   readonly #listener: LoopbackListener;
 
   constructor(options: TlsEndpointOptions) {
@@ -111,18 +115,27 @@ export class TlsEndpoint implements Endpoint {
       if (port === undefined) return;
       // Only this connection's record: a stale one left on the same client port by an earlier connection is replaced.
       const existing = this.#records.get(port);
-      const record = existing && (existing as { socket?: TLSSocket }).socket === socket ? existing : this.#newRecord(port, options.requestCert);
-      if (record !== existing) Object.defineProperty(record, 'socket', { value: socket, enumerable: false });
+      const record = existing && (existing as { socket?: TLSSocket }).socket === socket ? existing : this.#newRecord(port, options.requestCert, socket);
       record.tlsError = { code: error.code ?? 'UNKNOWN', message: error.message };
     });
   }
 
-  #newRecord(port: number, requested: boolean): ConnectionRecord {
+  /**
+   * A connection's record, tied to its socket while it is open. When it closes, the socket is let go,
+   * and so is the record unless a dialler said it will take it (a kubelet's or kubectl's connections
+   * are not dials: nobody reads their records after the answer).
+   */
+  #newRecord(port: number, requested: boolean, socket: TLSSocket): ConnectionRecord {
     const record: ConnectionRecord = {
       remotePort: port, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
     };
+    Object.defineProperty(record, 'socket', { value: socket, enumerable: false, configurable: true });
     this.#records.set(port, record);
     if (this.#records.size > RECORD_LIMIT) this.#records.delete(this.#records.keys().next().value!);
+    socket.once('close', () => {
+      delete (record as { socket?: TLSSocket }).socket;
+      if (!this.#kept.has(port) && this.#records.get(port) === record) this.#records.delete(port);
+    });
     return record;
   }
 
@@ -130,8 +143,7 @@ export class TlsEndpoint implements Endpoint {
     const port = socket.remotePort ?? 0;
     const existing = this.#records.get(port);
     if (existing && (existing as { socket?: TLSSocket }).socket === socket) return existing;
-    const record = this.#newRecord(port, requested);
-    Object.defineProperty(record, 'socket', { value: socket, enumerable: false });
+    const record = this.#newRecord(port, requested, socket);
     record.peerChain = peerChain(socket, this.#announced.get(port));
     this.#announced.delete(port);
     record.nodeAuthorizationError = socket.authorized ? null : String(socket.authorizationError ?? '');
@@ -154,17 +166,24 @@ export class TlsEndpoint implements Endpoint {
     if (this.#announced.size > RECORD_LIMIT) this.#announced.delete(this.#announced.keys().next().value!);
   }
 
+  keepRecord(clientPort: number): void {
+    this.#kept.add(clientPort);
+    if (this.#kept.size > RECORD_LIMIT) this.#kept.delete(this.#kept.values().next().value!);
+  }
+
   /** The server's record of the connection from this client port (removed once read). */
   takeRecord(clientPort: number): ConnectionRecord | undefined {
     const record = this.#records.get(clientPort);
     this.#records.delete(clientPort);
     this.#announced.delete(clientPort);
+    this.#kept.delete(clientPort);
     return record;
   }
 
   /** Stops accepting, destroys every open connection, resolves when the listener is closed. Idempotent. */
   async close(): Promise<void> {
     this.#records.clear();
+    this.#kept.clear();
     await this.#listener.close();
   }
 }

@@ -1,0 +1,46 @@
+import test from 'ava';
+import { connect } from 'node:tls';
+import { TlsEndpoint } from '../lib/endpoints/tls-endpoint.js';
+import { pkiFor } from './helpers/pki.js';
+
+/** One HTTP request over a fresh TLS connection; resolves with the client's local port once the client side has closed. */
+function requestOnce(port: number, onConnect?: (localPort: number) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    let local = 0;
+    socket.once('connect', () => {
+      local = socket.localPort!;
+      onConnect?.(local);
+    });
+    socket.once('secureConnect', () => socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    socket.on('data', () => undefined);
+    socket.on('error', reject);
+    socket.on('close', () => resolve(local));
+  });
+}
+
+test('a connection nobody dialled leaves no record behind; a dial\'s record waits for the dialler', async (t) => {
+  const pki = await pkiFor();
+  // The server side of each connection, closed: records are dropped (or kept) on that event.
+  const serverClosed: Array<Promise<unknown>> = [];
+  const apiserver = pki.certs.get('apiserver')!;
+  const endpoint = new TlsEndpoint({
+    name: 'test', certPem: apiserver.cert.pem, keyPem: apiserver.key.pem, chain: [apiserver.cert], requestCert: false,
+    handle: (req, res) => {
+      serverClosed.push(new Promise((resolve) => req.socket.once('close', resolve)));
+      res.end('ok');
+    },
+  });
+  const port = await endpoint.listen();
+  t.teardown(() => endpoint.close());
+  const stranger = await requestOnce(port);
+  await serverClosed[0];
+  t.is(endpoint.takeRecord(stranger), undefined, 'a connection like a kubelet\'s or kubectl\'s: its record went with it');
+  const dialled = await requestOnce(port, (local) => endpoint.keepRecord(local));
+  await serverClosed[1];
+  const record = endpoint.takeRecord(dialled);
+  t.truthy(record, 'a dial\'s record is there after the connection closed');
+  t.is(record?.remotePort, dialled);
+  t.false('socket' in record!, 'and it no longer holds the closed socket');
+  t.is(endpoint.takeRecord(dialled), undefined, 'taken once');
+});
