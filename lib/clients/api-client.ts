@@ -45,7 +45,8 @@ export class ApiClient {
   readonly #context: SecureContext;
 
   constructor(readonly options: ApiClientOptions) {
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    // client-go never resumes a TLS session (no ClientSessionCache): neither does this client.
+    this.#agent = new Agent({ keepAlive: true, maxSockets: 1, maxCachedSessions: 0 });
     // One secure context for every connection of this client: parsing PEM per connection costs more than the handshake.
     this.#context = options.cert ? createSecureContext({ cert: options.cert.certPem, key: options.cert.keyPem }) : anonymousContext();
   }
