@@ -77,3 +77,24 @@ for (const s of SIGNATURES) {
 test('malformed DER throws (the API turns it into an asn1 structure error)', (t) => {
   t.throws(() => parsePkcs10(Buffer.from('3003020100', 'hex')));
 });
+
+test('an IP SAN of 5 bytes is refused as Go refuses it, at create, and never reaches a signer', async (t) => {
+  const { derSequence, derSet, derTag } = await import('../lib/pki/der.js');
+  const { sign } = await import('node:crypto');
+  const { validateCreate } = await import('../lib/csr/validation.js');
+  const key = await generateKey('ecdsa-p256');
+  const hex = (h: string) => Buffer.from(h, 'hex');
+  const rdn = (oid: string, value: string) => derSet([derSequence([hex(oid), derTag(0x13, Buffer.from(value))])]);
+  const san = derSequence([hex('0603551d11'), derTag(0x04, derSequence([derTag(0x82, Buffer.from('n1')), derTag(0x87, hex('0a00000109'))]))]);
+  const info = derSequence([hex('020100'), derSequence([rdn('060355040a', 'system:nodes'), rdn('0603550403', 'system:node:n1')]), key.spki,
+    derTag(0xa0, derSequence([hex('06092a864886f70d01090e'), derSet([derSequence([san])])]))]);
+  const der = derSequence([info, hex('300a06082a8648ce3d040302'), derTag(0x03, Buffer.concat([hex('00'), sign('sha256', info, key.keyObject)]))]);
+  const pem = toPem('CERTIFICATE REQUEST', der);
+  const errors = await validateCreate({
+    apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name: 'csr-ip' },
+    spec: { request: Buffer.from(pem).toString('base64'), signerName: 'kubernetes.io/kubelet-serving', usages: ['digital signature', 'server auth'] }, status: {},
+  } as never);
+  t.is(errors.length, 1);
+  t.regex(JSON.stringify(errors[0]), /spec\.request/);
+  t.regex(JSON.stringify(errors[0]), /x509: cannot parse IP address of length 5/);
+});

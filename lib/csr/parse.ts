@@ -1,4 +1,4 @@
-import { parsePkcs10, type Pkcs10 } from './pkcs10.js';
+import { GoParseError, parsePkcs10, type Pkcs10 } from './pkcs10.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 
 /** A PKCS#10 request as the API and the signers read it. */
@@ -24,6 +24,6 @@ function parse(pem: Buffer): { ok: true; csr: ParsedCsr } | CsrParseFailure {
   try {
     return { ok: true, csr: { der, ...parsePkcs10(der) } };
   } catch (error) {
-    return { ok: false, error: `asn1: structure error: ${(error as Error).message}` };
+    return { ok: false, error: error instanceof GoParseError ? error.message : `asn1: structure error: ${(error as Error).message}` };
   }
 }

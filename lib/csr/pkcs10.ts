@@ -99,8 +99,17 @@ function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
   if (!requested?.values[0]) return [];
   const extensions = AsnConvert.parse(requested.values[0], asn.Extensions);
   const san = extensions.find((e) => e.extnID === asn.id_ce_subjectAltName);
-  return san ? [...AsnConvert.parse(san.extnValue, asn.SubjectAlternativeName)] : [];
+  if (!san) return [];
+  // Go's parseSANExtension takes an iPAddress [7] of 4 or 16 bytes only; the schema would turn any length into some string.
+  for (const name of derElements(Buffer.from(san.extnValue.buffer))) {
+    const length = name.length - (name[1]! < 0x80 ? 2 : 2 + (name[1]! & 0x7f));
+    if (name[0] === 0x87 && length !== 4 && length !== 16) throw new GoParseError(`x509: cannot parse IP address of length ${length}`);
+  }
+  return [...AsnConvert.parse(san.extnValue, asn.SubjectAlternativeName)];
 }
+
+/** A request Go's ParseCertificateRequest refuses with a message of its own (not an encoding/asn1 one). */
+export class GoParseError extends Error {}
 
 type Scheme = { key: 'rsa' | 'ec' | 'ed25519'; hash: string | null; pss?: boolean };
 
