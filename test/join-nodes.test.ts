@@ -64,12 +64,27 @@ test('joinNodes refuses bad options with a typed error, and a stopped cluster wi
   t.true(isKubeMtlsSimError(error) && error.code === 'ERR_CLUSTER_STOPPED');
 });
 
-test('stopping the cluster while nodes join ends the worker threads and rejects with ERR_CLUSTER_STOPPED', async (t) => {
-  const { cluster, token } = await clusterWithToken('join-nodes-stop');
-  const joining = cluster.joinNodes(Array.from({ length: 200 }, (_, i) => `n${i}`), token);
-  // Stop as soon as the first node has asked for its certificate.
-  await new Promise<void>((resolve) => cluster.csrs.onChange(() => resolve()));
-  await cluster.stop();
-  const error = await t.throwsAsync(joining);
-  t.true(isKubeMtlsSimError(error) && error.code === 'ERR_CLUSTER_STOPPED', String(error));
+// Was a bug, found by review: terminating the threads while their kubelets' keys were being generated aborted the whole
+// process (exit 134) in about half the runs with several workers. They now finish the joins in flight and end by themselves.
+test('stopping the cluster while nodes join on several threads ends them cleanly and rejects with ERR_CLUSTER_STOPPED', async (t) => {
+  for (const run of [1, 2]) {
+    const { cluster, token } = await clusterWithToken(`join-nodes-stop-${run}`);
+    const joining = cluster.joinNodes(Array.from({ length: 200 }, (_, i) => `n${i}`), token, { workers: 4 });
+    const outcome = joining.then(() => null, (error: unknown) => error);
+    // Stop as soon as the first node has asked for its certificate.
+    await new Promise<void>((resolve) => cluster.csrs.onChange(() => resolve()));
+    await cluster.stop();
+    const error = await outcome;
+    t.true(isKubeMtlsSimError(error) && error.code === 'ERR_CLUSTER_STOPPED', `run ${run}: ${String(error)}`);
+    t.true(cluster.csrs.list().length < 200, `run ${run}: the threads stopped starting joins`);
+  }
+});
+
+test('a node name with $ in it reaches the request path as it is', async (t) => {
+  const { cluster, token } = await clusterWithToken('join-nodes-dollar');
+  await using _ = cluster;
+  // String.replaceAll reads $& in a replacement string as "the match": the path must hold the name itself.
+  const [joined] = await cluster.joinNodes(['a$&b'], token, { request: { method: 'GET', path: '/api/v1/nodes/{node}' } });
+  t.is(joined!.firstRequest?.status, 200, joined!.firstRequest?.body);
+  t.regex(joined!.firstRequest!.body, /"name":"a\$&b"/);
 });

@@ -18,8 +18,10 @@ const chain: readonly IssuedCert[] = readCertificates(job.apiserverChainPem, { f
 const clock = fixedClock(new Date(job.nowMs));
 let sequence = 0;
 const registered = new Map<number, () => void>();
+let stopping = false;
 port.on('message', (m: FleetMessage) => {
   if (m.type === 'registered') registered.get(m.id)?.();
+  else if (m.type === 'stop') stopping = true;
 });
 
 async function join(nodeName: string): Promise<NodeJoin> {
@@ -39,16 +41,18 @@ async function join(nodeName: string): Promise<NodeJoin> {
   await registering;
   if (!outcome.file) return { nodeName, bootstrap: outcome };
   const current = kubelet.currentClient()!;
-  const first = job.request ? await kubelet.request(job.request.method, job.request.path.replaceAll('{node}', nodeName)) : undefined;
+  const first = job.request ? await kubelet.request(job.request.method, job.request.path.replaceAll('{node}', () => nodeName)) : undefined;
   return { nodeName, bootstrap: outcome, certificatePem: current.credentials.certPem!.slice(0, current.credentials.certPem!.indexOf(current.credentials.keyPem!)), ...(first ? { firstRequest: first } : {}) };
 }
 
 let next = 0;
 const results: NodeJoin[] = new Array(job.names.length);
 await Promise.all(Array.from({ length: Math.min(job.concurrency, job.names.length) }, async () => {
-  while (next < job.names.length) {
+  while (!stopping && next < job.names.length) {
     const i = next++;
     results[i] = await join(job.names[i]!);
   }
 }));
 port.postMessage({ type: 'done', results } satisfies FleetMessage);
+// Nothing is in flight any more: closing the port lets the thread end by itself.
+port.close();

@@ -33,6 +33,8 @@ export interface FleetJob {
 export type FleetMessage =
   | { type: 'register'; id: number; name: string }
   | { type: 'registered'; id: number }
+  /** Start no new join; report the ones finished and end. */
+  | { type: 'stop' }
   | { type: 'done'; results: NodeJoin[] };
 
 // Compiled, this module sits beside fleet-worker.js. Run from source (tsx, in development and tests) it
@@ -53,28 +55,34 @@ function startWorker(workerData: FleetJob): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); })`, { eval: true, workerData, resourceLimits: RESOURCE_LIMITS });
 }
 
+/** A worker that does not end within this long after being asked to stop is terminated. */
+const STOP_GRACE_MS = 10_000;
+
 /**
  * Runs `job` on `workers` threads (names dealt out in turn), registering nodes as they ask.
- * Aborting `signal` (the cluster stopping) ends the workers and rejects with ERR_CLUSTER_STOPPED.
+ * Aborting `signal` (the cluster stopping) asks the workers to start no new join; they finish the
+ * ones in flight (the control plane is still up: stop() waits for this) and end by themselves, and
+ * the call rejects with ERR_CLUSTER_STOPPED. Terminating a thread while one of its kubelets'
+ * keys is being generated can abort the whole process (Node 20), so termination is a last resort.
  */
 export async function runFleet(job: FleetJob, workers: number, register: (name: string) => void, signal: AbortSignal): Promise<NodeJoin[]> {
   const shares = Array.from({ length: workers }, (_, w) => job.names.filter((_, i) => i % workers === w)).filter((s) => s.length > 0);
-  const started: Worker[] = [];
+  const started: Array<{ worker: Worker; exited: Promise<void> }> = [];
   const stopped = () => new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `the cluster was stopped while ${job.names.length} nodes were joining`);
-  const onAbort = () => { for (const worker of started) void worker.terminate(); };
+  const askToStop = () => { for (const { worker } of started) worker.postMessage({ type: 'stop' } satisfies FleetMessage); };
   if (signal.aborted) throw stopped();
-  signal.addEventListener('abort', onAbort, { once: true });
+  signal.addEventListener('abort', askToStop, { once: true });
   try {
     const parts = await Promise.all(shares.map((names) => new Promise<NodeJoin[]>((resolve, reject) => {
       const worker = startWorker({ ...job, names });
-      started.push(worker);
+      started.push({ worker, exited: new Promise((ended) => worker.once('exit', () => ended())) });
       worker.on('message', (m: FleetMessage) => {
         if (m.type === 'register') {
           register(m.name);
           worker.postMessage({ type: 'registered', id: m.id } satisfies FleetMessage);
         } else if (m.type === 'done') {
-          resolve(m.results);
-          void worker.terminate();
+          if (signal.aborted) reject(stopped());
+          else resolve(m.results);
         }
       });
       worker.on('error', reject);
@@ -83,7 +91,14 @@ export async function runFleet(job: FleetJob, workers: number, register: (name: 
     // Results in the order of job.names: share w holds names w, w + workers, w + 2·workers, …
     return job.names.map((_, i) => parts[i % shares.length]![Math.floor(i / shares.length)]!);
   } finally {
-    signal.removeEventListener('abort', onAbort);
-    await Promise.all(started.map((worker) => worker.terminate()));
+    signal.removeEventListener('abort', askToStop);
+    // Every worker ends by itself once it has reported (or, after a failure elsewhere, once asked to stop).
+    askToStop();
+    await Promise.all(started.map(async ({ worker, exited }) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), STOP_GRACE_MS); });
+      if ((await Promise.race([exited, late])) === 'late') await worker.terminate();
+      clearTimeout(timer);
+    }));
   }
 }
