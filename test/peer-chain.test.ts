@@ -44,4 +44,9 @@ test('the chain read from a handshake is what the peer sent, in wire order, and 
   t.deepEqual(await received([leaf.cert, intermediate.cert], leaf.key, ca.cert, server), ['CN=leaf', 'CN=intermediate-ca']);
   // An extra certificate that issued nothing is still on the wire, so it is still in the list.
   t.deepEqual(await received([leaf.cert, stranger.cert], leaf.key, ca.cert, server), ['CN=leaf', 'CN=unrelated']);
+  // Was a bug, found by review: a repeated certificate ended the list, dropping what came after it; Go keeps all of them.
+  const deeper = await pair('deeper-ca', true, intermediate);
+  const deepLeaf = await pair('deep-leaf', false, deeper);
+  t.deepEqual(await received([deepLeaf.cert, deeper.cert, deeper.cert, intermediate.cert], deepLeaf.key, ca.cert, server),
+    ['CN=deep-leaf', 'CN=deeper-ca', 'CN=deeper-ca', 'CN=intermediate-ca']);
 });
