@@ -2,6 +2,7 @@ import test from 'ava';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCsrDer, parsePkcs10 } from '../lib/csr/pkcs10.js';
+import { parseCsrPem } from '../lib/csr/parse.js';
 import { generateKey } from '../lib/pki/keys.js';
 import { toPem } from '../lib/pki/issue.js';
 import { run, tempDir, testWithTool } from './helpers/tools.js';
@@ -97,4 +98,45 @@ test('an IP SAN of 5 bytes is refused as Go refuses it, at create, and never rea
   t.is(errors.length, 1);
   t.regex(JSON.stringify(errors[0]), /spec\.request/);
   t.regex(JSON.stringify(errors[0]), /x509: cannot parse IP address of length 5/);
+});
+
+/**
+ * Requests built byte by byte, each with what Go 1.19's x509.ParseCertificateRequest and
+ * CheckSignature answered for these bytes (run while this suite was written): parse error, or the
+ * SANs and the signature check. KMS_WRITE_CSR_VECTORS=DIR writes them as DIR/<n>.der to ask Go again.
+ */
+test('odd requests are read and checked as Go reads and checks them', async (t) => {
+  const { derSequence, derSet, derTag } = await import('../lib/pki/der.js');
+  const { generateKeyPairSync, sign } = await import('node:crypto');
+  const hex = (h: string) => Buffer.from(h, 'hex');
+  const subject = derSequence([derSet([derSequence([hex('0603550403'), derTag(0x13, Buffer.from('n1'))])])]);
+  const san = (name: string) => derSequence([hex('0603551d11'), derTag(0x04, derSequence([derTag(0x82, Buffer.from(name))]))]);
+  const extensionRequest = (...extensions: Buffer[]) => derSequence([hex('06092a864886f70d01090e'), derSet([derSequence(extensions)])]);
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const ed = generateKeyPairSync('ed25519');
+  const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
+  const spki = (k: { publicKey: { export(o: object): Buffer | string } }) => k.publicKey.export({ type: 'spki', format: 'der' }) as Buffer;
+  const csr = (key: typeof rsa, algorithm: string, digest: string | null, attributes: Buffer[] = []) => {
+    const info = derSequence([hex('020100'), subject, spki(key), derTag(0xa0, Buffer.concat(attributes))]);
+    return derSequence([info, hex(algorithm), derTag(0x03, Buffer.concat([hex('00'), sign(digest, info, key.privateKey)]))]);
+  };
+  const SHA256_RSA = '300d06092a864886f70d01010b0500';
+  const ECDSA_SHA256 = '300a06082a8648ce3d040302';
+  const cases: Array<{ title: string; der: Buffer; go: string | { dns: string[]; check: string | null } }> = [
+    { title: 'a key on secp256k1', der: csr(k1 as never, ECDSA_SHA256, 'sha256'), go: 'x509: unsupported elliptic curve' },
+    { title: 'Ed25519 with NULL parameters', der: csr(ed as never, '300706032b65700500', null), go: { dns: [], check: 'x509: cannot verify signature: algorithm unimplemented' } },
+    { title: 'Ed25519 as RFC 8410 says', der: csr(ed as never, '300506032b6570', null), go: { dns: [], check: null } },
+    { title: 'MD5-RSA', der: csr(rsa, '300d06092a864886f70d0101040500', 'md5'), go: { dns: [], check: 'x509: cannot verify signature: insecure algorithm MD5-RSA' } },
+    { title: 'SHA1-RSA under the OIW OID 1.3.14.3.2.29', der: csr(rsa, '300906052b0e03021d0500', 'sha1'), go: { dns: [], check: null } },
+    { title: 'a SAN in a second extensionRequest attribute', der: csr(ec as never, ECDSA_SHA256, 'sha256', [extensionRequest(hex('300e0603551d0f0101ff040403020780')), extensionRequest(san('n1'))]), go: { dns: ['n1'], check: null } },
+    { title: 'two SAN extensions', der: csr(ec as never, ECDSA_SHA256, 'sha256', [extensionRequest(san('n1'), san('n2'))]), go: 'x509: certificate request contains duplicate requested extensions' },
+    { title: 'a byte after the request', der: Buffer.concat([csr(rsa, SHA256_RSA, 'sha256'), hex('00')]), go: 'asn1: syntax error: trailing data' },
+  ];
+  if (process.env.KMS_WRITE_CSR_VECTORS) for (const [i, c] of cases.entries()) (await import('node:fs')).writeFileSync(`${process.env.KMS_WRITE_CSR_VECTORS}/${i}.der`, c.der);
+  for (const c of cases) {
+    const parsed = parseCsrPem(Buffer.from(toPem('CERTIFICATE REQUEST', c.der)));
+    if (typeof c.go === 'string') t.deepEqual(parsed, { ok: false, error: c.go }, c.title);
+    else t.deepEqual(parsed.ok ? { dns: parsed.csr.dns, check: parsed.csr.checkSignature() } : parsed, c.go, c.title);
+  }
 });

@@ -2,7 +2,7 @@ import { constants, sign, verify, type KeyObject } from 'node:crypto';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import * as asn from '@peculiar/asn1-x509';
 import { Attributes, CertificationRequest } from '@peculiar/asn1-csr';
-import { derElements, derSequence, derSet, derTag } from '../pki/der.js';
+import { derElements, derEnd, derSequence, derSet, derTag } from '../pki/der.js';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
 import { signedEnvelope, subjectName } from '../pki/issue.js';
 import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.js';
@@ -63,6 +63,8 @@ export interface Pkcs10 {
 
 /** x509.ParseCertificateRequest; throws on malformed ASN.1. */
 export function parsePkcs10(der: Buffer): Pkcs10 {
+  // encoding/asn1 refuses bytes after the request; the schema would ignore them.
+  if (derEnd(der) !== der.length) throw new GoParseError('asn1: syntax error: trailing data');
   const request = AsnConvert.parse(der, CertificationRequest);
   const info = request.certificationRequestInfo;
   const infoRaw = Buffer.from(request.certificationRequestInfoRaw ?? AsnConvert.serialize(info));
@@ -77,8 +79,11 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
   const general = subjectAltNames(info.attributes ?? new Attributes());
   // The key exactly as sent: CertificationRequestInfo's third field.
   const spki = Buffer.from(derElements(infoRaw)[2] ?? Buffer.from(AsnConvert.serialize(info.subjectPKInfo)));
+  checkCurve(spki);
   const signature = Buffer.from(request.signature);
   const algorithm = request.signatureAlgorithm;
+  // Whether the AlgorithmIdentifier carries parameters at all (NULL counts): Ed25519's must be absent.
+  const algorithmHasParameters = derElements(derElements(der)[1]!).length > 1;
   let key: KeyObject | undefined;
   let checked: string | null | undefined;
   const publicKey = () => (key ??= publicKeyFromSpki(spki));
@@ -90,17 +95,27 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
     uris: general.flatMap((n) => (n.uniformResourceIdentifier !== undefined ? [n.uniformResourceIdentifier] : [])),
     spki,
     publicKey,
-    checkSignature: () => (checked !== undefined ? checked : (checked = check(algorithm, infoRaw, signature, publicKey))),
+    checkSignature: () => (checked !== undefined ? checked : (checked = check(algorithm, algorithmHasParameters, infoRaw, signature, publicKey))),
   };
 }
 
+/**
+ * parseCSRExtensions: the extensions of every extensionRequest attribute, none twice; then the SANs
+ * of the subjectAltName one, where Go's parseSANExtension takes an iPAddress [7] of 4 or 16 bytes
+ * only (the schema would turn any length into some string).
+ */
 function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
-  const requested = attributes.find((a) => a.type === EXTENSION_REQUEST);
-  if (!requested?.values[0]) return [];
-  const extensions = AsnConvert.parse(requested.values[0], asn.Extensions);
-  const san = extensions.find((e) => e.extnID === asn.id_ce_subjectAltName);
+  const seen = new Set<string>();
+  let san: asn.Extension | undefined;
+  for (const attribute of attributes) {
+    if (attribute.type !== EXTENSION_REQUEST || !attribute.values[0]) continue;
+    for (const extension of AsnConvert.parse(attribute.values[0], asn.Extensions)) {
+      if (seen.has(extension.extnID)) throw new GoParseError('x509: certificate request contains duplicate requested extensions');
+      seen.add(extension.extnID);
+      if (extension.extnID === asn.id_ce_subjectAltName) san = extension;
+    }
+  }
   if (!san) return [];
-  // Go's parseSANExtension takes an iPAddress [7] of 4 or 16 bytes only; the schema would turn any length into some string.
   for (const name of derElements(Buffer.from(san.extnValue.buffer))) {
     const length = name.length - (name[1]! < 0x80 ? 2 : 2 + (name[1]! & 0x7f));
     if (name[0] === 0x87 && length !== 4 && length !== 16) throw new GoParseError(`x509: cannot parse IP address of length ${length}`);
@@ -108,14 +123,25 @@ function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
   return [...AsnConvert.parse(san.extnValue, asn.SubjectAlternativeName)];
 }
 
+/** The curves Go's x509 reads (namedCurveFromOID); an EC key on any other is refused when the request is parsed. */
+const EC_PUBLIC_KEY = Buffer.from('06072a8648ce3d0201', 'hex');
+const GO_CURVES = ['06052b81040021', '06082a8648ce3d030107', '06052b81040022', '06052b81040023'].map((hex) => Buffer.from(hex, 'hex'));
+function checkCurve(spki: Buffer): void {
+  const [algorithm, curve] = derElements(derElements(spki)[0]!);
+  if (algorithm?.equals(EC_PUBLIC_KEY) && !GO_CURVES.some((known) => curve?.equals(known))) throw new GoParseError('x509: unsupported elliptic curve');
+}
+
 /** A request Go's ParseCertificateRequest refuses with a message of its own (not an encoding/asn1 one). */
 export class GoParseError extends Error {}
 
-type Scheme = { key: 'rsa' | 'ec' | 'ed25519'; hash: string | null; pss?: boolean };
+type Scheme = { key: 'rsa' | 'ec' | 'ed25519'; hash: string | null; pss?: boolean; insecure?: string };
 
 /** The signature algorithms Go verifies on a CSR (SHA-1 is still allowed there, MD5 is not). */
 const SCHEMES: Record<string, Scheme> = {
+  '1.2.840.113549.1.1.2': { key: 'rsa', hash: null, insecure: 'MD2-RSA' },
+  '1.2.840.113549.1.1.4': { key: 'rsa', hash: null, insecure: 'MD5-RSA' },
   '1.2.840.113549.1.1.5': { key: 'rsa', hash: 'sha1' },
+  '1.3.14.3.2.29': { key: 'rsa', hash: 'sha1' },
   '1.2.840.113549.1.1.11': { key: 'rsa', hash: 'sha256' },
   '1.2.840.113549.1.1.12': { key: 'rsa', hash: 'sha384' },
   '1.2.840.113549.1.1.13': { key: 'rsa', hash: 'sha512' },
@@ -139,9 +165,11 @@ const FAILURE: Record<Scheme['key'], string> = {
 const MGF1 = '1.2.840.113549.1.1.8';
 const UNIMPLEMENTED = 'x509: cannot verify signature: algorithm unimplemented';
 
-function check(algorithm: asn.AlgorithmIdentifier, data: Buffer, signature: Buffer, publicKey: () => KeyObject): string | null {
+function check(algorithm: asn.AlgorithmIdentifier, hasParameters: boolean, data: Buffer, signature: Buffer, publicKey: () => KeyObject): string | null {
   const scheme = SCHEMES[algorithm.algorithm];
-  if (!scheme) return UNIMPLEMENTED;
+  // RFC 8410 §3, as Go reads it: Ed25519 with any parameters is no algorithm it knows.
+  if (!scheme || (scheme.key === 'ed25519' && hasParameters)) return UNIMPLEMENTED;
+  if (scheme.insecure) return `x509: cannot verify signature: insecure algorithm ${scheme.insecure}`;
   let key: KeyObject;
   try {
     key = publicKey();

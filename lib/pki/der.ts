@@ -48,3 +48,8 @@ function header(der: Buffer, at: number): { contentStart: number; end: number } 
   if (contentStart + length > der.length) throw new Error('truncated DER');
   return { contentStart, end: contentStart + length };
 }
+
+/** Where the DER element starting at `at` ends (its header and content). */
+export function derEnd(der: Buffer, at = 0): number {
+  return header(der, at).end;
+}
