@@ -102,8 +102,10 @@ test('hostname verification in Go\'s words', async (t) => {
 test('the x509 authenticator: CN is the user, every O a group, plus system:authenticated; empty CN authenticates nobody', async (t) => {
   const pki = await generatePki({ clock, faults: { admin: { kind: 'subject', cn: 'jane', o: ['devs', 'ops', 'My Org 2'] }, scheduler: { kind: 'subject', cn: '', o: ['x'] } } });
   const roots = [pki.certs.get('ca')!.cert];
+  // The groups come in the certificate's order: the O values share one RDN, a DER SET OF, sorted by encoding
+  // (ops, devs, My Org 2), as Go writes it and as kube-apiserver then reads Subject.Organization.
   t.deepEqual(authenticateClientCertificate([pki.certs.get('admin')!.cert], { roots, now }), {
-    ok: true, method: 'x509', user: { name: 'jane', groups: ['devs', 'ops', 'My Org 2', 'system:authenticated'] },
+    ok: true, method: 'x509', user: { name: 'jane', groups: ['ops', 'devs', 'My Org 2', 'system:authenticated'] },
   });
   t.is(authenticateClientCertificate([pki.certs.get('scheduler')!.cert], { roots, now }), null);
   t.is(authenticateClientCertificate([], { roots, now }), null);

@@ -180,10 +180,16 @@ const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
 const attribute = (type: string, value: string) =>
   new asn.AttributeTypeAndValue({ type, value: new asn.AttributeValue(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }) });
 
-/** Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. */
+/**
+ * Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. An RDN is a SET OF, which
+ * DER (and Go's encoding/asn1 since 1.15) orders by the values' encodings: O=qa before O=devs.
+ */
 export function subjectName(cn: string, o: readonly string[]): asn.Name {
   const rdns: asn.RelativeDistinguishedName[] = [];
-  if (o.length > 0) rdns.push(new asn.RelativeDistinguishedName(o.map((value) => attribute('2.5.4.10', value))));
+  if (o.length > 0) {
+    const values = o.map((value) => attribute('2.5.4.10', value)).map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }));
+    rdns.push(new asn.RelativeDistinguishedName(values.sort((x, y) => Buffer.compare(x.der, y.der)).map((v) => v.a)));
+  }
   if (cn !== '') rdns.push(new asn.RelativeDistinguishedName([attribute('2.5.4.3', cn)]));
   return new asn.Name(rdns);
 }
