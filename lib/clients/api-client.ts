@@ -79,7 +79,18 @@ export class ApiClient {
         const tls = socket as TLSSocket;
         const announce = options.peer?.announceClientChain?.bind(options.peer);
         const chain = options.cert?.chain;
-        if (announce && chain && tls.connecting) tls.once('connect', () => { if (tls.localPort !== undefined) announce(tls.localPort, chain()); });
+        if (announce && chain && tls.connecting) {
+          tls.once('connect', () => {
+            // Only a shortcut for the endpoint: a certificate that does not parse here is left for it to read off the wire.
+            let sent: readonly IssuedCert[] | undefined;
+            try {
+              sent = chain();
+            } catch {
+              sent = undefined;
+            }
+            if (sent && tls.localPort !== undefined) announce(tls.localPort, sent);
+          });
+        }
         const check = () => {
           if (this.#verified.has(tls)) return;
           const chain = peerChain(tls, options.peer?.chain);

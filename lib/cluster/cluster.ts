@@ -71,7 +71,8 @@ export interface StartedCluster extends AsyncDisposable {
    * Joins many nodes at once: each is a kubelet (its own key and files) doing the TLS bootstrap with
    * `token` and then, with `request`, one request authenticated by the certificate it got. The kubelets
    * run on worker threads (`workers`, default one), so the client half of every handshake runs beside
-   * the control plane instead of taking turns with it. Results in the order of `names`.
+   * the control plane instead of taking turns with it. Results in the order of `names`. The kubelets
+   * read the cluster clock once, when the call starts: move it between calls, not during one.
    */
   joinNodes(names: readonly string[], token: string, options?: JoinNodesOptions): Promise<NodeJoin[]>;
   /** Adds a bootstrap token Secret (kube-system/bootstrap-token-<id>). */
