@@ -125,7 +125,7 @@ export class KubeletCertificates {
   }
 
   /** The current client certificate and key, if the kubelet has one. */
-  currentClient(): { readonly cert: IssuedCert; pem: string; credentials: Credentials } | undefined {
+  currentClient(): { readonly cert: IssuedCert; pem: string; certificatePem: string; credentials: Credentials } | undefined {
     const path = `${this.ctx.certDir}/kubelet-client-current.pem`;
     if (!this.ctx.fs.exists(path)) return undefined;
     const pem = this.ctx.fs.read(path).toString('utf8');
@@ -133,12 +133,14 @@ export class KubeletCertificates {
     let chain: IssuedCert[] | undefined;
     const parsed = () => (chain ??= readCertificates(pem, { file: path }));
     // The file holds the certificate, then its key.
-    const keyPem = pem.slice(pem.indexOf('-----BEGIN', pem.lastIndexOf('-----END CERTIFICATE-----')));
+    const split = pem.indexOf('-----BEGIN', pem.lastIndexOf('-----END CERTIFICATE-----'));
+    const keyPem = pem.slice(split);
     return {
       get cert() {
         return parsed()[0]!;
       },
       pem,
+      certificatePem: pem.slice(0, split),
       credentials: {
         certPem: pem, keyPem,
         chain: parsed,

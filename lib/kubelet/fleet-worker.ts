@@ -42,7 +42,7 @@ async function join(nodeName: string): Promise<NodeJoin> {
   if (!outcome.file) return { nodeName, bootstrap: outcome };
   const current = kubelet.currentClient()!;
   const first = job.request ? await kubelet.request(job.request.method, job.request.path.replaceAll('{node}', () => nodeName)) : undefined;
-  return { nodeName, bootstrap: outcome, certificatePem: current.credentials.certPem!.slice(0, current.credentials.certPem!.indexOf(current.credentials.keyPem!)), ...(first ? { firstRequest: first } : {}) };
+  return { nodeName, bootstrap: outcome, certificatePem: current.certificatePem, ...(first ? { firstRequest: first } : {}) };
 }
 
 let next = 0;
