@@ -6,6 +6,7 @@ import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from './peer-chain.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { LoopbackListener } from './loopback-listener.js';
 import type { Reason } from '../verdict/reasons.js';
 
@@ -80,11 +81,11 @@ export class TlsEndpoint implements Endpoint {
   /** The certificates this endpoint sends, leaf first. */
   readonly chain: readonly IssuedCert[];
   /** What a client in this process says it sends, by its port (see peer-chain.ts). */
-  readonly #announced = new Map<number, readonly IssuedCert[]>();
+  readonly #announced = new BoundedCache<number, readonly IssuedCert[]>(RECORD_LIMIT);
   readonly #server: Server;
-  readonly #records = new Map<number, ConnectionRecord>();
+  readonly #records = new BoundedCache<number, ConnectionRecord>(RECORD_LIMIT);
   /** Client ports whose records a dialler will take (see keepRecord); other records go when their connection closes. */
-  readonly #kept = new Set<number>();
+  readonly #kept = new BoundedCache<number, true>(RECORD_LIMIT);
   readonly #listener: LoopbackListener;
 
   constructor(options: TlsEndpointOptions) {
@@ -137,7 +138,6 @@ export class TlsEndpoint implements Endpoint {
     };
     Object.defineProperty(record, 'socket', { value: socket, enumerable: false, configurable: true });
     this.#records.set(port, record);
-    if (this.#records.size > RECORD_LIMIT) this.#records.delete(this.#records.keys().next().value!);
     socket.once('close', () => {
       delete (record as { socket?: TLSSocket }).socket;
       if (!this.#kept.has(port) && this.#records.get(port) === record) this.#records.delete(port);
@@ -169,12 +169,10 @@ export class TlsEndpoint implements Endpoint {
   /** A client of this process announces the chain it sends from `clientPort`, before its handshake completes. */
   announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void {
     this.#announced.set(clientPort, chain);
-    if (this.#announced.size > RECORD_LIMIT) this.#announced.delete(this.#announced.keys().next().value!);
   }
 
   keepRecord(clientPort: number): void {
-    this.#kept.add(clientPort);
-    if (this.#kept.size > RECORD_LIMIT) this.#kept.delete(this.#kept.values().next().value!);
+    this.#kept.set(clientPort, true);
   }
 
   /** The server's record of the connection from this client port (removed once read). */

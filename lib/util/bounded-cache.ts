@@ -16,8 +16,16 @@ export class BoundedCache<K, V> {
     if (this.#map.size > this.limit) this.#map.delete(this.#map.keys().next().value!);
   }
 
+  has(key: K): boolean {
+    return this.#map.has(key);
+  }
+
   delete(key: K): void {
     this.#map.delete(key);
+  }
+
+  clear(): void {
+    this.#map.clear();
   }
 
   /** The cached value, or `create()`'s, remembered. */
