@@ -10,7 +10,9 @@
  *
  * Then the cluster benchmarks of bench/cluster.ts (cluster up + seven edges; requests/s of the
  * simulated apiserver against a bare node:tls mTLS loop) and bench/catalogue.ts (the whole scenario
- * catalogue; 1,000 kubelets bootstrapping); all targets share the one table below.
+ * catalogue; 1,000 kubelets bootstrapping) and bench/process.ts (whole commands as a user runs them:
+ * package import, one scenario and `pki write`, against bare node and the openssl script); all
+ * targets share the one table below.
  *
  * Targets are reported (PASS/MISS), not enforced: exits 0 when targets are missed, 1 on any error.
  */
@@ -23,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { fixedClock, generatePki, type GeneratePkiOptions, type Pki } from '../lib/index.js';
 import { clusterBenchmarks } from './cluster.js';
 import { catalogueBenchmarks } from './catalogue.js';
+import { processBenchmarks } from './process.js';
 import { median, ms, percentile, type Row } from './stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -122,6 +125,7 @@ try {
   // e. Clusters: up + seven edges, and requests/s against a bare node:tls loop (bench/cluster.ts).
   rows.push(...(await clusterBenchmarks(quick)));
   rows.push(...(await catalogueBenchmarks(quick)));
+  rows.push(...processBenchmarks(quick));
 
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout?.split(' (')[0]?.trim() || 'openssl ?';
   console.log(`PKI and cluster benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${version}, ${availableParallelism()} CPUs\n`);
