@@ -95,7 +95,8 @@ export function reconcileCsr(store: CsrStore, name: string, config: ControllerMa
       return; // the write notifies again: signing happens on that pass
     }
   }
-  if (!types.has('Approved') || types.has('Failed') || csr.status.certificate) return;
+  // IsCertificateRequestApproved: Approved and not Denied (a stored object may hold both).
+  if (!types.has('Approved') || types.has('Denied') || types.has('Failed') || csr.status.certificate) return;
   const ca = config.signers[csr.spec.signerName];
   if (!ca) return; // a custom signer (example.com/serving) or a disabled one: stays Approved, never Issued
   const outcome = signCsr(csr, parsed.csr, ca, now, config.durationMs);

@@ -1,6 +1,6 @@
 /** k8s.io/apimachinery field.Error: one validation error, rendered as kube-apiserver renders it. */
 export interface FieldError {
-  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden';
+  type: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueNotSupported' | 'FieldValueDuplicate' | 'FieldValueForbidden' | 'FieldValueTooLong';
   field: string;
   /** The error body after the field, e.g. `Required value` or `Invalid value: 599: may not specify …`. */
   body: string;
@@ -19,6 +19,8 @@ export const notSupported = (field: string, value: unknown, supported: readonly 
   type: 'FieldValueNotSupported', field, body: `Unsupported value: ${repr(value)}: supported values: ${supported.map((s) => JSON.stringify(s)).join(', ')}`,
 });
 export const duplicate = (field: string, value: unknown): FieldError => ({ type: 'FieldValueDuplicate', field, body: `Duplicate value: ${repr(value)}` });
+/** field.TooLong: the value is never shown. */
+export const tooLong = (field: string, max: number): FieldError => ({ type: 'FieldValueTooLong', field, body: `Too long: must have at most ${max} bytes` });
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, body: `Forbidden: ${detail}` });
 
 /** The 422 Status kube-apiserver returns for a CSR that fails validation. */

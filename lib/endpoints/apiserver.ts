@@ -16,7 +16,7 @@ import { readCertificates } from '../pki/pem.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';
-import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
 import { apiObject } from './objects.js';
 import { handleCsrApi, type ApiAnswer } from './csr-api.js';
 import { discovery } from './discovery.js';
@@ -143,31 +143,92 @@ export function startApiServer(config: ApiServerConfig, state: ApiServerState): 
   });
 }
 
+/**
+ * k8s.io/apiserver's MaxRequestBodyBytes default (server/config.go: 3 * 1024 * 1024): a handler reads at
+ * most this much of a body, and answers 413 past it (handlers/rest.go limitedReadBody).
+ */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/**
+ * Authentication and authorization come first (filters, before any handler reads a body): a refused
+ * request is answered without its body being read, and its connection closed so the rest is not read
+ * either (Go's server does not drain a large unread body). An admitted request's body is read up to
+ * MAX_REQUEST_BODY_BYTES only.
+ */
 function handle(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, res: ServerResponse, record: ConnectionRecord): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    respond(config, state, req, Buffer.concat(chunks), record).then(
-      ({ status, body, contentType }) => sendJson(res, status, body, contentType),
-      (error: unknown) => sendJson(res, 500, statusBody(500, 'InternalError', `kube-mtls-sim: ${(error as Error).message}`)),
-    );
+  const fail = (error: unknown) => sendJson(res, 500, statusBody(500, 'InternalError', `kube-mtls-sim: ${(error as Error).message}`));
+  let admitted: Admitted | ApiAnswer;
+  try {
+    admitted = admit(config, state, req, record);
+  } catch (error) {
+    return fail(error);
+  }
+  if (!('info' in admitted)) return sendEarly(req, res, admitted);
+  readLimitedBody(req, MAX_REQUEST_BODY_BYTES).then((body) => {
+    if (body === null) {
+      recordExchange(record, { method: admitted.method, path: admitted.url, status: 413, authn: admitted.authn, authz: admitted.decision });
+      return sendEarly(req, res, { status: 413, body: statusBody(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`) });
+    }
+    return respond(config, state, req, body, record, admitted).then(({ status, body: answer, contentType }) => sendJson(res, status, answer, contentType));
+  }).catch(fail);
+}
+
+/** An answer given before the body was read: the connection closes after it, so the unread rest is never read. */
+function sendEarly(req: IncomingMessage, res: ServerResponse, answer: ApiAnswer): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.complete) res.setHeader('Connection', 'close');
+  sendJson(res, answer.status, answer.body, answer.contentType);
+}
+
+/** The body, or null once it is longer than `limit` (reading stops there). */
+function readLimitedBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) return resolve(null);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        return resolve(null);
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
   });
 }
 
-async function respond(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, body: Buffer, record: ConnectionRecord): Promise<ApiAnswer> {
+interface Admitted {
+  method: string;
+  url: string;
+  authn: Extract<AuthnResult, { ok: true }>;
+  info: ReturnType<typeof requestInfo>;
+  decision: ReturnType<typeof authorize>;
+}
+
+function admit(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, record: ConnectionRecord): Admitted | ApiAnswer {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const authn = authenticateRequest(config, state, record, req.headers.authorization);
   if (!authn.ok) {
-    record.exchanges.push({ method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
+    recordExchange(record, { method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
     return { status: 401, body: statusBody(401, 'Unauthorized', 'Unauthorized') };
   }
   const info = requestInfo(method, url);
   const decision = authorize({ user: authn.user, ...info }, { modes: config.authorizationModes });
   if (!decision.allowed) {
-    record.exchanges.push({ method, path: url, status: 403, authn, authz: decision });
+    recordExchange(record, { method, path: url, status: 403, authn, authz: decision });
     return { status: 403, body: statusBody(403, 'Forbidden', decision.message ?? 'forbidden', forbiddenDetails(info)) };
   }
+  return { method, url, authn, info, decision };
+}
+
+async function respond(config: ApiServerConfig, state: ApiServerState, req: IncomingMessage, body: Buffer, record: ConnectionRecord, admitted: Admitted): Promise<ApiAnswer> {
+  const { method, url, authn, info, decision } = admitted;
   const accept = req.headers.accept ?? '';
   let answer: ApiAnswer;
   if (info.resourceRequest && info.apiGroup === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests') {
@@ -175,7 +236,7 @@ async function respond(config: ApiServerConfig, state: ApiServerState, req: Inco
   } else {
     answer = discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName, state.nodes);
   }
-  record.exchanges.push({ method, path: url, status: answer.status, authn, authz: decision });
+  recordExchange(record, { method, path: url, status: answer.status, authn, authz: decision });
   return answer;
 }
 

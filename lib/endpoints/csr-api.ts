@@ -5,9 +5,11 @@ import { invalidStatus } from '../csr/field-errors.js';
 import { parseCsrPem } from '../csr/parse.js';
 import { csrTable } from '../csr/printer.js';
 import { decodeCsr, decodeKubernetesProtobuf } from '../csr/protobuf.js';
+import { decodeCsrJson } from '../csr/decode.js';
 import type { CsrStore } from '../csr/store.js';
-import type { CertificateSigningRequest } from '../csr/types.js';
-import { validateApprovalUpdate, validateCreate, validateStatusUpdate } from '../csr/validation.js';
+import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
+import { validateCreate, validateUpdate } from '../csr/validation.js';
+import { validatePathSegmentName } from '../csr/object-meta.js';
 import { statusBody } from './http.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -44,7 +46,8 @@ function decodeBody(body: Buffer, contentType: string): Partial<CertificateSigni
       }
       return decodeCsr(envelope.raw);
     }
-    return JSON.parse(body.toString('utf8')) as Partial<CertificateSigningRequest>;
+    const decoded = decodeCsrJson(body);
+    return decoded.ok ? decoded.csr : badRequest(decoded.message);
   } catch (error) {
     return badRequest(`the body of the request could not be decoded: ${(error as Error).message}`);
   }
@@ -89,18 +92,35 @@ export async function handleCsrApi(ctx: CsrApiContext, info: RequestInfo, accept
     if (!mayOnSigner(ctx, 'approve', current.spec.signerName)) {
       return forbiddenAnswer(name, `user not permitted to approve requests with signerName ${JSON.stringify(current.spec.signerName)}`);
     }
-    const errors = validateApprovalUpdate(conditions, current.status.conditions ?? []);
+    // The approval strategy: only conditions change (spec and certificate stay as stored).
+    const next: CertificateSigningRequest = { ...current, status: { ...current.status, conditions } };
+    const errors = validateUpdate(next, current, 'approval');
     if (errors.length > 0) return { status: 422, body: invalidStatus(name, errors) };
-    return { status: 200, body: store.updateStatus(name, { ...current.status, conditions }) };
+    return { status: 200, body: store.updateStatus(name, next.status) };
   }
-  const status = { conditions, ...(decoded.status?.certificate ? { certificate: decoded.status.certificate } : current.status.certificate ? { certificate: current.status.certificate } : {}) };
+  // The status strategy: spec stays as stored; stored Approved/Denied conditions are kept when their counts match.
+  const status: CertificateSigningRequest['status'] = {
+    conditions: preserveConditions(conditions, current.status.conditions ?? []),
+    ...(decoded.status?.certificate ? { certificate: decoded.status.certificate } : {}),
+  };
   // CertificateSigning admission: setting a certificate needs `sign` on the signer.
   if (status.certificate && status.certificate !== current.status.certificate && !mayOnSigner(ctx, 'sign', current.spec.signerName)) {
     return forbiddenAnswer(name, `user not permitted to sign requests with signerName ${JSON.stringify(current.spec.signerName)}`);
   }
-  const errors = validateStatusUpdate(status, current.status);
+  const errors = validateUpdate({ ...current, status }, current, 'status');
   if (errors.length > 0) return { status: 422, body: invalidStatus(name, errors) };
   return { status: 200, body: store.updateStatus(name, status) };
+}
+
+/** preserveConditionInstances for Approved and Denied. */
+function preserveConditions(next: CsrCondition[], stored: readonly CsrCondition[]): CsrCondition[] {
+  const out = [...next];
+  for (const type of ['Approved', 'Denied']) {
+    const oldAt = stored.flatMap((c, i) => (c.type === type ? [i] : []));
+    const newAt = out.flatMap((c, i) => (c.type === type ? [i] : []));
+    if (oldAt.length === newAt.length) newAt.forEach((at, k) => (out[at] = stored[oldAt[k]!]!));
+  }
+  return out;
 }
 
 async function create(ctx: CsrApiContext, body: Buffer, contentType: string): Promise<ApiAnswer> {
@@ -123,6 +143,9 @@ async function create(ctx: CsrApiContext, body: Buffer, contentType: string): Pr
   };
   const errors = await validateCreate(prepared);
   if (errors.length > 0) return { status: 422, body: invalidStatus(name, errors) };
+  // BeforeCreate: the name must be usable as a URL path segment (checked after the type's own validation).
+  const nameErrors = validatePathSegmentName(name);
+  if (nameErrors.length > 0) return { status: 422, body: invalidStatus(name, nameErrors) };
   // CertificateSubjectRestriction admission.
   if (prepared.spec.signerName === 'kubernetes.io/kube-apiserver-client') {
     const parsed = parseCsrPem(Buffer.from(prepared.spec.request, 'base64'));

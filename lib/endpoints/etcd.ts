@@ -8,7 +8,7 @@ import type { IssuedCert } from '../pki/issue.js';
 import { goVerify } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
 import { sendJson } from './http.js';
-import { TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
 
 /**
  * etcd's client port as its flags make it (client/pkg/transport/listener.go): `--trusted-ca-file`
@@ -75,7 +75,7 @@ export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
       const leaf = config.requireClientCert ? record.peerChain[0] : undefined;
       const authn = leaf ? { ok: true as const, method: 'x509' as const, user: { name: subjectFields(leaf).cn, groups: [] } } : null;
       const answer = (status: number, body: unknown) => {
-        record.exchanges.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
+        recordExchange(record, { method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
         sendJson(res, status, body);
       };
       if (path === '/health') return answer(200, { health: 'true' });

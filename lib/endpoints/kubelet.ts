@@ -9,7 +9,7 @@ import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/fil
 import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, sendText } from './http.js';
-import { TlsEndpoint, type ConnectionRecord, type Endpoint } from './tls-endpoint.js';
+import { recordExchange, TlsEndpoint, type ConnectionRecord, type Endpoint } from './tls-endpoint.js';
 import { NoCertEndpoint } from './no-cert-endpoint.js';
 
 /** The kubelet's HTTPS server on 10250 as its KubeletConfiguration and --cert-dir make it. */
@@ -95,7 +95,7 @@ function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly Autho
   const url = req.url ?? '/';
   const authn = authenticate(config, clock, record);
   if (!authn.ok) {
-    record.exchanges.push({ method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
+    recordExchange(record, { method, path: url, status: 401, authn, ...(authn.silent ? {} : { log: `Unable to authenticate the request due to an error: ${authn.error}` }) });
     sendText(res, 401, 'Unauthorized');
     return;
   }
@@ -105,11 +105,11 @@ function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly Autho
     : authorize(attrs, { modes: reviewModes });
   if (!decision.allowed) {
     const message = kubeletForbiddenMessage(attrs);
-    record.exchanges.push({ method, path: url, status: 403, authn, authz: { ...decision, message } });
+    recordExchange(record, { method, path: url, status: 403, authn, authz: { ...decision, message } });
     sendText(res, 403, message);
     return;
   }
-  record.exchanges.push({ method, path: url, status: 200, authn, authz: decision });
+  recordExchange(record, { method, path: url, status: 200, authn, authz: decision });
   const path = url.split('?')[0]!;
   if (path === '/pods') return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] });
   if (path.startsWith('/containerLogs/')) return sendText(res, 200, `I1129 00:00:00.000000       1 server.go:123] kube-mtls-sim: log of ${path.slice('/containerLogs/'.length)}\n`);

@@ -36,7 +36,24 @@ export interface ConnectionRecord {
   rejected?: { reason: Reason; log: string };
   /** A handshake the server saw fail (`tlsClientError`). */
   tlsError?: { code: string; message: string };
+  /**
+   * The exchanges of this connection: the first one (what a dial reads) and the latest ones, at most
+   * EXCHANGE_LIMIT in all, so a keep-alive connection's record stays small however many requests it carries.
+   * Add with `recordExchange`, which also counts them.
+   */
   exchanges: Exchange[];
+  /** How many requests this connection carried, kept or not. */
+  requests?: number;
+}
+
+/** How many exchanges a connection record keeps (the first, and the most recent others). */
+export const EXCHANGE_LIMIT = 16;
+
+/** Appends an exchange to a connection's record, forgetting the oldest but the first beyond EXCHANGE_LIMIT. */
+export function recordExchange(record: ConnectionRecord, exchange: Exchange): void {
+  record.requests = (record.requests ?? record.exchanges.length) + 1;
+  record.exchanges.push(exchange);
+  if (record.exchanges.length > EXCHANGE_LIMIT) record.exchanges.splice(1, record.exchanges.length - EXCHANGE_LIMIT);
 }
 
 export interface TlsEndpointOptions {
