@@ -103,8 +103,6 @@ export function resolveLink(entry: LayoutEntry, byPath: Map<string, LayoutEntry>
   return byPath.get(entry.target.startsWith('/') ? entry.target : `${dir}/${entry.target}`);
 }
 
-const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
 function readAs(entry: LayoutEntry, kind: FileKind): KubeMtlsSimError | undefined {
   const source = { file: entry.file };
   try {
@@ -131,8 +129,9 @@ function readAs(entry: LayoutEntry, kind: FileKind): KubeMtlsSimError | undefine
         if (entry.kind !== 'kubelet-config') parseKubeletConfiguration(entry.raw.toString('utf8'), entry.file);
         return undefined;
       case 'token':
-        if (JWT.test(entry.raw.toString('utf8').trim())) return undefined;
-        return new KubeMtlsSimError('ERR_TOKEN_FILE', `${entry.file}: ${entry.raw.toString('utf8').trim() === '' ? 'is empty' : 'does not hold a JWT'}, where the layout has a ServiceAccount token`, source);
+        // client-go sends any non-empty bearer token (a bootstrap token too); an empty file it refuses.
+        if (entry.raw.toString('utf8').trim() !== '') return undefined;
+        return new KubeMtlsSimError('ERR_TOKEN_FILE', `${entry.file}: is empty, where the layout has a token`, source);
     }
   } catch (error) {
     return isKubeMtlsSimError(error) ? error : new KubeMtlsSimError('ERR_FILE_UNREADABLE', `${entry.file}: ${(error as Error).message}`, { ...source, cause: error });
