@@ -78,8 +78,7 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
 
   const report = inspectLayout(dir, clock);
   out(values.json ? JSON.stringify(report, null, 2) : formatInspect(report));
-  const bad = report.problems.length > 0 || report.rows.some((r) => !r.checks.chain.ok || !r.checks.eku.ok || !r.checks.key.ok);
-  return bad ? 1 : 0;
+  return report.ok ? 0 : 1; // 1: a problem found (a file missing or unreadable, a failing check)
 }
 
 export function formatInspect(report: InspectReport): string {
@@ -99,7 +98,9 @@ export function formatInspect(report: InspectReport): string {
     lines.push('');
     lines.push(`${r.name}  (${r.path}${r.field ? `, ${r.field}` : ''})`);
     lines.push(`  subject   CN=${r.cn}${r.o.map((o) => `, O=${o}`).join('')}    serial ${r.serial}`);
-    lines.push(`  issuer    CN=${r.issuer}${r.verifiedAgainst ? `    checked against ${r.verifiedAgainst.path}` : ''}`);
+    const against = r.verifiedAgainst;
+    const which = against?.certificate ? ` (certificate ${against.certificate} of ${against.of}, serial ${against.serial})` : '';
+    lines.push(`  issuer    CN=${r.issuer}${against ? `    checked against ${against.path}${which}` : ''}`);
     lines.push(`  valid     ${r.notBefore.toISOString()} .. ${r.notAfter.toISOString()}`);
     if (r.sans.length > 0) lines.push(`  SANs      ${r.sans.join(', ')}`);
     for (const [name, check] of Object.entries(r.checks)) {
@@ -110,5 +111,10 @@ export function formatInspect(report: InspectReport): string {
     lines.push('');
     lines.push(`FAIL ${p.path}: [${p.code}] ${p.message}${p.goMessage ? `\n     a Go component would say: ${p.goMessage}` : ''}`);
   }
+  lines.push('');
+  const failing = report.rows.filter((r) => !r.checks.chain.ok || !r.checks.eku.ok || !r.checks.key.ok).length;
+  lines.push(report.ok
+    ? `[check-expiration] ok: ${report.rows.length} certificate(s), every file of the layout present and every check passed`
+    : `[check-expiration] FAIL: ${report.problems.length} problem(s) with the folder or its files, ${failing} certificate(s) failing a check`);
   return lines.join('\n');
 }

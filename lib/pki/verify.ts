@@ -5,6 +5,8 @@ export interface VerifyResult {
   /** OpenSSL's verify code names where one applies (`CERT_HAS_EXPIRED`, …), plus `UNKNOWN_AUTHORITY`. */
   reason: 'OK' | 'UNKNOWN_AUTHORITY' | 'CERT_HAS_EXPIRED' | 'CERT_NOT_YET_VALID' | 'INVALID_CA' | 'SELF_SIGNED' | 'BAD_SIGNATURE';
   detail: string;
+  /** On success, the anchor the chain ended at (which certificate of a CA bundle). */
+  anchor?: IssuedCert;
 }
 
 /**
@@ -60,5 +62,5 @@ export function verifyAgainst(leaf: IssuedCert, intermediates: IssuedCert[], anc
     if (at < from) return { ok: false, reason: 'CERT_NOT_YET_VALID', detail: `${who} is not valid before ${from.toISOString()}` };
     if (at > to) return { ok: false, reason: 'CERT_HAS_EXPIRED', detail: `${who} expired at ${to.toISOString()}` };
   }
-  return { ok: true, reason: 'OK', detail: `verified against "${path.at(-1)!.node.subject.replace(/\n/g, ', ')}"` };
+  return { ok: true, reason: 'OK', detail: `verified against "${path.at(-1)!.node.subject.replace(/\n/g, ', ')}"`, anchor: path.at(-1)! };
 }
