@@ -46,6 +46,7 @@ export const ERROR_CODES = {
   ERR_USAGE: 'The command line is malformed (unknown command, flag or missing argument).',
   // Added later (codes are only ever appended)
   ERR_KEY_UNUSABLE: 'A certificate or key parses, but the TLS library refuses to use it (for instance an RSA key below 1024 bits).',
+  ERR_KUBECONFIG_INSECURE_CA: 'A kubeconfig cluster sets `insecure-skip-tls-verify: true` together with `certificate-authority(-data)`: client-go refuses to build a client.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
