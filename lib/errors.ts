@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   // Added later (codes are only ever appended)
   ERR_KEY_UNUSABLE: 'A certificate or key parses, but the TLS library refuses to use it (for instance an RSA key below 1024 bits).',
   ERR_TOKEN_FILE: 'A token file a layout needs (the ServiceAccount token of kube-proxy) is empty.',
+  ERR_KUBECONFIG_INSECURE_CA: 'A kubeconfig cluster sets `insecure-skip-tls-verify: true` together with `certificate-authority(-data)`: client-go refuses to build a client.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -17,4 +17,11 @@ export const referenceFixScenarios: Scenario[] = [
     source: 'KubeletConfiguration v1beta1', responsible: 'tlsCertFile',
     changes: { kubelet: { tlsCertFile: '/var/lib/kubelet/pki/kubelet.crt', tlsPrivateKeyFile: '/var/lib/kubelet/pki/kubelet.key' } },
     expect: { verdict: 'ok', stage: null, detectedBy: null, reason: 'OK', identity: { user: 'kube-apiserver-kubelet-client', groups: ['system:masters', 'system:authenticated'] } } },
+  { edge: 'apiserver-to-kubelet', preset: 'reference', name: 'reference-kubelet-fixed-but-anonymous', title: '…and anonymous access with authorization.mode AlwaysAllow left on',
+    description: 'Both sides are authenticated (the apiserver verifies the kubelet\'s certificate, the kubelet the apiserver\'s), yet the same /containerLogs request sent with no certificate at all is answered too, as system:anonymous: a client CA protects nothing while anonymous requests get in and every request is allowed.',
+    source: 'kubernetes.io kubelet-authn-authz; pkg/kubelet/server/server.go (InstallAuthFilter)', responsible: 'authentication.anonymous.enabled',
+    changes: {
+      kubelet: { tlsCertFile: '/var/lib/kubelet/pki/kubelet.crt', tlsPrivateKeyFile: '/var/lib/kubelet/pki/kubelet.key', authentication: { anonymous: { enabled: true } }, authorization: { mode: 'AlwaysAllow' } },
+    },
+    expect: { verdict: 'insecure', stage: 'authn', detectedBy: 'server', reason: 'ANONYMOUS_ALLOWED', identity: { user: 'kube-apiserver-kubelet-client', groups: ['system:masters', 'system:authenticated'] } } },
 ];

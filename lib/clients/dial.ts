@@ -10,6 +10,7 @@ import { summarizeCert, summarizeTrust, type EdgeResult, type TrustSummary } fro
 import { kubernetesMessages } from '../verdict/wording.js';
 import { resolveClient, type ClientSide } from './credentials.js';
 import type { EdgeSpec, ServerComponent } from './edges.js';
+import { probeAnonymous, type AnonymousAnswer } from './anonymous-probe.js';
 import { exchange, type WireOutcome } from './exchange.js';
 
 /** A server as the cluster started it: running, or refused to start with a typed error. */
@@ -128,7 +129,31 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     return finish({ ...configError(edge, 'client', client.component, error, ctx), client: { ...clientView, saw: wire.contextError } });
   }
   const record = wire.localPort !== undefined ? target.endpoint.takeRecord(wire.localPort) : undefined;
-  return finish({ ...classify(edge, client, wire, record, ctx), client: { ...clientView, saw: clientSaw(wire) } }, wire.handshakeMs);
+  let classified = classify(edge, client, wire, record, ctx);
+  // An accepted credential proves nothing if the server lets a client without one in too: ask it, as an attacker would.
+  if ((classified.verdict === 'ok' || classified.reason === 'SERVER_NOT_VERIFIED') && (client.cert || client.token)) {
+    const anonymous = await probeAnonymous(target.endpoint, {
+      servername: client.verifyName, host: `${client.host}:${client.port}`, request, timeoutMs: options.timeoutMs ?? 15_000, signal: ctx.signal,
+    });
+    if (anonymous?.allowed) classified = anonymousToo(edge, client, classified, anonymous, ctx, wire.localPort);
+  }
+  return finish({ ...classified, client: { ...clientView, saw: clientSaw(wire) } }, wire.handshakeMs);
+}
+
+function anonymousToo(edge: EdgeSpec, client: ClientSide, real: Classified, anonymous: AnonymousAnswer, ctx: DialContext, clientPort: number | undefined): Classified {
+  const who = real.identity ? ` as ${real.identity.name}` : '';
+  const request = edge.request(ctx.node.name);
+  return {
+    ...real, verdict: 'insecure', stage: 'authn', detectedBy: 'server', reason: 'ANONYMOUS_ALLOWED',
+    anonymous: { status: anonymous.status, user: anonymous.user?.name ?? null },
+    summary: `${edge.server} authenticated ${client.component}${who}, but answered the same request (${request.method} ${request.path}) with ${anonymous.status} to a client with no certificate and no token${anonymous.user ? `, as ${anonymous.user.name}` : ''}: anyone who reaches ${client.url} gets the same answer${client.trust.kind === 'none' ? ` (and ${client.component} did not verify ${edge.server}'s certificate either: ${unverifiedBecause(client.trust)})` : ''}.`,
+    messages: kubernetesMessages({ edge, verdict: 'insecure', reason: 'ANONYMOUS_ALLOWED', detectedBy: 'server', nodeName: ctx.node.name, url: client.url, clientPort }),
+  };
+}
+
+/** Why the client did not verify the server: the field switched it off, or nothing configures a CA. */
+function unverifiedBecause(trust: ClientSide['trust']): string {
+  return trust.kind === 'none' && trust.switchedOff ? `${trust.field} is true` : `${trust.field} is not set`;
 }
 
 /**
@@ -235,11 +260,11 @@ function classify(edge: EdgeSpec, client: ClientSide, wire: WireOutcome, record:
   if (status >= 300) return out('rejected', 'request', 'server', 'HTTP_ERROR', `${edge.server} answered ${status}: ${message}`, { httpStatus: status, httpMessage: message });
   if (exchangeRecord?.authn?.ok && exchangeRecord.authn.user.name === 'system:anonymous') {
     return out('insecure', 'authn', 'server', 'ANONYMOUS_ALLOWED',
-      `${edge.server} checked no credential and let the request in as system:anonymous: anyone who reaches ${client.url} gets the same answer${client.trust.kind === 'none' ? ` (and ${client.component} did not verify ${edge.server}'s certificate either: ${client.trust.field} is not set)` : ''}.`);
+      `${edge.server} checked no credential and let the request in as system:anonymous: anyone who reaches ${client.url} gets the same answer${client.trust.kind === 'none' ? ` (and ${client.component} did not verify ${edge.server}'s certificate either: ${unverifiedBecause(client.trust)})` : ''}.`);
   }
   if (client.trust.kind === 'none') {
     return out('insecure', 'tls', 'client', 'SERVER_NOT_VERIFIED',
-      `${client.component} got an answer, but never verified ${edge.server}'s certificate (${client.trust.field} is not set).`);
+      `${client.component} got an answer, but never verified ${edge.server}'s certificate (${unverifiedBecause(client.trust)}).`);
   }
   if (record && !record.requestedClientCert && edge.server === 'etcd') {
     return out('insecure', 'tls', 'server', 'NO_CLIENT_AUTH',

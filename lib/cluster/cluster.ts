@@ -196,6 +196,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
     fs, clock, nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
     algorithm: pki.algorithm, roots: [kubeletCa],
     apiserver: () => servers['kube-apiserver'].endpoint, register: (name) => state.nodes.add(name), apiPort: pki.config.bindPort,
+    stopped: () => stopping !== undefined,
   });
   // A kubelet with serverTLSBootstrap and no serving certificate asks for one as it starts; once someone
   // approves the CSR and the signer issues it, the kubelet serves with it.
@@ -312,7 +313,8 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
       if (typeof manual.advance !== 'function') throw new KubeMtlsSimError('ERR_USAGE', 'advanceClock needs a clock that can move (fixedClock)', { field: 'clock' });
       manual.advance(ms);
       const rotates = kubeletConfig?.config.rotateCertificates === true;
-      const rotation = rotates ? await kubelet.rotateIfDue() : null;
+      // Time may pass on a stopped cluster; nothing runs to rotate then.
+      const rotation = rotates && !stopping ? await kubelet.rotateIfDue() : null;
       await settled();
       return rotation;
     },

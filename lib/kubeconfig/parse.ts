@@ -45,7 +45,7 @@ export function readKubeconfigFile(file: string, options: ReadKubeconfigOptions 
 
 /** Parses a kubeconfig and loads everything its current context refers to, as client-go would. */
 export function parseKubeconfig(text: string, file: string, options: ReadKubeconfigOptions = {}): ResolvedKubeconfig {
-  const fail = (code: 'ERR_KUBECONFIG_YAML' | 'ERR_KUBECONFIG_FIELD' | 'ERR_KUBECONFIG_REF' | 'ERR_KUBECONFIG_BASE64' | 'ERR_KUBECONFIG_CONFLICT', field: string, message: string, goMessage?: string): never => {
+  const fail = (code: 'ERR_KUBECONFIG_YAML' | 'ERR_KUBECONFIG_FIELD' | 'ERR_KUBECONFIG_REF' | 'ERR_KUBECONFIG_BASE64' | 'ERR_KUBECONFIG_CONFLICT' | 'ERR_KUBECONFIG_INSECURE_CA', field: string, message: string, goMessage?: string): never => {
     throw new KubeMtlsSimError(code, `${file}: \`${field}\`: ${message}`, { file, field, ...(goMessage ? { goMessage } : {}) });
   };
   let document: unknown;
@@ -61,6 +61,13 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   for (const list of ['clusters', 'users', 'contexts'] as const) {
     if (doc[list] !== undefined && !Array.isArray(doc[list])) fail('ERR_KUBECONFIG_FIELD', list, 'must be a list');
   }
+  // client-go decodes the whole file before it picks a context: a wrongly typed flag in any cluster fails the load.
+  const insecureFlags = insecureSkipTLSVerify(text, doc, (index, value) => {
+    const kind = Array.isArray(value) ? 'array' : typeof value;
+    return fail('ERR_KUBECONFIG_FIELD', `clusters[${index}].cluster.insecure-skip-tls-verify`,
+      `must be true or false, not ${kind === 'string' ? `the string ${JSON.stringify(value)}` : `a ${kind}`}`,
+      `error loading config file "${file}": json: cannot unmarshal ${kind} into Go struct field Cluster.clusters.cluster.insecure-skip-tls-verify of type bool`);
+  });
   const contextName = options.context ?? doc['current-context'];
   if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
   const find = <T extends { name: string }>(list: 'clusters' | 'users' | 'contexts', name: string): [T, number] | undefined => {
@@ -118,12 +125,18 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
     return undefined;
   };
 
+  const insecure = insecureFlags[cli] ?? false;
   const result: ResolvedKubeconfig = {
     file, document: doc as Kubeconfig, contextName, clusterName, userName, server: cluster.server,
-    insecureSkipTLSVerify: cluster['insecure-skip-tls-verify'] === true,
+    insecureSkipTLSVerify: insecure,
     ...(cluster['tls-server-name'] ? { tlsServerName: cluster['tls-server-name'] } : {}),
   };
   const ca = material('certificate-authority-data', 'certificate-authority', cf, clusterName, cluster as unknown as Record<string, unknown>);
+  // client-go's transport refuses the pair before it looks at the CA's contents (a missing file is reported first, when it is read).
+  if (ca && insecure) {
+    fail('ERR_KUBECONFIG_INSECURE_CA', `${cf}.insecure-skip-tls-verify`, `is true while \`${ca.source.field}\` is set: client-go refuses a root certificate together with the insecure flag`,
+      'specifying a root certificates file with the insecure flag is not allowed');
+  }
   if (ca) result.ca = { certs: readCertificates(ca.bytes, ca.source), source: ca.source };
   const cert = material('client-certificate-data', 'client-certificate', uf, userName, user as unknown as Record<string, unknown>);
   const key = material('client-key-data', 'client-key', uf, userName, user as unknown as Record<string, unknown>);
@@ -150,4 +163,25 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
     result.token = { value, source: { file: path, field: `${uf}.tokenFile` } };
   }
   return result;
+}
+
+/**
+ * `insecure-skip-tls-verify` of each cluster entry, as client-go decodes it: sigs.k8s.io/yaml reads
+ * YAML 1.1, where a plain `yes`/`on`/`y` is a boolean too, then decodes JSON strictly into a bool:
+ * a quoted "true" or a number is a load error, not a silent false. `null` (or no field) is false.
+ */
+function insecureSkipTLSVerify(text: string, doc: Partial<Kubeconfig>, wrongType: (index: number, value: unknown) => never): boolean[] {
+  let yaml11: Partial<Kubeconfig> | undefined;
+  return (doc.clusters ?? []).map((entry, index) => {
+    const value = (entry?.cluster as Partial<KubeconfigCluster> | null | undefined)?.['insecure-skip-tls-verify'] as unknown;
+    if (value === undefined || value === null) return false;
+    if (typeof value === 'boolean') return value;
+    if (typeof value === 'string') {
+      // Read again as YAML 1.1 to tell a plain `yes` (a boolean to Go) from a quoted "true" (a string).
+      yaml11 ??= parseYaml(text, { version: '1.1' }) as Partial<Kubeconfig>;
+      const asGo = yaml11.clusters?.[index]?.cluster?.['insecure-skip-tls-verify'] as unknown;
+      if (typeof asGo === 'boolean') return asGo;
+    }
+    return wrongType(index, value);
+  });
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ApiClient } from '../clients/api-client.js';
 import type { NodeFs } from '../cluster/node-fs.js';
+import { KubeMtlsSimError } from '../errors.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
@@ -36,6 +37,8 @@ export interface KubeletContext {
   /** A node that got a client certificate registers its Node object. */
   register: (nodeName: string) => void;
   apiPort: number;
+  /** The cluster was stopped: every request is ERR_CLUSTER_STOPPED, as `dial` and `joinNodes` are. */
+  stopped?: () => boolean;
 }
 
 export interface CertificateOutcome extends CsrRequestResult {
@@ -65,6 +68,11 @@ export class KubeletCertificates {
     const file = this.store('server', certificatePem, this.#pendingServing.keyPem);
     this.#pendingServing = undefined;
     return file;
+  }
+
+  /** A stopped cluster is a misuse of the API, not an outcome a kubelet could see: a typed rejection, as `dial` and `joinNodes` give. */
+  #assertRunning(what: string): void {
+    if (this.ctx.stopped?.()) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `kubelet ${this.ctx.nodeName}: cannot ${what}: the cluster was stopped`);
   }
 
   #client(credentials: Credentials): ApiClient | undefined {
@@ -111,6 +119,7 @@ export class KubeletCertificates {
 
   /** TLS bootstrap: the bootstrap token's identity asks for a client certificate; on issue the kubelet writes kubelet.conf. */
   async bootstrap(token: string): Promise<CertificateOutcome> {
+    this.#assertRunning('bootstrap');
     const outcome = await this.#request('client', { token });
     if (outcome.file) {
       const current = `${this.ctx.certDir}/kubelet-client-current.pem`;
@@ -158,6 +167,7 @@ export class KubeletCertificates {
 
   /** Rotates the client certificate if its deadline has passed, authenticating with the current one. */
   async rotateIfDue(): Promise<CertificateOutcome | null> {
+    this.#assertRunning('rotate its client certificate');
     const current = this.currentClient();
     if (!current || this.ctx.clock.now() < this.rotationDeadline(current.cert)) return null;
     return this.#request('client', current.credentials);
@@ -165,6 +175,7 @@ export class KubeletCertificates {
 
   /** A request to the apiserver with the kubelet's current client certificate (e.g. reading its Node). */
   async request(method: string, path: string): Promise<{ status: number; body: string }> {
+    this.#assertRunning('send a request');
     const current = this.currentClient();
     if (!current) return { status: 0, body: 'the kubelet has no client certificate' };
     const client = this.#client(current.credentials);
@@ -182,6 +193,7 @@ export class KubeletCertificates {
 
   /** serverTLSBootstrap: ask for a kubelet-serving certificate, authenticating with the client certificate. */
   async requestServing(): Promise<CertificateOutcome> {
+    this.#assertRunning('request a serving certificate');
     const current = this.currentClient();
     if (!current) return { name: '', status: 0, error: 'the kubelet has no client certificate to ask with' };
     return this.#request('server', current.credentials);

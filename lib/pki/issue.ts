@@ -122,13 +122,50 @@ function peculiarX509(): typeof X509Lib {
  */
 const parsedByDer = new BoundedCache<string, IssuedCert>(2048);
 
-/** Wraps DER bytes read from a file, a kubeconfig or a handshake; a malformed certificate fails here. */
+/**
+ * Wraps DER bytes read from a file, a kubeconfig or a handshake; a malformed certificate fails here,
+ * and so does one whose public key does not decode (OpenSSL parses the envelope and decodes the key
+ * only when asked; Go's x509.ParseCertificate refuses both at once).
+ */
 export function fromDer(der: Buffer): IssuedCert {
   return parsedByDer.getOrCreate(der.toString('base64'), () => {
     const cert = new IssuedCert(Buffer.from(der));
     void cert.node; // parse now, so a malformed certificate fails where it is read
+    try {
+      void cert.node.publicKey;
+    } catch (cause) {
+      throw new PublicKeyDecodeError(cert.der, cause);
+    }
     return cert;
   });
+}
+
+/** A certificate that parses but whose SubjectPublicKeyInfo does not decode; `goMessage` is Go's parser's error for that key type. */
+export class PublicKeyDecodeError extends Error {
+  readonly goMessage: string;
+  constructor(der: Buffer, cause: unknown) {
+    super(`its public key does not decode (${(cause as Error).message})`, { cause });
+    this.name = 'PublicKeyDecodeError';
+    this.goMessage = goPublicKeyError(der);
+  }
+}
+
+// crypto/x509/parser.go's parsePublicKey errors, by the key's algorithm OID (DER content bytes).
+const GO_PUBLIC_KEY_ERRORS: Record<string, string> = {
+  '2a8648ce3d0201': 'x509: failed to unmarshal elliptic curve point', // id-ecPublicKey
+  '2a864886f70d010101': 'x509: invalid RSA public key', // rsaEncryption
+  '2b6570': 'x509: wrong Ed25519 public key size', // id-Ed25519
+};
+
+function goPublicKeyError(der: Buffer): string {
+  try {
+    const tbs = derElements(derElements(der)[0]!);
+    const spki = tbs[tbs[0]![0] === 0xa0 ? 6 : 5]!;
+    const oid = derElements(derElements(spki)[0]!)[0]!;
+    return GO_PUBLIC_KEY_ERRORS[oid.subarray(2).toString('hex')] ?? 'x509: malformed certificate';
+  } catch {
+    return 'x509: malformed certificate';
+  }
 }
 
 /** Wraps a certificate node:tls already parsed (a peer's, from a handshake): by its bytes, as `fromDer`, without parsing it again. */

@@ -1,6 +1,6 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { KubeMtlsSimError, type ErrorCode } from '../errors.js';
-import { fromDer, type IssuedCert } from './issue.js';
+import { fromDer, PublicKeyDecodeError, type IssuedCert } from './issue.js';
 
 export interface PemBlock {
   label: string;
@@ -104,6 +104,7 @@ export function readCertificates(input: Buffer | string, source: Source): Issued
     try {
       return fromDer(block.der);
     } catch (cause) {
+      if (cause instanceof PublicKeyDecodeError) return fail('ERR_CERT_PARSE', source, `certificate #${i + 1}: ${cause.message}`, cause.goMessage, cause);
       return fail('ERR_CERT_PARSE', source, `certificate #${i + 1} does not parse as X.509 (${(cause as Error).message})`, 'x509: malformed certificate', cause);
     }
   });

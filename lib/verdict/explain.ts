@@ -120,7 +120,8 @@ function why(p: Phrases, r: EdgeResult): string {
     case 'BAD_FILE': return p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component, r.detectedBy === 'server', r.summary);
     case 'CONNECTION_REFUSED': return p.whyRefused(r.client.dialled, r.client.configuredBy);
     case 'NO_SERVING_CERT': return p.whyNoServingCert();
-    case 'ANONYMOUS_ALLOWED': return p.whyAnonymousAllowed(r.server.component, anonymousSetting(r) ?? '');
+    case 'ANONYMOUS_ALLOWED': return p.whyAnonymousAllowed(r.server.component, anonymousSetting(r) ?? '',
+      r.anonymous && r.identity ? { client: r.client.component, user: r.identity.name, status: r.anonymous.status } : undefined);
     case 'CLIENT_KEY_UNUSABLE': return p.whyConfig(r.client.component, false, r.summary);
     default: return p.whyGeneric(r.summary);
   }
@@ -215,7 +216,7 @@ function isBootstrapToken(r: EdgeResult): boolean {
 }
 
 function anonymousSetting(r: EdgeResult): string | undefined {
-  if (r.identity && r.identity.name !== 'system:anonymous') return undefined;
+  if (r.identity && r.identity.name !== 'system:anonymous' && !r.anonymous) return undefined;
   return r.server.component === 'kubelet' ? 'KubeletConfiguration authentication.anonymous.enabled' : 'kube-apiserver --anonymous-auth';
 }
 

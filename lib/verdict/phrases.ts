@@ -45,7 +45,8 @@ export interface Phrases {
   whyRefused(url: string, config: string): string;
   whyNoServingCert(): string;
   fixNoServingCert(): string;
-  whyAnonymousAllowed(server: string, setting: string): string;
+  /** `despite`: the client's own credential was accepted, and a probe without one was let in too. */
+  whyAnonymousAllowed(server: string, setting: string, despite?: { client: string; user: string; status: number }): string;
   fixAnonymousAllowed(server: string, setting: string): string;
   attacker(r: EdgeResult): string | undefined;
   fixNone: string;
@@ -113,7 +114,9 @@ const en: Phrases = {
   whyRefused: (url, config) => `Nothing listens at ${url} (configured in ${config}).`,
   whyNoServingCert: () => 'The kubelet runs with serverTLSBootstrap: true, and its kubernetes.io/kubelet-serving CSR has not been approved (the controller-manager never approves those by itself): it has no serving certificate, so it answers every handshake with an internal_error alert.',
   fixNoServingCert: () => 'Approve the kubelet\'s serving CSR (`kubectl get csr`, then `kubectl certificate approve <name>` after checking its node name and addresses), or run an approver for kubelet-serving CSRs; or give the kubelet tlsCertFile/tlsPrivateKeyFile instead of serverTLSBootstrap.',
-  whyAnonymousAllowed: (server, setting) => `${server} checked no credential: the request was authenticated as system:anonymous (${setting}) and the authorizer allowed it. The answer came, but nobody proved who asked.`,
+  whyAnonymousAllowed: (server, setting, despite) => despite
+    ? `${server} authenticated ${despite.client} as ${despite.user}, but the same request sent with no certificate and no token got ${despite.status} too: it was taken as system:anonymous (${setting}) and the authorizer allowed it. The client certificate protects nothing while anonymous requests get in.`
+    : `${server} checked no credential: the request was authenticated as system:anonymous (${setting}) and the authorizer allowed it. The answer came, but nobody proved who asked.`,
   fixAnonymousAllowed: (server, setting) => server === 'kubelet'
     ? `Turn anonymous access off (${setting}: false), set authentication.x509.clientCAFile to the cluster CA and authorization.mode to Webhook, as kubeadm does.`
     : `Turn anonymous access off (${setting}=false) or take the permission away from system:anonymous / system:unauthenticated, and give the client a certificate or token.`,
@@ -201,7 +204,9 @@ const zh: Phrases = {
   whyRefused: (url, config) => `${url} 上没有任何服务在监听（配置于 ${config}）。`,
   whyNoServingCert: () => 'kubelet 以 serverTLSBootstrap: true 运行，而它的 kubernetes.io/kubelet-serving CSR 尚未被批准（controller-manager 从不自动批准此类 CSR）：它没有服务证书，于是对每次握手都回以 internal_error 告警。',
   fixNoServingCert: () => '批准 kubelet 的服务证书 CSR（`kubectl get csr`，核对节点名称和地址后 `kubectl certificate approve <名称>`），或运行一个 kubelet-serving CSR 的审批器；或者不用 serverTLSBootstrap，而为 kubelet 配置 tlsCertFile/tlsPrivateKeyFile。',
-  whyAnonymousAllowed: (server, setting) => `${server} 没有校验任何凭据：请求被认证为 system:anonymous（${setting}），并且鉴权放行了它。应答返回了，但没有人证明请求者是谁。`,
+  whyAnonymousAllowed: (server, setting, despite) => despite
+    ? `${server} 认证了 ${despite.client}（身份 ${despite.user}），但不带证书也不带 Token 的同一请求同样得到了 ${despite.status}：它被认证为 system:anonymous（${setting}），并且鉴权放行了它。只要匿名请求能进来，客户端证书就什么也保护不了。`
+    : `${server} 没有校验任何凭据：请求被认证为 system:anonymous（${setting}），并且鉴权放行了它。应答返回了，但没有人证明请求者是谁。`,
   fixAnonymousAllowed: (server, setting) => server === 'kubelet'
     ? `关闭匿名访问（${setting}: false），将 authentication.x509.clientCAFile 设为集群 CA，authorization.mode 设为 Webhook，与 kubeadm 的配置一致。`
     : `关闭匿名访问（${setting}=false），或收回 system:anonymous / system:unauthenticated 的权限，并为客户端配置证书或 Token。`,

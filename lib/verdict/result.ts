@@ -84,6 +84,11 @@ export interface EdgeResult {
     saw: { nodeAuthorizationError?: string | null; tlsError?: string; log?: string };
   };
   identity: (UserInfo & { method: AuthnMethod }) | null;
+  /**
+   * The same request sent again with no certificate and no token, when the client's own credential
+   * was accepted: present when the server let that one in too (then the verdict is ANONYMOUS_ALLOWED).
+   */
+  anonymous?: { status: number; user: string | null };
   http?: { status: number; body: string };
   messages: KubernetesMessage[];
   timings: { totalMs: number; handshakeMs?: number };
