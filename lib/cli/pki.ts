@@ -18,7 +18,9 @@ export const PKI_WRITE_USAGE = `Usage:
   real paths (DIR/etc/kubernetes/pki/...). Never overwrites existing files unless --force.
   --now ISO-TIME   the time to generate at, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --json           what was written, as JSON
-  --help, -h       this text`;
+  --help, -h       this text
+
+${EXIT_STATUS_HELP}`;
 
 export const PKI_INSPECT_USAGE = `Usage:
   kube-mtls-sim pki inspect DIR [--now ISO-TIME] [--json]
@@ -28,7 +30,9 @@ export const PKI_INSPECT_USAGE = `Usage:
   fit its role and that its key matches. Exit status 1 when a check fails.
   --now ISO-TIME   the time to inspect at (default: the current time)
   --json           the report as JSON
-  --help, -h       this text`;
+  --help, -h       this text
+
+${EXIT_STATUS_HELP}`;
 
 export const PKI_USAGE = `${PKI_WRITE_USAGE.replace(/\n\n[^]*$/, '')}
 ${PKI_INSPECT_USAGE.replace(/^Usage:\n/, '').replace(/\n\n[^]*$/, '')}
