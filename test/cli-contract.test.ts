@@ -175,3 +175,11 @@ test('a kubelet config.yaml that is not YAML is a kubelet config error (ERR_KUBE
   t.is(entries.find((e) => e.path === '/var/lib/kubelet/config.yaml')?.problem?.code, 'ERR_KUBELET_CONFIG');
   t.is(entries.find((e) => e.path === '/admin.conf')?.problem?.code, 'ERR_KUBECONFIG_YAML');
 });
+
+test('serve DIR --preset P on a folder that holds a PKI of another preset is refused, not ignored', async (t) => {
+  const dir = tempDir(t);
+  writeFileSync(join(dir, 'kube-mtls-sim.json'), JSON.stringify({ preset: 'kubeadm' }));
+  const r = await cli(['serve', dir, '--preset', 'reference', '--now', NOW]);
+  t.is(r.status, EXIT.USAGE, r.stderr);
+  t.regex(r.stderr, /^error: \[ERR_USAGE\] `--preset reference`: .* holds a kubeadm PKI/);
+});

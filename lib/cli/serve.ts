@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fixedClock, systemClock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
@@ -73,6 +73,22 @@ export function parseServeArgs(args: string[]): { help: true } | { help: false; 
   };
 }
 
+/** --preset chooses the preset of a new PKI; against a folder that holds another one, it would be ignored. */
+function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined): void {
+  if (preset === undefined) return;
+  let held: unknown;
+  try {
+    // Only a small regular file: a FIFO or a huge file is for readPkiFolder to refuse, not to hang here.
+    const file = join(dir, MANIFEST);
+    const stat = lstatSync(file);
+    if (!stat.isFile() || stat.size > 1 << 20) return;
+    held = (JSON.parse(readFileSync(file, 'utf8')) as { preset?: unknown }).preset;
+  } catch {
+    return; // readPkiFolder reports an unreadable manifest with its own code
+  }
+  if (held !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held))} PKI (--preset only chooses the preset of a new one)`);
+}
+
 export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
   const parsed = parseServeArgs(args);
   if (parsed.help) return usage('--help is answered by serveCommand');
@@ -82,9 +98,8 @@ export async function startServe(args: string[], out: (text: string) => void): P
   const dir = positionals[0] ? resolve(positionals[0]) : undefined;
   let pki: Pki;
   if (dir && existsSync(join(dir, MANIFEST))) {
+    refusePresetOfOtherFolder(dir, values.preset);
     pki = readPkiFolder(dir);
-    // --preset chooses the preset of a new PKI; against a folder that holds another, it would be ignored.
-    if (values.preset !== undefined && values.preset !== pki.preset.name) usage(`\`--preset ${values.preset}\`: ${dir} holds a ${pki.preset.name} PKI`);
   } else {
     pki = await generatePki({ clock, preset: values.preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
     if (dir) writeLayout([...pki.files, manifestFile(pki)], dir);
