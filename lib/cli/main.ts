@@ -1,41 +1,102 @@
 #!/usr/bin/env node
-import { isKubeMtlsSimError } from '../errors.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
+import { EXIT, EXIT_STATUS_HELP, clip, clipInputs, exitStatusOf, usageError } from './contract.js';
 import { pkiCommand, PKI_USAGE } from './pki.js';
 import { scenarioCommand, SCENARIO_USAGE } from './scenario.js';
 import { serveCommand, SERVE_USAGE } from './serve.js';
 
+const strip = (usage: string) => usage.replace(`\n\n${EXIT_STATUS_HELP}`, '');
+
 const USAGE = `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
-${SCENARIO_USAGE}
+${strip(SCENARIO_USAGE)}
 
-${PKI_USAGE}
+${strip(PKI_USAGE)}
 
-${SERVE_USAGE}`;
+${strip(SERVE_USAGE)}
 
-export async function main(argv: string[], out = (t: string) => console.log(t), err = (t: string) => console.error(t)): Promise<number> {
+  kube-mtls-sim --version   the package version
+  kube-mtls-sim COMMAND --help
+
+${EXIT_STATUS_HELP}`;
+
+/**
+ * The version in the package's own package.json, found upwards from this file: two levels up from
+ * lib/cli/main.ts (tsx), three from dist/lib/cli/main.js (the bin). Read only when asked.
+ */
+export function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kube-mtls-sim' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here (or not ours): one level up.
+    }
+  }
+  throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `package.json of kube-mtls-sim not found above ${fileURLToPath(import.meta.url)}`);
+}
+
+export interface MainOptions {
+  /** Aborted when the reader of stdout went away (EPIPE): `serve` stops its servers. */
+  stdoutClosed?: AbortSignal;
+}
+
+export async function main(
+  argv: string[],
+  out = (t: string) => console.log(t),
+  err = (t: string) => console.error(t),
+  options: MainOptions = {},
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    if (command === '--help' || command === '-h' || command === 'help') {
+      if (rest.length > 0) return await main([rest[0]!, '--help'], out, err, options);
       out(USAGE);
-      return command === undefined ? 2 : 0;
+      return EXIT.OK;
     }
+    if (command === '--version' || command === 'version') {
+      if (rest.length > 0) throw usageError(`\`${command}\` takes no argument (given "${clip(rest[0]!)}")`, USAGE);
+      out(packageVersion());
+      return EXIT.OK;
+    }
+    if (command === undefined) throw usageError('missing command', USAGE);
     if (command === 'pki') return await pkiCommand(rest, out);
     if (command === 'scenario') return await scenarioCommand(rest, out, err);
-    if (command === 'serve') return await serveCommand(rest, out);
-    err(`error: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
+    if (command === 'serve') return await serveCommand(rest, out, options.stdoutClosed);
+    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve; --help, --version)`, USAGE);
   } catch (error) {
     if (isKubeMtlsSimError(error)) {
-      err(`error: [${error.code}] ${error.message}`);
-      if (error.goMessage) err(`a Kubernetes component would say: ${error.goMessage}`);
-      return error.code === 'ERR_USAGE' ? 2 : 1;
+      err(`error: [${error.code}] ${clipInputs(error.message, argv)}`);
+      if (error.goMessage) err(`a Kubernetes component would say: ${clipInputs(error.goMessage, argv)}`);
+      return exitStatusOf(error);
     }
     throw error;
   }
 }
 
+/**
+ * Writes lines to a stream until its reader goes away. EPIPE (`serve DIR | head -2`) is not an error
+ * of ours: like coreutils, the CLI stops writing quietly, with no stack trace, and `serve` stops.
+ */
+function lineWriter(stream: NodeJS.WriteStream, closed: AbortController): (text: string) => void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    closed.abort();
+  });
+  return (text) => {
+    if (!closed.signal.aborted) stream.write(`${text}\n`);
+  };
+}
+
 // Run when executed directly (node dist/lib/cli/main.js, tsx lib/cli/main.ts, or the npm bin link).
 const entry = process.argv[1] ?? '';
 if (/(^|[/\\])(main\.(ts|js)|kube-mtls-sim)$/.test(entry)) {
-  process.exitCode = await main(process.argv.slice(2));
+  const stdoutClosed = new AbortController();
+  const out = lineWriter(process.stdout, stdoutClosed);
+  const err = lineWriter(process.stderr, new AbortController());
+  process.exitCode = await main(process.argv.slice(2), out, err, { stdoutClosed: stdoutClosed.signal });
 }

@@ -1,68 +1,98 @@
-import { parseArgs } from 'node:util';
-import { fixedClock, systemClock, type Clock } from '../clock.js';
+import { fixedClock, systemClock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { generatePki } from '../pki/generate.js';
 import { inspectLayout, type InspectReport } from '../pki/inspect.js';
-import { parseKeyAlgorithm } from '../pki/keys.js';
+import { KEY_ALGORITHMS, PRESET_NAMES, type ClusterConfig } from '../pki/types.js';
+import { resolveClusterConfig } from '../pki/cluster-config.js';
 import { writeLayout } from '../pki/layout.js';
 import { manifestFile } from '../pki/manifest.js';
 import { getPreset } from '../pki/presets/index.js';
+import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
 
-export const PKI_USAGE = `Usage:
+export const PKI_WRITE_USAGE = `Usage:
   kube-mtls-sim pki write DIR [--preset kubeadm|reference] [--algo ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                               [--node-name NAME] [--advertise-address IP] [--cert-sans A,B] [--now ISO-TIME] [--force] [--json]
+
+  Generates the preset's certificates, keys, kubeconfigs and kubelet config under DIR, in their
+  real paths (DIR/etc/kubernetes/pki/...). Never overwrites existing files unless --force.
+  --now ISO-TIME   the time to generate at, e.g. 2026-01-01T00:00:00Z (default: the current time)
+  --json           what was written, as JSON
+  --help, -h       this text
+
+${EXIT_STATUS_HELP}`;
+
+export const PKI_INSPECT_USAGE = `Usage:
   kube-mtls-sim pki inspect DIR [--now ISO-TIME] [--json]
 
-  write     generate the preset's certificates, keys, kubeconfigs and kubelet config under DIR, in their
-            real paths (DIR/etc/kubernetes/pki/...). Never overwrites existing files unless --force.
-  inspect   list every certificate under DIR with its expiry (as \`kubeadm certs check-expiration\`),
-            subject, issuer, usages and SANs, and check that it verifies against its CA, that its
-            usages fit its role and that its key matches.
-  --now     the time to generate or inspect at (default: the current time).`;
+  Lists every certificate under DIR with its expiry (as \`kubeadm certs check-expiration\`),
+  subject, issuer, usages and SANs, and checks that it verifies against its CA, that its usages
+  fit its role and that its key matches. Exit status 1 when a check fails.
+  --now ISO-TIME   the time to inspect at (default: the current time)
+  --json           the report as JSON
+  --help, -h       this text
 
-function usage(message: string): never {
-  throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${PKI_USAGE}`);
-}
+${EXIT_STATUS_HELP}`;
 
-function clockFrom(now: string | undefined): Clock {
-  if (now === undefined) return systemClock;
-  if (Number.isNaN(new Date(now).getTime())) usage(`\`--now\`: "${now}" is not a date (use ISO 8601, e.g. 2026-01-01T00:00:00Z)`);
-  return fixedClock(now);
+export const PKI_USAGE = `${PKI_WRITE_USAGE.replace(/\n\n[^]*$/, '')}
+${PKI_INSPECT_USAGE.replace(/^Usage:\n/, '').replace(/\n\n[^]*$/, '')}
+
+  write     generate a layout under DIR (\`pki write --help\` for its flags)
+  inspect   check the layout under DIR (\`pki inspect --help\`)
+
+${EXIT_STATUS_HELP}`;
+
+/** Each pki subcommand's flag table: a flag outside it is refused by name (`--force` means nothing to inspect). */
+const PKI_FLAGS = {
+  write: {
+    preset: { type: 'string' }, algo: { type: 'string' }, 'node-name': { type: 'string' }, 'advertise-address': { type: 'string' },
+    'cert-sans': { type: 'string' }, now: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+  },
+  inspect: { now: { type: 'string' }, json: { type: 'boolean' } },
+} as const satisfies Record<string, FlagTable>;
+
+const CLUSTER_FLAGS: Record<string, string> = { nodeName: '--node-name', advertiseAddress: '--advertise-address' };
+
+/** The cluster flags, checked before anything is generated: a bad value is a usage error naming its flag. */
+function clusterFrom(values: Record<string, string | boolean | undefined>): Partial<ClusterConfig> {
+  const cluster: Partial<ClusterConfig> = {
+    ...(values['node-name'] !== undefined ? { nodeName: values['node-name'] as string } : {}),
+    ...(values['advertise-address'] !== undefined ? { advertiseAddress: values['advertise-address'] as string } : {}),
+    ...(values['cert-sans'] !== undefined ? { apiServerCertSans: (values['cert-sans'] as string).split(',').map((s) => s.trim()).filter(Boolean) } : {}),
+  };
+  try {
+    resolveClusterConfig(cluster);
+  } catch (error) {
+    if (!(error instanceof KubeMtlsSimError)) throw error;
+    const flag = error.field?.startsWith('apiServerCertSans') ? '--cert-sans' : CLUSTER_FLAGS[error.field ?? ''] ?? error.field;
+    throw asFlagError(new KubeMtlsSimError(error.code, `\`${flag}\`: ${error.message}`, { field: flag ?? '', cause: error }));
+  }
+  return cluster;
 }
 
 export async function pkiCommand(args: string[], out: (text: string) => void): Promise<number> {
   const [sub, ...rest] = args;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest, allowPositionals: true, strict: true,
-      options: {
-        preset: { type: 'string' }, algo: { type: 'string' }, 'node-name': { type: 'string' }, 'advertise-address': { type: 'string' },
-        'cert-sans': { type: 'string' }, now: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    return usage((error as Error).message);
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
+    out(PKI_USAGE);
+    return EXIT.OK;
+  }
+  if (sub !== 'write' && sub !== 'inspect') throw usageError(sub ? `unknown pki command "${clip(sub)}"` : 'missing pki command', PKI_USAGE);
+  const subUsage = sub === 'write' ? PKI_WRITE_USAGE : PKI_INSPECT_USAGE;
+  const parsed = parseCommandLine(rest, `pki ${sub}`, PKI_FLAGS[sub], subUsage);
+  if (parsed.help) {
+    out(subUsage);
+    return EXIT.OK;
   }
   const { values, positionals } = parsed;
   const dir = positionals[0];
-  if (sub !== 'write' && sub !== 'inspect') usage(sub ? `unknown pki command "${sub}"` : 'missing pki command');
-  if (!dir) usage(`pki ${sub}: missing DIR`);
-  if (positionals.length > 1) usage(`pki ${sub}: unexpected argument "${positionals[1]}"`);
-  const clock = clockFrom(values.now);
+  if (!dir) throw usageError(`pki ${sub}: missing DIR`, subUsage);
+  if (positionals.length > 1) throw usageError(`pki ${sub}: unexpected argument "${clip(positionals[1]!)}"`, subUsage);
+  const clock = values.now === undefined ? systemClock : fixedClock(isoTime('now', values.now as string));
 
   if (sub === 'write') {
-    const preset = getPreset(values.preset ?? 'kubeadm');
-    const algorithm = parseKeyAlgorithm(values.algo ?? 'ecdsa-p256', '--algo');
-    const pki = await generatePki({
-      preset, algorithm, clock, keys: 'fresh',
-      cluster: {
-        ...(values['node-name'] ? { nodeName: values['node-name'] } : {}),
-        ...(values['advertise-address'] ? { advertiseAddress: values['advertise-address'] } : {}),
-        ...(values['cert-sans'] ? { apiServerCertSans: values['cert-sans'].split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-      },
-    });
+    const preset = getPreset(oneOf('preset', (values.preset as string | undefined) ?? 'kubeadm', PRESET_NAMES, 'ERR_PRESET_UNKNOWN'));
+    const algorithm = oneOf('algo', (values.algo as string | undefined) ?? 'ecdsa-p256', KEY_ALGORITHMS, 'ERR_ALGORITHM_UNKNOWN');
+    const pki = await generatePki({ preset, algorithm, clock, keys: 'fresh', cluster: clusterFrom(values) });
     writeLayout([...pki.files, manifestFile(pki)], dir, { overwrite: values.force === true });
     if (values.json) {
       out(JSON.stringify({ preset: preset.name, algorithm, root: dir, files: pki.files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })) }, null, 2));
@@ -73,12 +103,12 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
       }
       out(`[pki] next: kube-mtls-sim pki inspect ${dir}`);
     }
-    return 0;
+    return EXIT.OK;
   }
 
   const report = inspectLayout(dir, clock);
   out(values.json ? JSON.stringify(report, null, 2) : formatInspect(report));
-  return report.ok ? 0 : 1; // 1: a problem found (a file missing or unreadable, a failing check)
+  return report.ok ? EXIT.OK : EXIT.PROBLEM; // a file missing or unreadable, or a failing check
 }
 
 export function formatInspect(report: InspectReport): string {

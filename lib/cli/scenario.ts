@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { fixedClock, systemClock, type Clock } from '../clock.js';
-import { KubeMtlsSimError } from '../errors.js';
+import { PRESET_NAMES } from '../pki/types.js';
+import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, refuseFlags, usageError, type FlagTable } from './contract.js';
 import { runScenarios, type ScenarioRun } from '../scenarios/run.js';
 import { explain, type Lang } from '../verdict/explain.js';
 import { renderTable } from './table.js';
@@ -10,22 +10,41 @@ import { SCENARIOS } from '../../scenarios/index.js';
 import { formatRun } from './report.js';
 
 export const SCENARIO_USAGE = `Usage:
-  kube-mtls-sim scenario NAME [NAME…] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json]
-  kube-mtls-sim scenario --all [--grep PATTERN] [--lang en|zh] [--now ISO-TIME] [--json]
-  kube-mtls-sim scenario --list [--grep PATTERN]
+  kube-mtls-sim scenario NAME [NAME…] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations]
+  kube-mtls-sim scenario --all [--grep PATTERN] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations]
+  kube-mtls-sim scenario --list [--grep PATTERN] [--preset kubeadm|reference] [--json]
 
   Runs each named scenario for real: a fresh simulated cluster on 127.0.0.1, one TLS handshake
   and HTTP request over the edge, and a report of who presented what, who verified it against which
   CA, the verdict and what Kubernetes would print. Exit status 0 when every outcome matches its
   documented expectation, 1 when one does not.
-  --preset reference   run the reference document's version of an edge (same as NAME reference-<edge>)
+  --preset reference   with NAME: run the reference document's version of an edge (same as NAME reference-<edge>);
+                       with --all or --list: only the scenarios of that preset
   --all                run the whole catalogue and print a summary table (scenario, expected, got, match)
-  --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression)
+  --list               list the catalogue by edge (--json: as JSON)
+  --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression);
+                       one that selects nothing is a usage error (exit 2), for --list as for --all
   --lang zh            explanations in Simplified Chinese (default en)
-  --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time`;
+  --now ISO-TIME       the scenario's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: now)
+  --json               the runs (or the list) as JSON
+  --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time
+  --help, -h           this text
+
+${EXIT_STATUS_HELP}`;
+
+/** Every flag of `scenario`, and those each of its three modes uses; any other is refused by name. */
+const SCENARIO_FLAGS: FlagTable = {
+  preset: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' },
+  all: { type: 'boolean' }, grep: { type: 'string' }, lang: { type: 'string' }, expirations: { type: 'boolean' },
+};
+const MODE_FLAGS = {
+  'scenario NAME': ['preset', 'lang', 'now', 'json', 'expirations'],
+  'scenario --all': ['all', 'grep', 'preset', 'lang', 'now', 'json', 'expirations'],
+  'scenario --list': ['list', 'grep', 'preset', 'json'],
+} as const;
 
 function usage(message: string): never {
-  throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${SCENARIO_USAGE}`);
+  throw usageError(message, SCENARIO_USAGE);
 }
 
 /** Levenshtein distance, for "did you mean". */
@@ -48,44 +67,51 @@ export function findScenario(name: string, preset?: string): Scenario {
   const found = SCENARIOS.find((s) => s.name === wanted);
   if (found) return found;
   const close = [...SCENARIOS].sort((a, b) => distance(wanted, a.name) - distance(wanted, b.name)).slice(0, 3).map((s) => s.name);
-  return usage(`unknown scenario "${name}". Did you mean: ${close.join(', ')}? (\`--list\` shows them all)`);
+  return usage(`unknown scenario "${clip(name)}". Did you mean: ${close.join(', ')}? (\`--list\` shows them all)`);
 }
 
 export async function scenarioCommand(args: string[], out: (text: string) => void, err: (text: string) => void = () => {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: {
-      preset: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' },
-      all: { type: 'boolean' }, grep: { type: 'string' }, lang: { type: 'string' }, expirations: { type: 'boolean' },
-    } });
-  } catch (error) {
-    return usage((error as Error).message);
+  const parsed = parseCommandLine(args, 'scenario', SCENARIO_FLAGS, SCENARIO_USAGE);
+  if (parsed.help) {
+    out(SCENARIO_USAGE);
+    return EXIT.OK;
   }
-  const { values, positionals } = parsed;
-  if (values.preset !== undefined && values.preset !== 'kubeadm' && values.preset !== 'reference') usage(`\`--preset\`: "${values.preset}" is not kubeadm or reference`);
-  if (values.lang !== undefined && values.lang !== 'en' && values.lang !== 'zh') usage(`\`--lang\`: "${values.lang}" is not en or zh`);
-  const lang: Lang = values.lang === 'zh' ? 'zh' : 'en';
+  const { positionals } = parsed;
+  const values = parsed.values as { preset?: string; now?: string; json?: boolean; list?: boolean; all?: boolean; grep?: string; lang?: string; expirations?: boolean };
+  if (values.list && values.all) usage('give --list or --all, not both');
+  if (positionals.length > 0 && (values.list || values.all)) usage(`give scenario names or ${values.list ? '--list' : '--all'}, not both`);
+  if (positionals.length === 0 && !values.all && !values.list) usage('missing scenario NAME (or --all, --list)');
+  const mode = values.list ? 'scenario --list' : values.all ? 'scenario --all' : 'scenario NAME';
+  refuseFlags(values, MODE_FLAGS[mode], mode, SCENARIO_USAGE);
+  const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, PRESET_NAMES, 'ERR_PRESET_UNKNOWN');
+  const lang: Lang = values.lang === undefined ? 'en' : oneOf('lang', values.lang, ['en', 'zh'] as const);
   let pattern: RegExp | undefined;
   try {
     pattern = values.grep === undefined ? undefined : new RegExp(values.grep, 'i');
   } catch (error) {
-    usage(`\`--grep\`: ${(error as Error).message}`);
+    usage(`\`--grep\`: ${clip((error as Error).message)}`);
   }
-  const selected = SCENARIOS.filter((s) => !pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title));
+  // --grep and --preset select from the catalogue; a selection that is empty is most likely a typo,
+  // so it is a usage error for --list and --all alike (as an unknown NAME is), not a vacuous success.
+  const selected = SCENARIOS.filter((s) => (!pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title)) && (!preset || s.preset === preset));
+  if ((values.list || values.all) && selected.length === 0) {
+    usage(`no scenario matches${values.grep === undefined ? '' : ` --grep "${clip(values.grep)}"`}${preset ? ` with --preset ${preset}` : ''}`);
+  }
   if (values.list) {
+    if (values.json) {
+      out(JSON.stringify(selected.map((s) => ({ name: s.name, edge: s.edge, preset: s.preset, title: s.title, expect: s.expect })), null, 2));
+      return EXIT.OK;
+    }
     const byEdge = new Map<string, Scenario[]>();
     for (const s of selected) byEdge.set(s.edge, [...(byEdge.get(s.edge) ?? []), s]);
     for (const [edge, list] of byEdge) {
       out(`${edge}:`);
       for (const s of list) out(`  ${s.name.padEnd(54)} ${s.expect.verdict.padEnd(12)} ${s.title}`);
     }
-    return 0;
+    return EXIT.OK;
   }
-  if (positionals.length === 0 && !values.all) usage('missing scenario NAME (or --all)');
-  if (positionals.length > 0 && values.all) usage('give scenario names or --all, not both');
   const clock = clockFrom(values.now);
-  const scenarios = values.all ? selected : positionals.map((name) => findScenario(name, values.preset));
-  if (scenarios.length === 0) usage(`\`--grep\`: no scenario matches "${values.grep}"`);
+  const scenarios = values.all ? selected : positionals.map((name) => findScenario(name, preset));
   const progress = scenarios.length > 3;
   const runs = await runScenarios(scenarios, clock, {
     concurrency: values.all ? 4 : 1,
@@ -104,7 +130,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   } else {
     out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations)}` : ''}`).join('\n\n'));
   }
-  return runs.every((r) => r.mismatches.length === 0) ? 0 : 1;
+  return runs.every((r) => r.mismatches.length === 0) ? EXIT.OK : EXIT.PROBLEM;
 }
 
 function summaryTable(runs: ScenarioRun[]): string {
@@ -119,7 +145,5 @@ function summaryTable(runs: ScenarioRun[]): string {
 }
 
 function clockFrom(now: string | undefined): Clock {
-  if (now === undefined) return systemClock;
-  if (Number.isNaN(new Date(now).getTime())) usage(`\`--now\`: "${now}" is not a date (use ISO 8601, e.g. 2026-01-01T00:00:00Z)`);
-  return fixedClock(now);
+  return now === undefined ? systemClock : fixedClock(isoTime('now', now));
 }

@@ -1,6 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { fixedClock, systemClock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { KubeMtlsSimError } from '../errors.js';
@@ -9,16 +8,26 @@ import { generatePki } from '../pki/generate.js';
 import { writeLayout } from '../pki/layout.js';
 import { manifestFile, MANIFEST, readPkiFolder } from '../pki/manifest.js';
 import type { Pki } from '../pki/generate.js';
+import { PRESET_NAMES, type PresetName } from '../pki/types.js';
+import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 
 export const SERVE_USAGE = `Usage:
   kube-mtls-sim serve [DIR] [--preset kubeadm|reference] [--now ISO-TIME]
 
   Starts the simulated control plane (kube-apiserver, etcd, kubelet) on 127.0.0.1 from the PKI in
   DIR (written by \`pki write\`; a fresh one is generated into DIR when it holds none, or kept in
-  memory without DIR), writes kubeconfigs for the real kubectl, and runs until interrupted.`;
+  memory without DIR), writes kubeconfigs for the real kubectl, and runs until interrupted (or
+  until its standard output is closed).
+  --preset NAME    the preset of a fresh PKI; with a DIR that holds one, it must be that PKI's preset
+  --now ISO-TIME   the cluster's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: the current time)
+  --help, -h       this text
+
+${EXIT_STATUS_HELP}`;
+
+const SERVE_FLAGS: FlagTable = { preset: { type: 'string' }, now: { type: 'string' } };
 
 function usage(message: string): never {
-  throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${SERVE_USAGE}`);
+  throw usageError(message, SERVE_USAGE);
 }
 
 /** Kubeconfigs that reach the simulated apiserver from this machine: 127.0.0.1, verified by the name `kubernetes`. */
@@ -50,21 +59,46 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
-export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { preset: { type: 'string' }, now: { type: 'string' } } });
-  } catch (error) {
-    return usage((error as Error).message);
-  }
+/** The flags of `serve`, checked before anything starts; `help` when --help/-h was given. */
+export function parseServeArgs(args: string[]): { help: true } | { help: false; dir?: string; preset?: PresetName; now?: string } {
+  const parsed = parseCommandLine(args, 'serve', SERVE_FLAGS, SERVE_USAGE);
+  if (parsed.help) return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length > 1) usage(`unexpected argument "${positionals[1]}"`);
-  if (values.now !== undefined && Number.isNaN(new Date(values.now).getTime())) usage(`\`--now\`: "${values.now}" is not a date`);
-  if (values.preset !== undefined && values.preset !== 'kubeadm' && values.preset !== 'reference') usage(`\`--preset\`: "${values.preset}" is not kubeadm or reference`);
+  if (positionals.length > 1) usage(`unexpected argument "${clip(positionals[1]!)}"`);
+  return {
+    help: false,
+    ...(positionals[0] !== undefined ? { dir: positionals[0] } : {}),
+    ...(values.preset !== undefined ? { preset: oneOf('preset', values.preset as string, PRESET_NAMES, 'ERR_PRESET_UNKNOWN') } : {}),
+    ...(values.now !== undefined ? { now: isoTime('now', values.now as string) } : {}),
+  };
+}
+
+/** --preset chooses the preset of a new PKI; against a folder that holds another one, it would be ignored. */
+function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined): void {
+  if (preset === undefined) return;
+  let held: unknown;
+  try {
+    // Only a small regular file: a FIFO or a huge file is for readPkiFolder to refuse, not to hang here.
+    const file = join(dir, MANIFEST);
+    const stat = lstatSync(file);
+    if (!stat.isFile() || stat.size > 1 << 20) return;
+    held = (JSON.parse(readFileSync(file, 'utf8')) as { preset?: unknown }).preset;
+  } catch {
+    return; // readPkiFolder reports an unreadable manifest with its own code
+  }
+  if (held !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held))} PKI (--preset only chooses the preset of a new one)`);
+}
+
+export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
+  const parsed = parseServeArgs(args);
+  if (parsed.help) return usage('--help is answered by serveCommand');
+  const values = parsed;
+  const positionals = parsed.dir === undefined ? [] : [parsed.dir];
   const clock = values.now ? fixedClock(values.now) : systemClock;
   const dir = positionals[0] ? resolve(positionals[0]) : undefined;
   let pki: Pki;
   if (dir && existsSync(join(dir, MANIFEST))) {
+    refusePresetOfOtherFolder(dir, values.preset);
     pki = readPkiFolder(dir);
   } else {
     pki = await generatePki({ clock, preset: values.preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
@@ -100,18 +134,29 @@ export async function startServe(args: string[], out: (text: string) => void): P
   return { cluster, kubeconfigs };
 }
 
-export async function serveCommand(args: string[], out: (text: string) => void): Promise<number> {
+/**
+ * Serves until SIGINT, SIGTERM or `stdoutClosed` (the reader of its output went away, as in
+ * `serve DIR | head -2`): each stops the servers and exits 0.
+ */
+export async function serveCommand(args: string[], out: (text: string) => void, stdoutClosed?: AbortSignal): Promise<number> {
+  if (parseServeArgs(args).help) {
+    out(SERVE_USAGE);
+    return EXIT.OK;
+  }
   const { cluster } = await startServe(args, out);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      stdoutClosed?.removeEventListener('abort', stop);
       done();
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    if (stdoutClosed?.aborted) stop();
+    else stdoutClosed?.addEventListener('abort', stop);
   });
   await cluster.stop();
   out('kube-mtls-sim: stopped.');
-  return 0;
+  return EXIT.OK;
 }

@@ -162,7 +162,7 @@ function classify(entry: LayoutEntry): LayoutEntry {
   } catch (error) {
     entry.problem = isKubeMtlsSimError(error)
       ? error
-      : new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${entry.file}: ${(error as Error).message.split('\n')[0]}`, { file: entry.file, cause: error });
+      : new KubeMtlsSimError(/^kind:\s*KubeletConfiguration\s*$/m.test(text) ? 'ERR_KUBELET_CONFIG' : 'ERR_KUBECONFIG_YAML', `${entry.file}: ${(error as Error).message.split('\n')[0]}`, { file: entry.file, cause: error });
   }
   return entry;
 }
