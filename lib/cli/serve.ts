@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fixedClock, systemClock } from '../clock.js';
@@ -7,7 +8,8 @@ import { KubeMtlsSimError } from '../errors.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generatePki } from '../pki/generate.js';
 import { writeLayout } from '../pki/layout.js';
-import { manifestFile, MANIFEST, readPkiFolder } from '../pki/manifest.js';
+import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../pki/manifest.js';
+import { writeFilesSafely } from '../fs/write.js';
 import type { Pki } from '../pki/generate.js';
 
 export const SERVE_USAGE = `Usage:
@@ -50,7 +52,23 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
-export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Serving {
+  cluster: StartedCluster;
+  kubeconfigs: string[];
+  /** The private temporary folder holding the kubeconfigs when no DIR was given; removed by serveCommand on stop. */
+  scratch?: string;
+}
+
+export async function startServe(args: string[], out: (text: string) => void): Promise<Serving> {
   let parsed;
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { preset: { type: 'string' }, now: { type: 'string' } } });
@@ -64,7 +82,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
   const clock = values.now ? fixedClock(values.now) : systemClock;
   const dir = positionals[0] ? resolve(positionals[0]) : undefined;
   let pki: Pki;
-  if (dir && existsSync(join(dir, MANIFEST))) {
+  if (dir && present(join(dir, MANIFEST))) {
     pki = readPkiFolder(dir);
   } else {
     pki = await generatePki({ clock, preset: values.preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
@@ -76,15 +94,23 @@ export async function startServe(args: string[], out: (text: string) => void): P
     await cluster.stop();
     throw cluster.servers['kube-apiserver'].startupError ?? new KubeMtlsSimError('ERR_USAGE', 'kube-apiserver did not start');
   }
-  const outDir = dir ? join(dir, 'kube-mtls-sim') : join(process.cwd(), '.kube-mtls-sim');
-  mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  const kubeconfigs: string[] = [];
-  for (const [name, text] of Object.entries(labKubeconfigs(pki, port))) {
-    const file = join(outDir, name);
-    writeFileSync(file, text, { mode: 0o600 });
-    chmodSync(file, 0o600);
-    kubeconfigs.push(file);
+  // Without DIR, the kubeconfigs (private keys inside) go to a fresh private folder (mkdtemp: 0700,
+  // a new name each time) outside the checkout, so nothing can be committed or planted in advance.
+  const scratch = dir ? undefined : mkdtempSync(join(tmpdir(), 'kube-mtls-sim-'));
+  const written = (() => {
+    try {
+      // The kubeconfigs name this run's port: replace last run's (the files, never what a link points to).
+      return writeFilesSafely(dir ?? scratch!, Object.entries(labKubeconfigs(pki, port)).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
+    } catch (error) {
+      return error as Error;
+    }
+  })();
+  if (written instanceof Error) {
+    await cluster.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw written;
   }
+  const kubeconfigs = written;
   out(`kube-mtls-sim: ${pki.preset.name} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
   for (const [name, s] of Object.entries(cluster.servers)) {
     out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
@@ -96,12 +122,13 @@ export async function startServe(args: string[], out: (text: string) => void): P
   out('  kubectl auth whoami');
   out('  kubectl get csr');
   out('');
+  if (scratch) out(`(no DIR: the kubeconfigs are in the private folder ${scratch}, removed when the server stops)`);
   out('Press Ctrl-C to stop.');
-  return { cluster, kubeconfigs };
+  return { cluster, kubeconfigs, ...(scratch ? { scratch } : {}) };
 }
 
 export async function serveCommand(args: string[], out: (text: string) => void): Promise<number> {
-  const { cluster } = await startServe(args, out);
+  const { cluster, scratch } = await startServe(args, out);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -112,6 +139,7 @@ export async function serveCommand(args: string[], out: (text: string) => void):
     process.on('SIGTERM', stop);
   });
   await cluster.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
   out('kube-mtls-sim: stopped.');
   return 0;
 }
