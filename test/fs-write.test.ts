@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import test from 'ava';
 import { main } from '../lib/cli/main.js';
@@ -132,13 +132,22 @@ test('a file where a folder goes is ERR_FOLDER_UNSAFE before anything is written
   t.deepEqual(listing(dir), [join(dir, 'var')]);
 });
 
-test('writing goes through temporary files that never stay behind', async (t) => {
-  const p = await pkiFor({ preset: 'reference' });
+test('a file is replaced by a rename, never rewritten in place, and no temporary file stays behind', async (t) => {
+  const first = await pkiFor({ preset: 'reference' });
+  const second = await pkiFor({ preset: 'reference', keyNamespace: 'fs-write-other' });
   const dir = tempDir(t);
-  writeLayout(p.files, dir);
-  writeLayout(p.files, dir, { overwrite: true });
+  writeLayout(first.files, dir);
+  const file = first.files.find((f) => f.kind === 'key')!;
+  const before = lstatSync(join(dir, file.path)).ino;
+  // A reader holding the old file keeps reading the old bytes: it is never half old, half new.
+  const fd = openSync(join(dir, file.path), 'r');
+  t.teardown(() => closeSync(fd));
+  writeLayout(second.files, dir, { overwrite: true });
+  t.not(lstatSync(join(dir, file.path)).ino, before);
+  t.is(readFileSync(fd, 'utf8'), file.kind === 'symlink' ? '' : file.contents);
+  t.not(readFileSync(join(dir, file.path), 'utf8'), file.kind === 'symlink' ? '' : file.contents);
   t.deepEqual(listing(dir).filter((f) => f.endsWith('.tmp')), []);
-  t.is(listing(dir).filter((f) => lstatSync(f).isFile()).length, p.files.filter((f) => f.kind !== 'symlink').length);
+  t.is(listing(dir).filter((f) => lstatSync(f).isFile()).length, first.files.filter((f) => f.kind !== 'symlink').length);
 });
 
 test('serve DIR: a planted link at its admin kubeconfig is replaced, not written through; a 0777 output folder is refused', async (t) => {
