@@ -174,3 +174,11 @@ if (asRoot) console.warn('\n*** fs-read: running as root, chmod 000 does not sto
   t.is(error.code, 'ERR_FILE_UNREADABLE');
   t.is(error.file, join(dir, CA));
 });
+
+test('DIR named through a symlink is read (the folder the user names may itself be a link)', async (t) => {
+  const dir = await node(t);
+  const alias = join(tempDir(t), 'alias');
+  symlinkSync(dir, alias);
+  t.is(readLayout(alias).preset, 'kubeadm');
+  t.notThrows(() => readPkiFolder(alias));
+});

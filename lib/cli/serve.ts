@@ -17,7 +17,8 @@ export const SERVE_USAGE = `Usage:
 
   Starts the simulated control plane (kube-apiserver, etcd, kubelet) on 127.0.0.1 from the PKI in
   DIR (written by \`pki write\`; a fresh one is generated into DIR when it holds none, or kept in
-  memory without DIR), writes kubeconfigs for the real kubectl, and runs until interrupted.`;
+  memory without DIR), writes kubeconfigs for the real kubectl (in DIR/kube-mtls-sim/, or without
+  DIR in a new private temporary folder removed on exit), and runs until interrupted.`;
 
 function usage(message: string): never {
   throw new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${SERVE_USAGE}`);

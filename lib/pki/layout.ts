@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
@@ -120,7 +120,7 @@ function asTyped(error: unknown, file: string): KubeMtlsSimError {
 
 function statOrThrow(path: string) {
   try {
-    return lstatSync(path);
+    return statSync(path); // the folder itself may be a link the user named (macOS's /tmp is one)
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such folder`, { file: path, cause });
