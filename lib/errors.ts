@@ -48,6 +48,11 @@ export const ERROR_CODES = {
   ERR_KEY_UNUSABLE: 'A certificate or key parses, but the TLS library refuses to use it (for instance an RSA key below 1024 bits).',
   ERR_TOKEN_FILE: 'A token file a layout needs (the ServiceAccount token of kube-proxy) is empty.',
   ERR_KUBECONFIG_INSECURE_CA: 'A kubeconfig cluster sets `insecure-skip-tls-verify: true` together with `certificate-authority(-data)`: client-go refuses to build a client.',
+  ERR_FILE_NOT_REGULAR: 'A FIFO, socket or device is where a file is read, or a symlink, folder or other non-regular file is where a file is written (a symlink is replaced only with `--force` / `overwrite: true`, never written through).',
+  ERR_FILE_TOO_LARGE: 'A file is larger than the 16 MiB any certificate, key or config file may be.',
+  ERR_FILE_OUTSIDE_ROOT: 'A symlink in a node folder leads out of it (an absolute target is taken inside the folder, as on the node).',
+  ERR_FOLDER_UNSAFE: 'A folder on the way to a written file is a symlink or a file, or is writable by group or others (fix its mode, or pass `--force` / `overwrite: true` to make it 0700).',
+  ERR_FILE_UNWRITABLE: 'A file or folder cannot be written (permission, read-only or full filesystem); nothing of the layout was changed.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

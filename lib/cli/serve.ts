@@ -1,4 +1,5 @@
-import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixedClock, systemClock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
@@ -6,7 +7,9 @@ import { KubeMtlsSimError } from '../errors.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generatePki } from '../pki/generate.js';
 import { writeLayout } from '../pki/layout.js';
-import { manifestFile, MANIFEST, readPkiFolder } from '../pki/manifest.js';
+import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../pki/manifest.js';
+import { readInRoot } from '../fs/read.js';
+import { writeFilesSafely } from '../fs/write.js';
 import type { Pki } from '../pki/generate.js';
 import { PRESET_NAMES, type PresetName } from '../pki/types.js';
 import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
@@ -16,8 +19,9 @@ export const SERVE_USAGE = `Usage:
 
   Starts the simulated control plane (kube-apiserver, etcd, kubelet) on 127.0.0.1 from the PKI in
   DIR (written by \`pki write\`; a fresh one is generated into DIR when it holds none, or kept in
-  memory without DIR), writes kubeconfigs for the real kubectl, and runs until interrupted (or
-  until its standard output is closed).
+  memory without DIR), writes kubeconfigs for the real kubectl (in DIR/kube-mtls-sim/, or without
+  DIR in a new private temporary folder removed on exit), and runs until interrupted (or until its
+  standard output is closed).
   --preset NAME    the preset of a fresh PKI; with a DIR that holds one, it must be that PKI's preset
   --now ISO-TIME   the cluster's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --help, -h       this text
@@ -59,6 +63,22 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Serving {
+  cluster: StartedCluster;
+  kubeconfigs: string[];
+  /** The private temporary folder holding the kubeconfigs when no DIR was given; removed by serveCommand on stop. */
+  scratch?: string;
+}
+
 /** The flags of `serve`, checked before anything starts; `help` when --help/-h was given. */
 export function parseServeArgs(args: string[]): { help: true } | { help: false; dir?: string; preset?: PresetName; now?: string } {
   const parsed = parseCommandLine(args, 'serve', SERVE_FLAGS, SERVE_USAGE);
@@ -78,18 +98,15 @@ function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined):
   if (preset === undefined) return;
   let held: unknown;
   try {
-    // Only a small regular file: a FIFO or a huge file is for readPkiFolder to refuse, not to hang here.
-    const file = join(dir, MANIFEST);
-    const stat = lstatSync(file);
-    if (!stat.isFile() || stat.size > 1 << 20) return;
-    held = (JSON.parse(readFileSync(file, 'utf8')) as { preset?: unknown }).preset;
+    // The one safe reader (no FIFO hang, no link out of DIR, size cap); its errors are readPkiFolder's to report.
+    held = (JSON.parse(readInRoot(dir, `/${MANIFEST}`).toString('utf8')) as { preset?: unknown }).preset;
   } catch {
     return; // readPkiFolder reports an unreadable manifest with its own code
   }
   if (held !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held))} PKI (--preset only chooses the preset of a new one)`);
 }
 
-export async function startServe(args: string[], out: (text: string) => void): Promise<{ cluster: StartedCluster; kubeconfigs: string[] }> {
+export async function startServe(args: string[], out: (text: string) => void): Promise<Serving> {
   const parsed = parseServeArgs(args);
   if (parsed.help) return usage('--help is answered by serveCommand');
   const values = parsed;
@@ -97,7 +114,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
   const clock = values.now ? fixedClock(values.now) : systemClock;
   const dir = positionals[0] ? resolve(positionals[0]) : undefined;
   let pki: Pki;
-  if (dir && existsSync(join(dir, MANIFEST))) {
+  if (dir && present(join(dir, MANIFEST))) {
     refusePresetOfOtherFolder(dir, values.preset);
     pki = readPkiFolder(dir);
   } else {
@@ -110,15 +127,23 @@ export async function startServe(args: string[], out: (text: string) => void): P
     await cluster.stop();
     throw cluster.servers['kube-apiserver'].startupError ?? new KubeMtlsSimError('ERR_USAGE', 'kube-apiserver did not start');
   }
-  const outDir = dir ? join(dir, 'kube-mtls-sim') : join(process.cwd(), '.kube-mtls-sim');
-  mkdirSync(outDir, { recursive: true, mode: 0o700 });
-  const kubeconfigs: string[] = [];
-  for (const [name, text] of Object.entries(labKubeconfigs(pki, port))) {
-    const file = join(outDir, name);
-    writeFileSync(file, text, { mode: 0o600 });
-    chmodSync(file, 0o600);
-    kubeconfigs.push(file);
+  // Without DIR, the kubeconfigs (private keys inside) go to a fresh private folder (mkdtemp: 0700,
+  // a new name each time) outside the checkout, so nothing can be committed or planted in advance.
+  const scratch = dir ? undefined : mkdtempSync(join(tmpdir(), 'kube-mtls-sim-'));
+  const written = (() => {
+    try {
+      // The kubeconfigs name this run's port: replace last run's (the files, never what a link points to).
+      return writeFilesSafely(dir ?? scratch!, Object.entries(labKubeconfigs(pki, port)).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
+    } catch (error) {
+      return error as Error;
+    }
+  })();
+  if (written instanceof Error) {
+    await cluster.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    throw written;
   }
+  const kubeconfigs = written;
   out(`kube-mtls-sim: ${pki.preset.name} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
   for (const [name, s] of Object.entries(cluster.servers)) {
     out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
@@ -130,8 +155,9 @@ export async function startServe(args: string[], out: (text: string) => void): P
   out('  kubectl auth whoami');
   out('  kubectl get csr');
   out('');
+  if (scratch) out(`(no DIR: the kubeconfigs are in the private folder ${scratch}, removed when the server stops)`);
   out('Press Ctrl-C to stop.');
-  return { cluster, kubeconfigs };
+  return { cluster, kubeconfigs, ...(scratch ? { scratch } : {}) };
 }
 
 /**
@@ -143,7 +169,7 @@ export async function serveCommand(args: string[], out: (text: string) => void, 
     out(SERVE_USAGE);
     return EXIT.OK;
   }
-  const { cluster } = await startServe(args, out);
+  const { cluster, scratch } = await startServe(args, out);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -157,6 +183,7 @@ export async function serveCommand(args: string[], out: (text: string) => void, 
     else stdoutClosed?.addEventListener('abort', stop);
   });
   await cluster.stop();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
   out('kube-mtls-sim: stopped.');
   return EXIT.OK;
 }

@@ -1,6 +1,7 @@
-import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { KubeMtlsSimError } from '../errors.js';
+import { readInRoot, resolveInRoot } from '../fs/read.js';
 import type { PkiFile } from '../pki/layout-files.js';
 
 /**
@@ -53,7 +54,7 @@ export class NodeFs {
     if (this.#files.has(real)) return true;
     if (!this.#root) return false;
     try {
-      return lstatSync(join(this.#root, real)).isFile();
+      return lstatSync(join(this.#root, resolveInRoot(this.#root, real))).isFile();
     } catch {
       return false;
     }
@@ -64,13 +65,8 @@ export class NodeFs {
     const real = this.resolve(path);
     const held = this.#files.get(real);
     if (held) return held;
-    if (this.#root) {
-      try {
-        return readFileSync(join(this.#root, real));
-      } catch {
-        // fall through to the typed error
-      }
-    }
+    // The backing folder is read the one safe way: links only inside it, no FIFO, no giant file.
+    if (this.#root) return readInRoot(this.#root, real, referredBy ? { field: referredBy } : undefined);
     const by = referredBy ? ` (named by ${referredBy})` : '';
     throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such file${by}`, {
       file: path, ...(referredBy ? { field: referredBy } : {}), goMessage: `open ${path}: no such file or directory`,

@@ -1,7 +1,7 @@
 import { dirname, posix } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeMtlsSimError } from '../errors.js';
-import { nodePath, readFileTyped } from '../fs/read.js';
+import { nodePath, readDiskPathInRoot, readFileTyped } from '../fs/read.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { checkKeyPair, readCertificates, readPrivateKey, type ReadKey, type Source } from '../pki/pem.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
@@ -92,7 +92,10 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
   const base = dirname(file);
   const resolvePath = (path: string) => (options.readFile ? (path.startsWith('/') ? path : posix.join(base, path)) : nodePath(path, { base, ...(options.root ? { root: options.root } : {}) }));
-  const read = (path: string, referredBy: { field: string; file: string }) => (options.readFile ? options.readFile(path, referredBy) : readFileTyped(path, referredBy));
+  // Under a node folder, a referenced file (and any symlink on its way) is read only inside it.
+  const read = (path: string, referredBy: { field: string; file: string }) => (options.readFile
+    ? options.readFile(path, referredBy)
+    : options.root ? readDiskPathInRoot(options.root, path, referredBy) : readFileTyped(path, referredBy));
 
   /** `*-data` (base64) or a path; both set is client-go's validation error. */
   const material = (dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>) => {

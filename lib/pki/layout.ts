@@ -1,7 +1,9 @@
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
+import { fsError, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js';
+import { writeFilesSafely, type FileToWrite } from '../fs/write.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
 import type { IssuedCert } from './issue.js';
@@ -11,36 +13,24 @@ import { PRESETS } from './presets/index.js';
 import type { PresetName } from './types.js';
 
 export interface WriteLayoutOptions {
-  /** Replace files that already exist. @default false: like kubeadm, never clobber existing credentials */
+  /**
+   * Replace files that already exist (a symlink where a file goes is replaced, never written
+   * through), and make folders on the way that group or others can write 0700.
+   * @default false: like kubeadm, never clobber existing credentials
+   */
   overwrite?: boolean;
 }
 
 /**
  * Writes files under `root` at their node paths (`<root>/etc/kubernetes/pki/ca.crt`, …): folders
- * 0700, private keys and kubeconfigs 0600, certificates 0644. Checks every target first, so a
- * refused write leaves nothing half-written.
+ * 0700, private keys and kubeconfigs 0600, certificates 0644. Every target is checked first and
+ * every file goes through a temporary file and a rename (see writeFilesSafely), so a refused or
+ * failed write leaves nothing half-written and nothing is ever written outside `root`.
  */
 export function writeLayout(files: readonly PkiFile[], root: string, options: WriteLayoutOptions = {}): string[] {
-  const targets = files.map((f) => ({ file: f, target: join(root, f.path) }));
-  if (!options.overwrite) {
-    const existing = targets.filter(({ target }) => exists(target)).map(({ target }) => target);
-    if (existing.length > 0) {
-      throw new KubeMtlsSimError('ERR_FILE_EXISTS', `refusing to overwrite ${existing.length} existing file(s), first ${existing[0]} (use \`--force\` / \`overwrite: true\`)`, {
-        file: existing[0]!, field: 'overwrite',
-      });
-    }
-  }
-  for (const { file, target } of targets) {
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-    if (file.kind === 'symlink') {
-      if (exists(target)) rmLink(target);
-      symlinkSync(file.target, target);
-    } else {
-      writeFileSync(target, file.contents, { mode: file.mode });
-      chmodSync(target, file.mode);
-    }
-  }
-  return targets.map((t) => t.target);
+  return writeFilesSafely(root, files.map((f): FileToWrite => (f.kind === 'symlink'
+    ? { path: f.path, link: f.target }
+    : { path: f.path, contents: f.contents, mode: f.mode })), { overwrite: options.overwrite === true });
 }
 
 function exists(path: string): boolean {
@@ -50,11 +40,6 @@ function exists(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A symlink is replaced, never followed. */
-function rmLink(path: string): void {
-  unlinkSync(path);
 }
 
 /** One file of a layout folder, parsed according to what it holds. */
@@ -72,6 +57,9 @@ export interface LayoutEntry {
   kubeletConfig?: KubeletConfiguration;
   token?: string;
   target?: string;
+  /** For a symlink: the node path it leads to, resolved inside the folder (absolute targets taken relative to it, as on the node). */
+  resolved?: string;
+  /** The file's bytes; for a symlink, its target's (empty when the link cannot be followed: see `problem`). */
   raw: Buffer;
   /** Why the file could not be read as what it looks like. */
   problem?: KubeMtlsSimError;
@@ -103,25 +91,51 @@ export function readLayout(root: string): Layout {
     const path = `/${relative(root, file).split(sep).join('/')}`;
     const mode = stat.mode & 0o777;
     if (stat.isSymbolicLink()) {
-      entries.push({ path, file, kind: 'symlink', mode, target: readlinkSync(file), raw: Buffer.alloc(0) });
+      // kubelet-client-current.pem and its kind: what a component reads is the target, inside the folder.
+      const entry: LayoutEntry = { path, file, kind: 'symlink', mode, target: readlinkSync(file), raw: Buffer.alloc(0) };
+      try {
+        entry.resolved = resolveInRoot(root, path);
+        entry.raw = readInRoot(root, path);
+      } catch (error) {
+        entry.problem = asTyped(error, file);
+      }
+      entries.push(entry);
       continue;
     }
-    const raw = readFileSync(file);
+    let raw: Buffer;
+    try {
+      raw = readFileTyped(file, undefined, { noFollow: true });
+    } catch (error) {
+      entries.push({ path, file, kind: 'unknown', mode, raw: Buffer.alloc(0), problem: asTyped(error, file) });
+      continue;
+    }
     entries.push(classify({ path, file, kind: 'unknown', mode, raw }));
   }
   return { root, preset: detectPreset(root), entries };
 }
 
+function asTyped(error: unknown, file: string): KubeMtlsSimError {
+  return isKubeMtlsSimError(error) ? error : fsError(file, error);
+}
+
 function statOrThrow(path: string) {
   try {
-    return lstatSync(path);
+    return statSync(path); // the folder itself may be a link the user named (macOS's /tmp is one)
   } catch (cause) {
-    throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such folder`, { file: path, cause });
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such folder`, { file: path, cause });
+    throw fsError(path, cause);
   }
 }
 
 function* walk(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  let listing;
+  try {
+    listing = readdirSync(dir, { withFileTypes: true });
+  } catch (cause) {
+    throw fsError(dir, cause);
+  }
+  for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
     else yield full;

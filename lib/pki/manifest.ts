@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KubeMtlsSimError } from '../errors.js';
+import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
+import { readInRoot } from '../fs/read.js';
 import type { IssuedCert } from './issue.js';
 import { keyMaterial, type KeyMaterial } from './keys.js';
 import { exportLayout, readLayout } from './layout.js';
@@ -18,6 +18,9 @@ import type { ClusterConfig, KeyAlgorithm, PresetName } from './types.js';
  */
 export const MANIFEST = 'kube-mtls-sim.json';
 
+/** The folder, beside the node's, where `serve DIR` writes kubeconfigs for the real kubectl. */
+export const SERVE_OUTPUT = 'kube-mtls-sim';
+
 export interface Manifest {
   preset: PresetName;
   algorithm: KeyAlgorithm;
@@ -33,17 +36,34 @@ export function manifestFile(pki: Pki): PkiFile {
 /** Reads a folder written by `pki write` (and perhaps edited since) back into a Pki. */
 export function readPkiFolder(root: string): Pki {
   let manifest: Manifest;
+  const unknown = (cause: unknown) => new KubeMtlsSimError('ERR_LAYOUT_UNKNOWN', `${root}: no readable ${MANIFEST} (write the folder with \`kube-mtls-sim pki write ${root}\`)`, { file: join(root, MANIFEST), cause });
+  let text: string;
   try {
-    manifest = JSON.parse(readFileSync(join(root, MANIFEST), 'utf8')) as Manifest;
+    text = readInRoot(root, `/${MANIFEST}`).toString('utf8');
   } catch (cause) {
-    throw new KubeMtlsSimError('ERR_LAYOUT_UNKNOWN', `${root}: no readable ${MANIFEST} (write the folder with \`kube-mtls-sim pki write ${root}\`)`, { file: join(root, MANIFEST), cause });
+    // Missing is "not a layout"; a FIFO, a 3 GiB file or a link out of the folder keeps its own code.
+    if (isKubeMtlsSimError(cause, 'ERR_FILE_NOT_FOUND')) throw unknown(cause);
+    throw cause;
+  }
+  try {
+    manifest = JSON.parse(text) as Manifest;
+  } catch (cause) {
+    throw unknown(cause);
+  }
+  if (typeof manifest !== 'object' || manifest === null || typeof manifest.preset !== 'string' || typeof manifest.algorithm !== 'string' || typeof manifest.generatedAt !== 'string') {
+    throw new KubeMtlsSimError('ERR_LAYOUT_UNKNOWN', `${join(root, MANIFEST)}: not a ${MANIFEST} (needs \`preset\`, \`algorithm\`, \`cluster\` and \`generatedAt\`)`, { file: join(root, MANIFEST) });
   }
   const preset = getPreset(manifest.preset);
   const config = resolveClusterConfig(manifest.cluster);
   const layout = readLayout(root);
-  const files = exportLayout(layout).filter((f) => f.path !== `/${MANIFEST}`);
+  // The node's files: not the manifest, nor what `serve` wrote for kubectl beside them.
+  const files = exportLayout(layout).filter((f) => f.path !== `/${MANIFEST}` && !f.path.startsWith(`/${SERVE_OUTPUT}/`));
   const byPath = new Map(layout.entries.map((e) => [e.path, e] as const));
-  const read = (path: string) => byPath.get(path)?.raw ?? readFileSync(join(root, path));
+  // What readLayout read (a symlink's target's bytes included), or a fresh read that throws its typed error.
+  const read = (path: string) => {
+    const entry = byPath.get(path);
+    return entry && !entry.problem ? entry.raw : readInRoot(root, path);
+  };
   const certs = new Map<string, PkiCert>();
   for (const record of preset.certs) {
     const f = record.files;
