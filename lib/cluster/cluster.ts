@@ -59,7 +59,7 @@ export interface StartedCluster extends AsyncDisposable {
   readonly spec: ControlPlaneSpec;
   /** The apiserver's CertificateSigningRequests. */
   readonly csrs: CsrStore;
-  /** kube-controller-manager's signer configuration, or why it could not load. */
+  /** kube-controller-manager's signer configuration (and `syncErrors`: what it logged for CSRs it could not sign), or why it could not load. */
   readonly controllerManager: ControllerManagerConfig | KubeMtlsSimError;
   /** Each server: running on 127.0.0.1 (port), or the error it refused to start with. */
   readonly servers: Readonly<Record<ServerComponent, { running: boolean; port?: number; startupError?: KubeMtlsSimError }>>;

@@ -1,6 +1,7 @@
 import type { NodeFs } from '../cluster/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { authorize } from '../authz/authorize.js';
+import { goQuote } from '../authz/go-format.js';
 import { BUILTIN_SIGNERS, signCsr, signerViolation, type SigningCa } from '../csr/signer.js';
 import { parseCsrPem } from '../csr/parse.js';
 import type { CsrStore } from '../csr/store.js';
@@ -20,7 +21,16 @@ export interface ControllerManagerConfig {
   durationMs: number;
   /** Why a signer is not running (no signing files), for reports. */
   disabled: Partial<Record<string, string>>;
+  /**
+   * What kube-controller-manager logs for a CSR it could not sign, by CSR name (the latest error;
+   * `Sync <name> failed with : error auto signing csr: …`). The real controller requeues the CSR and
+   * never writes the error into it; here it is tried again on the CSR's next write.
+   */
+  syncErrors: Map<string, string>;
 }
+
+/** At most this many CSRs' sync errors are kept: the oldest is forgotten first. */
+const SYNC_ERRORS_LIMIT = 1024;
 
 const PER_SIGNER: Record<string, string> = {
   'kubernetes.io/kubelet-serving': 'kubelet-serving',
@@ -52,7 +62,7 @@ export function configureControllerManager(fs: NodeFs, flags: Flags): Controller
     return { cert, key: keyMaterial(keyObject), certFile };
   };
   const config: ControllerManagerConfig = {
-    signers: {}, disabled: {},
+    signers: {}, disabled: {}, syncErrors: new Map(),
     durationMs: flags['--cluster-signing-duration'] ? parseGoDuration(flags['--cluster-signing-duration'], '--cluster-signing-duration') : 365 * 24 * 3_600_000,
   };
   const globalCert = flags['--cluster-signing-cert-file'];
@@ -81,8 +91,7 @@ export function reconcileCsr(store: CsrStore, name: string, config: ControllerMa
   const now = store.clock.now();
   const types = new Set((csr.status.conditions ?? []).map((c) => c.type));
   const parsed = parseCsrPem(Buffer.from(csr.spec.request, 'base64'));
-  if (!parsed.ok) return;
-  if (!types.has('Approved') && !types.has('Denied') && csr.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && !signerViolationForApproval(csr, parsed.csr)) {
+  if (parsed.ok && !types.has('Approved') && !types.has('Denied') && csr.spec.signerName === 'kubernetes.io/kube-apiserver-client-kubelet' && !signerViolationForApproval(csr, parsed.csr)) {
     // A node renewing its own certificate is checked for selfnodeclient first, then (as any requester) nodeclient.
     const may = (subresource: string) => authorize({
       user: { name: csr.spec.username ?? '', groups: csr.spec.groups ?? [] }, verb: 'create', resourceRequest: true,
@@ -99,10 +108,32 @@ export function reconcileCsr(store: CsrStore, name: string, config: ControllerMa
   if (!types.has('Approved') || types.has('Denied') || types.has('Failed') || csr.status.certificate) return;
   const ca = config.signers[csr.spec.signerName];
   if (!ca) return; // a custom signer (example.com/serving) or a disabled one: stays Approved, never Issued
+  if (!parsed.ok) {
+    recordSyncError(config, name, `unable to parse csr ${goQuote(name)}: ${parsed.error}`);
+    return;
+  }
+  // signer.handle: a broken rule of the signer is written into the CSR as a Failed condition ...
+  const violation = signerViolation(csr.spec.signerName, parsed.csr, csr.spec.usages ?? []);
+  if (violation) {
+    config.syncErrors.delete(name);
+    store.updateStatus(name, { ...csr.status, conditions: [...(csr.status.conditions ?? []), condition('Failed', 'SignerValidationFailure', violation, now)] });
+    return;
+  }
+  // ... but a signature that fails (an unknown usage, an expired CA) is an error of the sync: logged,
+  // retried, and the CSR stays Approved without a certificate.
   const outcome = signCsr(csr, parsed.csr, ca, now, config.durationMs);
-  store.updateStatus(name, outcome.ok
-    ? { ...csr.status, certificate: Buffer.from(outcome.certificatePem).toString('base64') }
-    : { ...csr.status, conditions: [...(csr.status.conditions ?? []), condition('Failed', 'SignerValidationFailure', outcome.message, now)] });
+  if (!outcome.ok) {
+    recordSyncError(config, name, `error auto signing csr: ${outcome.message}`);
+    return;
+  }
+  config.syncErrors.delete(name);
+  store.updateStatus(name, { ...csr.status, certificate: Buffer.from(outcome.certificatePem).toString('base64') });
+}
+
+function recordSyncError(config: ControllerManagerConfig, name: string, error: string): void {
+  config.syncErrors.delete(name); // re-inserted last: the map's order is the order of the latest errors
+  config.syncErrors.set(name, `Sync ${name} failed with : ${error}`);
+  if (config.syncErrors.size > SYNC_ERRORS_LIMIT) config.syncErrors.delete(config.syncErrors.keys().next().value!);
 }
 
 function signerViolationForApproval(csr: CertificateSigningRequest, parsed: Parameters<typeof signCsr>[1]): boolean {

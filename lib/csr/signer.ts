@@ -10,7 +10,8 @@ import type { CertificateSigningRequest } from './types.js';
  * kube-controller-manager's csrsigning controller: for an Approved, not Failed CSR of a built-in
  * signer, check the signer's rules (pkg/controller/certificates/signer, pkg/apis/certificates
  * helpers) and issue a certificate from the signer's CA, back-dated 5 minutes, lasting the shorter
- * of --cluster-signing-duration and spec.expirationSeconds (never past the CA itself).
+ * of --cluster-signing-duration and spec.expirationSeconds (never past the CA itself). A broken rule
+ * is a Failed condition on the CSR; a signature that fails is only logged (and retried).
  */
 export const BUILTIN_SIGNERS = [
   'kubernetes.io/kube-apiserver-client', 'kubernetes.io/kube-apiserver-client-kubelet', 'kubernetes.io/kubelet-serving', 'kubernetes.io/legacy-unknown',
@@ -23,7 +24,12 @@ export interface SigningCa {
   certFile: string;
 }
 
+/** What signer.sign returns: the certificate, or the error kube-controller-manager logs (the CSR is left as it is). */
 export type SignOutcome = { ok: true; certificatePem: string } | { ok: false; message: string };
+
+/** The signing policy's Backdate and Short (signer.go). */
+const BACKDATE = 5 * MINUTE;
+const SHORT = 8 * 60 * MINUTE;
 
 const KUBELET_CLIENT_USAGES = [['key encipherment', 'digital signature', 'client auth'], ['digital signature', 'client auth']];
 const KUBELET_SERVING_USAGES = [['key encipherment', 'digital signature', 'server auth'], ['digital signature', 'server auth']];
@@ -64,22 +70,41 @@ export function signerViolation(signerName: string, csr: ParsedCsr, usages: read
   }
 }
 
+/** signer.duration: --cluster-signing-duration, or a shorter spec.expirationSeconds, never under 10 minutes (twice the back-dating). */
+export function signingDuration(durationMs: number, expirationSeconds: number | undefined): number {
+  if (expirationSeconds === undefined || expirationSeconds === null) return durationMs;
+  const requested = expirationSeconds * 1000;
+  if (requested > durationMs) return durationMs;
+  return Math.max(requested, 10 * MINUTE);
+}
+
+/** Go's %v of a time.Time read from a certificate (UTC, whole seconds): `2027-01-01 00:00:00 +0000 UTC`. */
+export function goTime(date: Date): string {
+  return `${date.toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '')} +0000 UTC`;
+}
+
+/**
+ * signer.sign with authority.PermissiveSigningPolicy (Backdate 5m, Short 8h): the usages are mapped
+ * to KeyUsage bits and extended key usages (an unknown one fails), NotBefore = now - 5m, NotAfter =
+ * now + ttl (now + ttl - 5m once ttl is 8h or more), cut at the CA's own NotAfter; a CA that has
+ * expired signs nothing. `now` is the cluster clock's. The signer's rules are checked before, by
+ * `signerViolation`: a failure here is not a rule of the signer but the signature itself failing.
+ */
 export function signCsr(csr: CertificateSigningRequest, parsed: ParsedCsr, ca: SigningCa, now: Date, durationMs: number): SignOutcome {
-  const usages = csr.spec.usages ?? [];
-  const violation = signerViolation(csr.spec.signerName, parsed, usages);
-  if (violation) return { ok: false, message: violation };
-  const requested = csr.spec.expirationSeconds ? csr.spec.expirationSeconds * 1000 : Infinity;
-  const lifetime = Math.min(durationMs, Math.max(requested, 10 * MINUTE));
+  const ttl = signingDuration(durationMs, csr.spec.expirationSeconds);
+  const extensions = usagesToExtensions(csr.spec.usages ?? []);
+  if (!extensions.ok) return { ok: false, message: extensions.error };
   const caNotAfter = new Date(ca.cert.node.validTo);
-  // The signing policy back-dates NotBefore by 5 minutes, and NotAfter too once the lifetime is at
-  // least 8 hours, so that NotAfter - NotBefore is the lifetime (authority/policies.go).
-  const backdateEnd = lifetime >= 8 * 60 * MINUTE ? 5 * MINUTE : 0;
-  const notAfter = new Date(Math.min(now.getTime() + lifetime - backdateEnd, caNotAfter.getTime()));
-  const { keyUsage, extKeyUsage } = usagesToExtensions(usages);
+  const notBefore = new Date(now.getTime() - BACKDATE);
+  let notAfter = new Date(now.getTime() + (ttl < SHORT ? ttl : ttl - BACKDATE));
+  if (!(notAfter < caNotAfter)) notAfter = caNotAfter;
+  if (!(notBefore < caNotAfter)) return { ok: false, message: `the signer has expired: NotAfter=${goTime(caNotAfter)}` };
+  if (!(now < caNotAfter)) return { ok: false, message: `refusing to sign a certificate that expired in the past: NotAfter=${goTime(caNotAfter)}` };
   const cert = issueCertificate({
-    cn: parsed.cn, o: parsed.o, isCa: false, keyUsage, extKeyUsage: extKeyUsage.length > 0 ? extKeyUsage : null,
-    sans: [...parsed.dns.map((dns) => ({ dns })), ...parsed.ips.map((ip) => ({ ip }))],
-    notBefore: new Date(now.getTime() - 5 * MINUTE), notAfter,
+    cn: parsed.cn, o: parsed.o, isCa: false, keyUsage: extensions.keyUsage, extKeyUsage: extensions.extKeyUsage.length > 0 ? extensions.extKeyUsage : null,
+    // Every SAN of the request, in the order Go's x509 writes them: DNS, email, IP, URI (authority.go's template).
+    sans: [...parsed.dns.map((dns) => ({ dns })), ...parsed.emails.map((email) => ({ email })), ...parsed.ips.map((ip) => ({ ip })), ...parsed.uris.map((uri) => ({ uri }))],
+    notBefore, notAfter,
     subjectKey: publicKeyMaterial(parsed.spki, parsed.publicKey), issuer: { cert: ca.cert, key: ca.key }, memo: false,
   });
   return { ok: true, certificatePem: cert.pem };

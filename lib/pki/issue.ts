@@ -17,7 +17,7 @@ export interface IssueRequest {
   keyUsage: readonly KeyUsage[];
   /** `null` leaves the extension out (a certificate then fits any purpose). */
   extKeyUsage: readonly ExtKeyUsage[] | null;
-  sans: readonly San[];
+  sans: readonly CertSan[];
   notBefore: Date;
   notAfter: Date;
   /** Hex serial; derived from the request when absent. */
@@ -28,6 +28,9 @@ export interface IssueRequest {
   /** Reuse an identical earlier certificate (only worth it when keys come back, as from a pool). @default true */
   memo?: boolean;
 }
+
+/** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
+export type CertSan = San | { email: string } | { uri: string };
 
 /**
  * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
@@ -175,11 +178,30 @@ export function fromX509(node: NodeX509, der: Buffer = node.raw): IssuedCert {
 
 const KEY_USAGE_FLAGS: Record<KeyUsage, number> = {
   digitalSignature: asn.KeyUsageFlags.digitalSignature,
+  contentCommitment: asn.KeyUsageFlags.nonRepudiation,
   keyEncipherment: asn.KeyUsageFlags.keyEncipherment,
+  dataEncipherment: asn.KeyUsageFlags.dataEncipherment,
+  keyAgreement: asn.KeyUsageFlags.keyAgreement,
   keyCertSign: asn.KeyUsageFlags.keyCertSign,
   cRLSign: asn.KeyUsageFlags.cRLSign,
+  encipherOnly: asn.KeyUsageFlags.encipherOnly,
+  decipherOnly: asn.KeyUsageFlags.decipherOnly,
 };
-const EKU_OIDS: Record<ExtKeyUsage, string> = { serverAuth: asn.id_kp_serverAuth, clientAuth: asn.id_kp_clientAuth };
+/** Go's extKeyUsageOIDs (crypto/x509). */
+const EKU_OIDS: Record<ExtKeyUsage, string> = {
+  any: asn.anyExtendedKeyUsage,
+  serverAuth: asn.id_kp_serverAuth,
+  clientAuth: asn.id_kp_clientAuth,
+  codeSigning: asn.id_kp_codeSigning,
+  emailProtection: asn.id_kp_emailProtection,
+  ipsecEndSystem: '1.3.6.1.5.5.7.3.5',
+  ipsecTunnel: '1.3.6.1.5.5.7.3.6',
+  ipsecUser: '1.3.6.1.5.5.7.3.7',
+  timeStamping: asn.id_kp_timeStamping,
+  ocspSigning: asn.id_kp_OCSPSigning,
+  microsoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
+  netscapeServerGatedCrypto: '2.16.840.1.113730.4.1',
+};
 
 /** DER of the signature AlgorithmIdentifier: ecdsa-with-SHA256/384 (no parameters), sha256WithRSAEncryption (NULL). */
 const SIGNATURE_ALGORITHMS: Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', asn.AlgorithmIdentifier> = {
@@ -272,7 +294,9 @@ function sign(r: IssueRequest): IssuedCert {
     extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(authorityKeyId) }))));
   }
   if (r.sans.length > 0) {
-    const names = r.sans.map((s) => new asn.GeneralName('dns' in s ? { dNSName: s.dns } : { iPAddress: s.ip }));
+    const names = r.sans.map((s) => new asn.GeneralName(
+      'dns' in s ? { dNSName: s.dns } : 'ip' in s ? { iPAddress: s.ip } : 'email' in s ? { rfc822Name: s.email } : { uniformResourceIdentifier: s.uri },
+    ));
     extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(names)));
   }
   const signer = r.issuer?.key ?? r.subjectKey;

@@ -8,8 +8,16 @@
 export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
 
-export type KeyUsage = 'digitalSignature' | 'keyEncipherment' | 'keyCertSign' | 'cRLSign';
-export type ExtKeyUsage = 'serverAuth' | 'clientAuth';
+/** RFC 5280 KeyUsage bits (contentCommitment is the bit once called nonRepudiation), named as Go's x509.KeyUsage constants are. */
+export type KeyUsage =
+  | 'digitalSignature' | 'contentCommitment' | 'keyEncipherment' | 'dataEncipherment' | 'keyAgreement' | 'keyCertSign' | 'cRLSign'
+  | 'encipherOnly' | 'decipherOnly';
+/** The extended key usages Go's x509 knows by name (x509.ExtKeyUsage), in Go's order, which is the order they are written in. */
+export const EXT_KEY_USAGES = [
+  'any', 'serverAuth', 'clientAuth', 'codeSigning', 'emailProtection', 'ipsecEndSystem', 'ipsecTunnel', 'ipsecUser', 'timeStamping',
+  'ocspSigning', 'microsoftServerGatedCrypto', 'netscapeServerGatedCrypto',
+] as const;
+export type ExtKeyUsage = (typeof EXT_KEY_USAGES)[number];
 
 export type San = { dns: string } | { ip: string };
 
