@@ -12,7 +12,7 @@ export type { Kubeconfig } from './kubeconfig/types.js';
 export { defineCluster, type ClusterDefinition, type ClusterOptions, type JoinNodesOptions, type StartedCluster } from './cluster/cluster.js';
 export type { NodeJoin } from './kubelet/fleet.js';
 export type { CertificateOutcome } from './kubelet/certificates.js';
-export { NodeFs } from './cluster/node-fs.js';
+export { NodeFs } from './fs/node-fs.js';
 export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent } from './clients/edges.js';
 export type { DialOptions } from './clients/dial.js';
 export { REASONS, type Reason, type Side, type Stage, type Verdict } from './verdict/reasons.js';

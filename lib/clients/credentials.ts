@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { loadCaBundle, loadKeyPair } from '../components/files.js';
 import type { ControlPlaneSpec } from '../components/presets.js';
 import type { Flags } from '../components/flags.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import type { ControlPlaneSpec } from '../components/presets.js';
 import type { Flags } from '../components/flags.js';
 import { isKubeMtlsSimError, KubeMtlsSimError, type ErrorCode } from '../errors.js';

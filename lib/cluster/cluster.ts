@@ -19,7 +19,7 @@ import { generatePki, type GeneratePkiOptions, type Pki } from '../pki/generate.
 import { splitHostPort } from '../pki/cluster-config.js';
 import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
 import { applyFileChanges, type FileChanges } from './file-changes.js';
-import { NodeFs } from './node-fs.js';
+import { NodeFs } from '../fs/node-fs.js';
 import { CsrStore } from '../csr/store.js';
 import { configureControllerManager, reconcileCsr, type ControllerManagerConfig } from '../components/controller-manager.js';
 

@@ -4,7 +4,7 @@ import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import { serviceAccountToken } from '../pki/token.js';
 import type { Pki } from '../pki/generate.js';
-import type { NodeFs } from './node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 
 /** A value in a kubeconfig edit: literal, `null` to delete, or the contents of a node file. */
 export type EditValue = string | number | boolean | null | { fromFile: string; encoding?: 'base64' | 'utf8' };

@@ -1,4 +1,4 @@
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { authorize } from '../authz/authorize.js';
 import { goQuote } from '../authz/go-format.js';

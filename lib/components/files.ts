@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { checkKeyPair, readCertificates, readPrivateKey } from '../pki/pem.js';
 

@@ -3,7 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
 import { aggregateError, authenticateServiceAccountToken } from '../authn/tokens.js';
 import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';

@@ -1,6 +1,6 @@
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../clock.js';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { boolFlag, listFlag, type Flags } from '../components/flags.js';
 import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';

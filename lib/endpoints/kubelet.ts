@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../clock.js';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
 import type { AuthnResult } from '../authn/types.js';
 import type { AuthorizationMode } from '../authz/types.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { ApiClient } from '../clients/api-client.js';
-import type { NodeFs } from '../cluster/node-fs.js';
+import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { fixedClock } from '../clock.js';
-import { NodeFs } from '../cluster/node-fs.js';
+import { NodeFs } from '../fs/node-fs.js';
 import { readCertificates } from '../pki/pem.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { KubeletCertificates } from './certificates.js';

@@ -5,11 +5,10 @@ import { resolveValue } from './cluster-config.js';
 import type { Pki } from './generate.js';
 import type { RecordContext } from './types.js';
 
-export type FileKind = 'cert' | 'key' | 'cert-and-key' | 'public-key' | 'kubeconfig' | 'kubelet-config' | 'token';
+import type { PkiFile } from '../fs/node-fs.js';
 
-export type PkiFile =
-  | { kind: FileKind; path: string; contents: string; mode: number; owner: string }
-  | { kind: 'symlink'; path: string; target: string; mode?: undefined; owner: string };
+// The file types live with the node's file system, which sits below the layout; re-exported for the layout's readers.
+export type { FileKind, PkiFile } from '../fs/node-fs.js';
 
 const PRIVATE = 0o600;
 const PUBLIC = 0o644;

@@ -1,8 +1,18 @@
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { KubeMtlsSimError } from '../errors.js';
-import { readInRoot, resolveInRoot } from '../fs/read.js';
-import type { PkiFile } from '../pki/layout-files.js';
+import { readInRoot, resolveInRoot } from './read.js';
+
+/** What a file of the node's layout is, as the layout writer and inspector tell them apart. */
+export type FileKind = 'cert' | 'key' | 'cert-and-key' | 'public-key' | 'kubeconfig' | 'kubelet-config' | 'token';
+
+/**
+ * One file of a node's layout at its real path. Defined here, below the PKI and the layout that
+ * produce it, because the node's file system holds it and everything above reads it.
+ */
+export type PkiFile =
+  | { kind: FileKind; path: string; contents: string; mode: number; owner: string }
+  | { kind: 'symlink'; path: string; target: string; mode?: undefined; owner: string };
 
 /**
  * A node's filesystem as the components see it: the generated layout in memory (no disk I/O on
