@@ -34,7 +34,7 @@ import type { AddressInfo } from 'node:net';
 import { defineCluster, type ClusterOptions, type StartedCluster } from '../lib/cluster/cluster.js';
 import { fixedClock } from '../lib/clock.js';
 import { generatePki, type Pki } from '../lib/pki/generate.js';
-import type { EdgeName } from '../lib/clients/edges.js';
+import type { EdgeName } from '../lib/edges/edges.js';
 import type { Verdict } from '../lib/verdict/reasons.js';
 import type { EdgeResult } from '../lib/verdict/result.js';
 import { median, ms, percentile, type Row } from './stats.js';

@@ -13,7 +13,7 @@ export { defineCluster, type ClusterDefinition, type ClusterOptions, type JoinNo
 export type { NodeJoin } from './kubelet/fleet.js';
 export type { CertificateOutcome } from './kubelet/certificates.js';
 export { NodeFs } from './fs/node-fs.js';
-export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent } from './clients/edges.js';
+export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent } from './edges/edges.js';
 export type { DialOptions } from './clients/dial.js';
 export { REASONS, type Reason, type Side, type Stage, type Verdict } from './verdict/reasons.js';
 export type { CertSummary, EdgeResult, KubernetesMessage, TrustSummary } from './verdict/result.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { defineCluster } from '../lib/cluster/cluster.js';
-import { EDGE_NAMES } from '../lib/clients/edges.js';
+import { EDGE_NAMES } from '../lib/edges/edges.js';
 import { isKubeMtlsSimError } from '../lib/errors.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { clock } from './helpers/pki.js';

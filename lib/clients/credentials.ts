@@ -6,7 +6,7 @@ import type { Flags } from '../components/flags.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { splitHostPort } from '../pki/cluster-config.js';
-import type { EdgeSpec } from './edges.js';
+import type { EdgeSpec } from '../edges/edges.js';
 
 /** How a client decides whether to trust the server's certificate. */
 export type ClientTrust =

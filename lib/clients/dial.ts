@@ -9,7 +9,7 @@ import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
 import { summarizeCert, summarizeTrust, type EdgeResult, type TrustSummary } from '../verdict/result.js';
 import { kubernetesMessages } from '../verdict/wording.js';
 import { resolveClient, type ClientSide } from './credentials.js';
-import type { EdgeSpec, ServerComponent } from './edges.js';
+import type { EdgeSpec, ServerComponent } from '../edges/edges.js';
 import { probeAnonymous, type AnonymousAnswer } from './anonymous-probe.js';
 import { exchange, type WireOutcome } from './exchange.js';
 

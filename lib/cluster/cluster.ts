@@ -5,7 +5,7 @@ import type { Clock, ManualClock } from '../clock.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import { dialEdge, type DialOptions, type ServerState } from '../clients/dial.js';
-import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../clients/edges.js';
+import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../edges/edges.js';
 import { applyFlagOverrides, listFlag, type FlagOverrides } from '../components/flags.js';
 import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '../components/presets.js';
 import { authorizationModesOf, configureApiServer, startApiServer } from '../endpoints/apiserver.js';

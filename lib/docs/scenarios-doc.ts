@@ -1,4 +1,4 @@
-import { EDGES } from '../clients/edges.js';
+import { EDGES } from '../edges/edges.js';
 import type { Scenario } from '../scenarios/types.js';
 
 /** docs/scenarios.md, generated from the scenario registry. */

@@ -1,5 +1,5 @@
 import { KubeMtlsSimError } from '../errors.js';
-import { EDGE_NAMES } from '../clients/edges.js';
+import { EDGE_NAMES } from '../edges/edges.js';
 import { KNOWN_FLAGS } from '../components/flags.js';
 import { PRESETS } from '../pki/presets/index.js';
 import { REASONS } from '../verdict/reasons.js';

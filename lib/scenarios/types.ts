@@ -1,7 +1,7 @@
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import type { FileChanges } from '../cluster/file-changes.js';
 import type { DialOptions } from '../clients/dial.js';
-import type { EdgeName } from '../clients/edges.js';
+import type { EdgeName } from '../edges/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
 import type { KubeletConfigOverrides } from '../endpoints/kubelet.js';
 import type { FaultMap } from '../pki/faults.js';

@@ -1,5 +1,5 @@
 import type { AuthnMethod, UserInfo } from '../authn/types.js';
-import type { EdgeName, ServerComponent } from '../clients/edges.js';
+import type { EdgeName, ServerComponent } from '../edges/edges.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { nameFields, subjectFields } from '../pki/verify.js';
 import type { Reason, Side, Stage, Verdict } from './reasons.js';

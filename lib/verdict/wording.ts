@@ -1,4 +1,4 @@
-import type { EdgeSpec } from '../clients/edges.js';
+import type { EdgeSpec } from '../edges/edges.js';
 import type { KubernetesMessage } from './result.js';
 import type { Reason, Side, Verdict } from './reasons.js';
 
