@@ -1,4 +1,4 @@
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { Endpoint } from '../tls/connection.js';
 import { exchange } from './exchange.js';
 
 /** What a client without any credential got for the same request. */

@@ -2,10 +2,10 @@ import { Agent, request as httpsRequest } from 'node:https';
 import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
 import type { Clock } from '../clock.js';
-import { peerChain } from '../endpoints/peer-chain.js';
+import { peerChain } from '../tls/peer-chain.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { goVerify } from '../x509/go-verify.js';
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { Endpoint } from '../tls/connection.js';
 
 /** How a client reaches the simulated apiserver: its real port, and what it trusts and presents. */
 export interface ApiClientOptions {

@@ -3,7 +3,7 @@ import type { NodeFs } from '../fs/node-fs.js';
 import type { ControlPlaneSpec } from '../components/presets.js';
 import type { Flags } from '../components/flags.js';
 import { isKubeMtlsSimError, KubeMtlsSimError, type ErrorCode } from '../errors.js';
-import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';
+import type { ConnectionRecord, Endpoint } from '../tls/connection.js';
 import { goVerify } from '../x509/go-verify.js';
 import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
 import { summarizeCert, summarizeTrust, type EdgeResult, type TrustSummary } from '../verdict/result.js';

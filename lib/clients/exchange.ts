@@ -2,7 +2,7 @@ import { connect, createSecureContext, type SecureContext, type TLSSocket } from
 import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { peerChain } from '../endpoints/peer-chain.js';
+import { peerChain } from '../tls/peer-chain.js';
 
 /** What happened on the wire, from the client's seat. */
 export interface WireOutcome {

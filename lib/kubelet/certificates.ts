@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import { ApiClient } from '../clients/api-client.js';
 import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { Endpoint } from '../tls/connection.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import type { IssuedCert } from '../pki/issue.js';
