@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 import { KubeMtlsSimError, type ErrorCode } from '../lib/errors.js';
 import { readFileTyped } from '../lib/fs/read.js';
 import { fixedClock, generatePki, getPreset, parseKubeconfig, readKubeconfigFile, type Pki, type PkiCert } from '../lib/index.js';
-import { parseKubeletConfiguration } from '../lib/kubelet/config.js';
+import { parseKubeletConfiguration } from '../lib/kubeletconfig/config.js';
 import { resolveClusterConfig } from '../lib/pki/cluster-config.js';
 import type { FaultMap } from '../lib/pki/faults.js';
 import { inspectLayout } from '../lib/pki/inspect.js';

@@ -6,7 +6,7 @@ import type { AuthnResult } from '../authn/types.js';
 import type { AuthorizationMode } from '../authz/types.js';
 import { authorize, kubeletForbiddenMessage, kubeletRequestAttributes } from '../authz/authorize.js';
 import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
-import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
+import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubeletconfig/config.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, sendText } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord, type Endpoint } from './tls-endpoint.js';

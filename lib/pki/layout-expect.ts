@@ -1,7 +1,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
-import { parseKubeletConfiguration } from '../kubelet/config.js';
+import { parseKubeletConfiguration } from '../kubeletconfig/config.js';
 import type { FileKind } from './layout-files.js';
 import type { Layout, LayoutEntry } from './layout.js';
 import { parsePem, readCertificates, readPrivateKey } from './pem.js';

@@ -1,6 +1,6 @@
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import type { KubeconfigUser } from '../kubeconfig/types.js';
-import { buildKubeletConfiguration, stringifyKubeletConfiguration } from '../kubelet/config.js';
+import { buildKubeletConfiguration, stringifyKubeletConfiguration } from '../kubeletconfig/config.js';
 import { resolveValue } from './cluster-config.js';
 import type { Pki } from './generate.js';
 import type { RecordContext } from './types.js';

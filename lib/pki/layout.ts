@@ -5,7 +5,7 @@ import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
 import { fsError, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js';
 import { writeFilesSafely, type FileToWrite } from '../fs/write.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
-import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubelet/config.js';
+import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubeletconfig/config.js';
 import type { IssuedCert } from './issue.js';
 import type { FileKind, PkiFile } from './layout-files.js';
 import { parsePem, readCertificates, readPrivateKey, type ReadKey } from './pem.js';
