@@ -33,7 +33,7 @@ import { checkServerIdentity, connect, createServer, type ConnectionOptions, typ
 import type { AddressInfo } from 'node:net';
 import { defineCluster, type ClusterOptions, type StartedCluster } from '../lib/cluster/cluster.js';
 import { fixedClock } from '../lib/clock.js';
-import { generatePki, type Pki } from '../lib/pki/generate.js';
+import { generatePki, type Pki } from '../lib/layout/generate.js';
 import type { EdgeName } from '../lib/edges/edges.js';
 import type { Verdict } from '../lib/verdict/reasons.js';
 import type { EdgeResult } from '../lib/verdict/result.js';

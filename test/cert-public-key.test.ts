@@ -10,7 +10,7 @@ import { defineCluster } from '../lib/cluster/cluster.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { parseKubeconfig } from '../lib/kubeconfig/parse.js';
 import { readCertificates } from '../lib/pki/pem.js';
-import type { Pki } from '../lib/pki/generate.js';
+import type { Pki } from '../lib/layout/generate.js';
 import { clock, pkiFor } from './helpers/pki.js';
 
 const GO_EC_POINT = 'x509: failed to unmarshal elliptic curve point';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { main } from '../lib/cli/main.js';
 import { EXIT, clip, isoTime } from '../lib/cli/contract.js';
-import { readLayout } from '../lib/pki/layout.js';
+import { readLayout } from '../lib/layout/layout.js';
 import { tempDir } from './helpers/tools.js';
 
 async function cli(args: string[]) {

@@ -6,8 +6,8 @@ import { main } from '../lib/cli/main.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { fsError, MAX_FILE_BYTES, readInRoot } from '../lib/fs/read.js';
 import { readKubeconfigFile } from '../lib/kubeconfig/parse.js';
-import { readLayout, writeLayout } from '../lib/pki/layout.js';
-import { manifestFile, readPkiFolder } from '../lib/pki/manifest.js';
+import { readLayout, writeLayout } from '../lib/layout/layout.js';
+import { manifestFile, readPkiFolder } from '../lib/layout/manifest.js';
 import { CLOCK_TIME, pkiFor } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
 

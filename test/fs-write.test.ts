@@ -4,7 +4,7 @@ import test from 'ava';
 import { main } from '../lib/cli/main.js';
 import { startServe } from '../lib/cli/serve.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
-import { writeLayout } from '../lib/pki/layout.js';
+import { writeLayout } from '../lib/layout/layout.js';
 import { pkiFor, CLOCK_TIME } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
 

@@ -2,7 +2,7 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticateClientCertificate } from '../lib/authn/x509.js';
-import { generatePki } from '../lib/pki/generate.js';
+import { generatePki } from '../lib/layout/generate.js';
 import { generateKey } from '../lib/pki/keys.js';
 import { issueCertificate } from '../lib/pki/issue.js';
 import { certificateIdentifier, goVerify, verifyHostname } from '../lib/x509/go-verify.js';

@@ -1,6 +1,6 @@
 import { verify } from 'node:crypto';
 import { join } from 'node:path';
-import { writeLayout } from '../lib/pki/layout.js';
+import { writeLayout } from '../lib/layout/layout.js';
 import { readKubeconfigFile } from '../lib/kubeconfig/parse.js';
 import { PRESETS } from '../lib/pki/presets/index.js';
 import { pkiFor } from './helpers/pki.js';

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 import { startServe } from '../lib/cli/serve.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../lib/kubeconfig/build.js';
-import { generatePki } from '../lib/pki/generate.js';
+import { generatePki } from '../lib/layout/generate.js';
 import { CLOCK_TIME, clock } from './helpers/pki.js';
 import { kubectlPath, tempDir, testWithTool, which } from './helpers/tools.js';
 

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { exportLayout, readLayout, writeLayout } from '../lib/pki/layout.js';
+import { exportLayout, readLayout, writeLayout } from '../lib/layout/layout.js';
 import { pkiFor } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
 

@@ -107,7 +107,7 @@ serial('a client key the TLS library refuses (RSA-512) is a client config-error:
   const { generateKeyPairSync } = await import('node:crypto');
   const { publicKeyMaterial } = await import('../lib/pki/keys.js');
   const { issueCertificate } = await import('../lib/pki/issue.js');
-  const { generatePki } = await import('../lib/pki/generate.js');
+  const { generatePki } = await import('../lib/layout/generate.js');
   const pki = await generatePki({ clock, preset: 'kubeadm' });
   const ca = pki.certs.get('ca')!;
   const pair = generateKeyPairSync('rsa', { modulusLength: 512 });

@@ -20,9 +20,9 @@ import { fixedClock, generatePki, getPreset, parseKubeconfig, readKubeconfigFile
 import { parseKubeletConfiguration } from '../lib/kubeletconfig/config.js';
 import { resolveClusterConfig } from '../lib/pki/cluster-config.js';
 import type { FaultMap } from '../lib/pki/faults.js';
-import { inspectLayout } from '../lib/pki/inspect.js';
+import { inspectLayout } from '../lib/layout/inspect.js';
 import { parseKeyAlgorithm } from '../lib/pki/keys.js';
-import { readLayout, writeLayout } from '../lib/pki/layout.js';
+import { readLayout, writeLayout } from '../lib/layout/layout.js';
 import { checkKeyPair, parsePem, readCertificates, readPrivateKey } from '../lib/pki/pem.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -574,7 +574,7 @@ test('a `sans` fault with an invalid IP is ERR_FAULT_INVALID', async (t) => {
   expectTyped(t, error, 'ERR_FAULT_INVALID', ['`faults.apiserver`', '999.1.1.1']);
 });
 
-// Was a bug (lib/pki/generate.ts, build/ensure): `signed-by` faults are not checked for cycles. With
+// Was a bug (lib/layout/generate.ts, build/ensure): `signed-by` faults are not checked for cycles. With
 // { ca: { kind: 'signed-by', issuer: 'apiserver' } } the CA waits for the apiserver cert, which
 // waits for its CA: the promise returned by generatePki never settles (no error, no timeout; a CLI
 // run just exits with nothing). Expected: ERR_FAULT_INVALID naming the cycle. The watchdog below
@@ -589,7 +589,7 @@ test('a signed-by cycle between faults is ERR_FAULT_INVALID, not a hang', async 
 });
 
 // ---------------------------------------------------------------------------------------------
-// Layout folders (lib/pki/layout.ts, lib/pki/inspect.ts)
+// Layout folders (lib/layout/layout.ts, lib/layout/inspect.ts)
 // ---------------------------------------------------------------------------------------------
 
 test('writeLayout over an existing layout is ERR_FILE_EXISTS and modifies nothing', async (t) => {
@@ -687,7 +687,7 @@ test('inspectLayout reports a kubeconfig naming a missing cert file as ERR_FILE_
   t.true(problem?.message.includes('users[0].user.client-certificate'));
 });
 
-// Was a bug (lib/pki/inspect.ts via lib/kubeconfig/parse.ts): inspectLayout promises per-file problems,
+// Was a bug (lib/layout/inspect.ts via lib/kubeconfig/parse.ts): inspectLayout promises per-file problems,
 // but it rethrows anything that is not a KubeMtlsSimError, so the null-`cluster:` TypeError above
 // aborts the whole report. Failing input: a layout whose /etc/kubernetes/admin.conf has `cluster:`
 // with no value. Expected: a problem { path: '/etc/kubernetes/admin.conf', code: 'ERR_KUBECONFIG_FIELD' }.
@@ -704,7 +704,7 @@ test('inspectLayout reports a kubeconfig with a null cluster in `problems`', asy
 });
 
 // ---------------------------------------------------------------------------------------------
-// KubeletConfiguration (lib/kubelet/config.ts)
+// KubeletConfiguration (lib/kubeletconfig/config.ts)
 // ---------------------------------------------------------------------------------------------
 
 test('a KubeletConfiguration with the wrong kind is ERR_KUBELET_CONFIG naming the file and `kind`', async (t) => {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { X509Certificate } from 'node:crypto';
-import { generatePki } from '../lib/pki/generate.js';
+import { generatePki } from '../lib/layout/generate.js';
 import { generateKey } from '../lib/pki/keys.js';
 import { verifyAgainst } from '../lib/pki/verify.js';
 import { readCertificates, readPrivateKey } from '../lib/pki/pem.js';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { main } from '../lib/cli/main.js';
 import { fixedClock } from '../lib/clock.js';
-import { generatePki, type Pki } from '../lib/pki/generate.js';
-import { inspectLayout, type InspectReport } from '../lib/pki/inspect.js';
-import { expectedFiles } from '../lib/pki/layout-expect.js';
-import { writeLayout } from '../lib/pki/layout.js';
+import { generatePki, type Pki } from '../lib/layout/generate.js';
+import { inspectLayout, type InspectReport } from '../lib/layout/inspect.js';
+import { expectedFiles } from '../lib/layout/layout-expect.js';
+import { writeLayout } from '../lib/layout/layout.js';
 import { PRESETS } from '../lib/pki/presets/index.js';
 import { tempDir } from './helpers/tools.js';
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeLayout } from '../lib/pki/layout.js';
+import { writeLayout } from '../lib/layout/layout.js';
 import { PRESETS } from '../lib/pki/presets/index.js';
 import { pkiFor, unixTime } from './helpers/pki.js';
 import { run, tempDir, testWithTool } from './helpers/tools.js';

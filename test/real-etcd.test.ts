@@ -5,7 +5,7 @@ import { fixedClock } from '../lib/clock.js';
 import { defineCluster, type ClusterOptions } from '../lib/cluster/cluster.js';
 import type { FlagOverrides } from '../lib/components/flags.js';
 import { configureEtcd, etcdClientTlsLine } from '../lib/endpoints/etcd.js';
-import { generatePki, type Pki, type PkiCert } from '../lib/pki/generate.js';
+import { generatePki, type Pki, type PkiCert } from '../lib/layout/generate.js';
 import { subjectFields } from '../lib/pki/verify.js';
 import type { EdgeResult } from '../lib/verdict/result.js';
 import {

@@ -1,11 +1,11 @@
 import { fixedClock, systemClock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
-import { generatePki } from '../pki/generate.js';
-import { inspectLayout, type InspectReport } from '../pki/inspect.js';
+import { generatePki } from '../layout/generate.js';
+import { inspectLayout, type InspectReport } from '../layout/inspect.js';
 import { KEY_ALGORITHMS, PRESET_NAMES, type ClusterConfig } from '../pki/types.js';
 import { resolveClusterConfig } from '../pki/cluster-config.js';
-import { writeLayout } from '../pki/layout.js';
-import { manifestFile } from '../pki/manifest.js';
+import { writeLayout } from '../layout/layout.js';
+import { manifestFile } from '../layout/manifest.js';
 import { getPreset } from '../pki/presets/index.js';
 import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 import { kubeadmDate, renderTable, residual } from './table.js';

@@ -5,12 +5,12 @@ import { fixedClock, systemClock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
-import { generatePki } from '../pki/generate.js';
-import { writeLayout } from '../pki/layout.js';
-import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../pki/manifest.js';
+import { generatePki } from '../layout/generate.js';
+import { writeLayout } from '../layout/layout.js';
+import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../layout/manifest.js';
 import { readInRoot } from '../fs/read.js';
 import { writeFilesSafely } from '../fs/write.js';
-import type { Pki } from '../pki/generate.js';
+import type { Pki } from '../layout/generate.js';
 import { PRESET_NAMES, type PresetName } from '../pki/types.js';
 import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 

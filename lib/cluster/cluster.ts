@@ -15,7 +15,7 @@ import { runFleet, type NodeJoin } from '../kubelet/fleet.js';
 import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
 import type { BootstrapTokenSecret as TokenSecret } from '../authn/bootstrap-tokens.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
-import { generatePki, type GeneratePkiOptions, type Pki } from '../pki/generate.js';
+import { generatePki, type GeneratePkiOptions, type Pki } from '../layout/generate.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import { summarizeCert, summarizeTrust, type EdgeResult } from '../verdict/result.js';
 import { applyFileChanges, type FileChanges } from './file-changes.js';

@@ -3,7 +3,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import { serviceAccountToken } from '../pki/token.js';
-import type { Pki } from '../pki/generate.js';
+import type { Pki } from '../layout/generate.js';
 import type { NodeFs } from '../fs/node-fs.js';
 
 /** A value in a kubeconfig edit: literal, `null` to delete, or the contents of a node file. */

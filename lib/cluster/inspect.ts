@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspectLayout, type InspectReport } from '../pki/inspect.js';
-import { writeLayout } from '../pki/layout.js';
+import { inspectLayout, type InspectReport } from '../layout/inspect.js';
+import { writeLayout } from '../layout/layout.js';
 import type { StartedCluster } from './cluster.js';
 
 /**

@@ -7,7 +7,7 @@ import type { Endpoint } from '../tls/connection.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { storeTimestamp } from '../pki/layout-files.js';
+import { storeTimestamp } from '../layout/layout-files.js';
 import { readCertificates } from '../pki/pem.js';
 import type { KeyAlgorithm } from '../pki/types.js';
 import { hostPortURL } from '../pki/cluster-config.js';

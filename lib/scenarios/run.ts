@@ -3,7 +3,7 @@ import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
 import { inspectCluster } from '../cluster/inspect.js';
-import type { InspectReport } from '../pki/inspect.js';
+import type { InspectReport } from '../layout/inspect.js';
 import type { Scenario, ScenarioStep } from './types.js';
 
 export interface ScenarioRun {

@@ -1,5 +1,5 @@
 import { fixedClock } from '../../lib/clock.js';
-import { generatePki, type GeneratePkiOptions, type Pki } from '../../lib/pki/generate.js';
+import { generatePki, type GeneratePkiOptions, type Pki } from '../../lib/layout/generate.js';
 
 export const CLOCK_TIME = '2026-01-01T00:00:00Z';
 export const clock = fixedClock(CLOCK_TIME);

@@ -1,13 +1,13 @@
 import type { Clock } from '../clock.js';
-import { resolveClusterConfig, resolveValue } from './cluster-config.js';
-import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from './faults.js';
-import { issueCertificate, type IssuedCert } from './issue.js';
-import { freshKeys, parseKeyAlgorithm, sharedKeyPool, type KeyMaterial, type KeySource } from './keys.js';
+import { resolveClusterConfig, resolveValue } from '../pki/cluster-config.js';
+import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from '../pki/faults.js';
+import { issueCertificate, type IssuedCert } from '../pki/issue.js';
+import { freshKeys, parseKeyAlgorithm, sharedKeyPool, type KeyMaterial, type KeySource } from '../pki/keys.js';
 import { layoutFiles, type PkiFile } from './layout-files.js';
-import { getPreset } from './presets/index.js';
-import { checkTable } from './table-check.js';
-import { serviceAccountToken } from './token.js';
-import type { CaRecord, CertRecord, ClusterConfig, KeyAlgorithm, Preset, PresetName, RecordContext } from './types.js';
+import { getPreset } from '../pki/presets/index.js';
+import { checkTable } from '../pki/table-check.js';
+import { serviceAccountToken } from '../pki/token.js';
+import type { CaRecord, CertRecord, ClusterConfig, KeyAlgorithm, Preset, PresetName, RecordContext } from '../pki/types.js';
 
 export interface GeneratePkiOptions {
   /** Which table to generate. @default 'kubeadm' */

@@ -1,12 +1,12 @@
 import type { Clock } from '../clock.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
-import type { IssuedCert } from './issue.js';
+import type { IssuedCert } from '../pki/issue.js';
 import { closestPreset, expectedFileProblem, expectedFiles, resolveLink } from './layout-expect.js';
 import { readLayout, type Layout, type LayoutEntry } from './layout.js';
-import { PRESETS } from './presets/index.js';
-import type { CertRecord } from './types.js';
-import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from './verify.js';
+import { PRESETS } from '../pki/presets/index.js';
+import type { CertRecord } from '../pki/types.js';
+import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from '../pki/verify.js';
 
 export interface CheckResult {
   ok: boolean;

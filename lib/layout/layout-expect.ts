@@ -4,9 +4,9 @@ import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
 import { parseKubeletConfiguration } from '../kubeletconfig/config.js';
 import type { FileKind } from './layout-files.js';
 import type { Layout, LayoutEntry } from './layout.js';
-import { parsePem, readCertificates, readPrivateKey } from './pem.js';
-import { PRESETS } from './presets/index.js';
-import type { Preset, PresetName } from './types.js';
+import { parsePem, readCertificates, readPrivateKey } from '../pki/pem.js';
+import { PRESETS } from '../pki/presets/index.js';
+import type { Preset, PresetName } from '../pki/types.js';
 
 /** A file a preset's layout must have, at its path on the node, and what it must hold. */
 export interface ExpectedFile {

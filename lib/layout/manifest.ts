@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
 import { readInRoot } from '../fs/read.js';
-import type { IssuedCert } from './issue.js';
-import { keyMaterial, type KeyMaterial } from './keys.js';
+import type { IssuedCert } from '../pki/issue.js';
+import { keyMaterial, type KeyMaterial } from '../pki/keys.js';
 import { exportLayout, readLayout } from './layout.js';
 import type { PkiFile } from './layout-files.js';
-import { readCertificates, readPrivateKey } from './pem.js';
-import { getPreset } from './presets/index.js';
+import { readCertificates, readPrivateKey } from '../pki/pem.js';
+import { getPreset } from '../pki/presets/index.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
-import { resolveClusterConfig } from './cluster-config.js';
+import { resolveClusterConfig } from '../pki/cluster-config.js';
 import type { Pki, PkiCert } from './generate.js';
-import type { ClusterConfig, KeyAlgorithm, PresetName } from './types.js';
+import type { ClusterConfig, KeyAlgorithm, PresetName } from '../pki/types.js';
 
 /**
  * `pki write` leaves `kube-mtls-sim.json` beside the node's folders: which preset, which cluster

@@ -6,11 +6,11 @@ import { fsError, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js
 import { writeFilesSafely, type FileToWrite } from '../fs/write.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubeletconfig/config.js';
-import type { IssuedCert } from './issue.js';
+import type { IssuedCert } from '../pki/issue.js';
 import type { FileKind, PkiFile } from './layout-files.js';
-import { parsePem, readCertificates, readPrivateKey, type ReadKey } from './pem.js';
-import { PRESETS } from './presets/index.js';
-import type { PresetName } from './types.js';
+import { parsePem, readCertificates, readPrivateKey, type ReadKey } from '../pki/pem.js';
+import { PRESETS } from '../pki/presets/index.js';
+import type { PresetName } from '../pki/types.js';
 
 export interface WriteLayoutOptions {
   /**
