@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { resolveClusterConfig, resolveValue } from '../pki/cluster-config.js';
-import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from '../pki/faults.js';
+import { checkSigningCycles, normalizeFaults, type FaultMap } from '../pki/faults.js';
 import { issueCertificate, type IssuedCert } from '../pki/issue.js';
 import { freshKeys, parseKeyAlgorithm, sharedKeyPool, type KeyMaterial, type KeySource } from '../pki/keys.js';
 import { layoutFiles, type PkiFile } from './layout-files.js';
@@ -8,6 +8,7 @@ import { getPreset } from '../pki/presets/index.js';
 import { checkTable } from '../pki/table-check.js';
 import { serviceAccountToken } from '../pki/token.js';
 import type { CaRecord, CertRecord, ClusterConfig, KeyAlgorithm, Preset, PresetName, RecordContext } from '../pki/types.js';
+import type { Pki, PkiCert } from './types.js';
 
 export interface GeneratePkiOptions {
   /** Which table to generate. @default 'kubeadm' */
@@ -29,34 +30,8 @@ export interface GeneratePkiOptions {
   keyNamespace?: string;
 }
 
-export interface PkiCert {
-  record: CertRecord;
-  cert: IssuedCert;
-  /** The key the certificate was made for. */
-  certKey: KeyMaterial;
-  /** The key written beside it: `certKey`, unless a `mismatched-key` fault put another one there. */
-  key: KeyMaterial;
-  /** Certificates written after the leaf in its file (the kubelet's throwaway CA, a sent intermediate, a non-CA issuer). */
-  chain: IssuedCert[];
-  /** The certificate that actually signed this one (itself when self-signed). */
-  issuer: IssuedCert;
-  /** Id of the record whose CA signed it, or a synthetic id (`impostor:<ca>`, `intermediate:<leaf>`, `self`). */
-  issuerId: string;
-  faults: FaultEffect;
-}
-
-export interface Pki {
-  preset: Preset;
-  config: ClusterConfig;
-  algorithm: KeyAlgorithm;
-  generatedAt: Date;
-  certs: ReadonlyMap<string, PkiCert>;
-  keyPairs: ReadonlyMap<string, KeyMaterial>;
-  /** ServiceAccount tokens by token file path. */
-  tokens: ReadonlyMap<string, string>;
-  /** Every file of the layout, in the preset's real paths. */
-  files: readonly PkiFile[];
-}
+// Pki and PkiCert live in types.ts: layout-files.ts renders a Pki and generate.ts calls it.
+export type { Pki, PkiCert } from './types.js';
 
 export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const preset = typeof options.preset === 'object' ? options.preset : getPreset(options.preset ?? 'kubeadm');

@@ -2,7 +2,7 @@ import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import type { KubeconfigUser } from '../kubeconfig/types.js';
 import { buildKubeletConfiguration, stringifyKubeletConfiguration } from '../kubeletconfig/config.js';
 import { resolveValue } from '../pki/cluster-config.js';
-import type { Pki } from './generate.js';
+import type { Pki } from './types.js';
 import type { RecordContext } from '../pki/types.js';
 
 import type { PkiFile } from '../fs/node-fs.js';
