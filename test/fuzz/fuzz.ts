@@ -8,7 +8,7 @@
  * seed and the shrunk counterexample of a failure; a counterexample found here is kept as a plain
  * test in regressions.test.ts.
  */
-import { fc } from '@fast-check/ava';
+import * as fc from 'fast-check';
 import { isKubeMtlsSimError } from '../../lib/errors.js';
 
 export { fc };
