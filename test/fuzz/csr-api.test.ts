@@ -13,10 +13,10 @@ import { CsrStore } from '../../lib/csr/store.js';
 import { handleCsrApi } from '../../lib/endpoints/csr-api.js';
 import { requestInfo } from '../../lib/endpoints/request-info.js';
 import { toPem } from '../../lib/pki/issue.js';
-import { CLOCK_TIME, pkiFor } from '../helpers/pki.js';
-import { anyValue, escaped, escapedAsync, fc, mutated, params, reshaped } from './fuzz.js';
+import { CLOCK_TIME } from '../helpers/pki.js';
+import { anyValue, escaped, escapedAsync, fc, mutated, params, reshaped, samplePki } from './fuzz.js';
 
-const pki = await pkiFor();
+const pki = await samplePki();
 const key = [...pki.keyPairs.values()][0]!;
 const requestPem = toPem('CERTIFICATE REQUEST', createCsrDer(key, { cn: 'system:node:worker-1', o: ['system:nodes'] }));
 const request = Buffer.from(requestPem).toString('base64');

@@ -10,11 +10,11 @@ import { createCsrDer } from '../../lib/csr/pkcs10.js';
 import { BUILTIN_SIGNERS, signCsr, signerViolation } from '../../lib/csr/signer.js';
 import type { CertificateSigningRequest } from '../../lib/csr/types.js';
 import { toPem } from '../../lib/pki/issue.js';
-import { CLOCK_TIME, pkiFor } from '../helpers/pki.js';
-import { escaped, fc, mutated, params } from './fuzz.js';
+import { CLOCK_TIME } from '../helpers/pki.js';
+import { escaped, fc, mutated, params, samplePki } from './fuzz.js';
 
 const now = new Date(CLOCK_TIME);
-const pkis = await Promise.all((['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const).map((algorithm) => pkiFor({ algorithm })));
+const pkis = await Promise.all((['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const).map((algorithm) => samplePki({ algorithm })));
 const keys = pkis.map((pki) => [...pki.keyPairs.values()][0]!);
 const subjects = [
   { cn: 'system:node:worker-1', o: ['system:nodes'] },

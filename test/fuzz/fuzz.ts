@@ -10,6 +10,10 @@
  */
 import * as fc from 'fast-check';
 import { isKubeMtlsSimError } from '../../lib/errors.js';
+import { generatePki, type GeneratePkiOptions, type Pki } from '../../lib/pki/generate.js';
+import { generateKey, type KeyMaterial, type KeySource } from '../../lib/pki/keys.js';
+import type { KeyAlgorithm } from '../../lib/pki/types.js';
+import { clock } from '../helpers/pki.js';
 
 export { fc };
 
@@ -87,6 +91,20 @@ export function isKnownPublicKeyIssue(error: unknown): boolean {
 
 /** A typed error, or the known public key issue above. */
 export const typedOrKnownIssue = (error: unknown): boolean => isKubeMtlsSimError(error) || isKnownPublicKeyIssue(error);
+
+/**
+ * Sample inputs: a PKI whose every slot holds the same key (one per algorithm), so an RSA sample
+ * costs one RSA key instead of a dozen at each fuzz file's start. The fuzzers need real DER of
+ * every shape, not distinct keys.
+ */
+const oneKey = new Map<KeyAlgorithm, Promise<KeyMaterial>>();
+const oneKeySource: KeySource = {
+  get: (algorithm) => oneKey.get(algorithm) ?? (oneKey.set(algorithm, generateKey(algorithm)), oneKey.get(algorithm)!),
+  reusesKeys: true,
+};
+export function samplePki(options: Partial<GeneratePkiOptions> = {}): Promise<Pki> {
+  return generatePki({ clock, keys: oneKeySource, ...options });
+}
 
 // --- Mutations -------------------------------------------------------------------------------
 

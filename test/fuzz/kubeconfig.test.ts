@@ -8,10 +8,9 @@ import { parse, stringify } from 'yaml';
 import { parseKubeconfig } from '../../lib/kubeconfig/parse.js';
 import { parseKubeletConfiguration } from '../../lib/kubelet/config.js';
 import { toPem } from '../../lib/pki/issue.js';
-import { pkiFor } from '../helpers/pki.js';
-import { anyValue, escaped, fc, mutated, params, reshaped, typedOrKnownIssue } from './fuzz.js';
+import { anyValue, escaped, fc, mutated, params, reshaped, typedOrKnownIssue, samplePki } from './fuzz.js';
 
-const pkis = await Promise.all([pkiFor({ preset: 'kubeadm' }), pkiFor({ preset: 'reference', algorithm: 'rsa-2048' })]);
+const pkis = await Promise.all([samplePki({ preset: 'kubeadm' }), samplePki({ preset: 'reference', algorithm: 'rsa-2048' })]);
 const files = pkis.flatMap((pki) => pki.files).flatMap((f) => (f.kind === 'symlink' ? [] : [f]));
 const kubeconfigs = files.filter((f) => f.kind === 'kubeconfig').map((f) => f.contents);
 const kubeletConfigs = files.filter((f) => f.kind === 'kubelet-config').map((f) => f.contents);

@@ -9,11 +9,11 @@ import { createPrivateKey } from 'node:crypto';
 import { toPem } from '../../lib/pki/issue.js';
 import { checkKeyPair, parsePem, readCertificates, readPrivateKey } from '../../lib/pki/pem.js';
 import { goVerify } from '../../lib/x509/go-verify.js';
-import { CLOCK_TIME, pkiFor } from '../helpers/pki.js';
-import { escaped, fc, publicKeyDecodes, mutated, params } from './fuzz.js';
+import { CLOCK_TIME } from '../helpers/pki.js';
+import { escaped, fc, publicKeyDecodes, mutated, params, samplePki } from './fuzz.js';
 
 const now = new Date(CLOCK_TIME);
-const pkis = await Promise.all((['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const).map((algorithm) => pkiFor({ algorithm })));
+const pkis = await Promise.all((['ecdsa-p256', 'ecdsa-p384', 'rsa-2048'] as const).map((algorithm) => samplePki({ algorithm })));
 const certs = pkis.flatMap((pki) => [...pki.certs.values()]);
 const ca = certs.find((c) => c.record.id === 'ca')!.cert;
 const certDers = certs.map((c) => c.cert.der);

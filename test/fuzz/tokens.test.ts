@@ -9,11 +9,11 @@ import { testProp } from '@fast-check/ava';
 import { sign } from 'node:crypto';
 import { authenticateBootstrapToken, generateBootstrapToken, kubeadmBootstrapToken } from '../../lib/authn/bootstrap-tokens.js';
 import { authenticateServiceAccountToken } from '../../lib/authn/tokens.js';
-import { CLOCK_TIME, pkiFor } from '../helpers/pki.js';
-import { anyValue, escaped, fc, mutated, params, reshaped } from './fuzz.js';
+import { CLOCK_TIME } from '../helpers/pki.js';
+import { anyValue, escaped, fc, mutated, params, reshaped, samplePki } from './fuzz.js';
 
 const now = new Date(CLOCK_TIME);
-const pkis = await Promise.all([pkiFor(), pkiFor({ algorithm: 'rsa-2048' })]);
+const pkis = await Promise.all([samplePki(), samplePki({ algorithm: 'rsa-2048' })]);
 const publicKeys = pkis.map((pki) => pki.keyPairs.get('sa')!.keyObject);
 const jwts = pkis.flatMap((pki) => [...pki.tokens.values()]);
 const issuers = ['https://kubernetes.default.svc.cluster.local'];
