@@ -7,6 +7,9 @@ import { setImmediate } from 'node:timers/promises';
 import { isKubeMtlsSimError, type ErrorCode } from '../../lib/errors.js';
 import { parseKubeconfig } from '../../lib/kubeconfig/parse.js';
 import { parseKubeletConfiguration } from '../../lib/kubelet/config.js';
+import { toPem } from '../../lib/pki/issue.js';
+import { readCertificates } from '../../lib/pki/pem.js';
+import { pkiFor } from '../helpers/pki.js';
 
 function typed(t: import('ava').ExecutionContext, run: () => unknown, code: ErrorCode, field: string): void {
   const error = t.throws(run);
@@ -52,4 +55,13 @@ test('kubeconfig and kubelet config: an unknown YAML tag prints no Node warning'
   t.throws(() => parseKubeletConfiguration('!ze.=xq\n', 'config.yaml'));
   await setImmediate(); // process.emitWarning reports on the next tick
   t.deepEqual(warnings.map((w) => w.message), []);
+});
+
+test('a certificate whose notBefore UTCTime does not parse is ERR_CERT_PARSE, not a RangeError when it is shown', async (t) => {
+  const der = Buffer.from((await pkiFor()).certs.get('apiserver')!.cert.der);
+  const utcTime = der.indexOf(Buffer.from([0x17, 0x0d])); // notBefore: UTCTime, 13 bytes (YYMMDDhhmmssZ)
+  der[utcTime + 2] = '?'.charCodeAt(0); // "?51231235500Z": Node still parses the certificate ("Bad time value")
+  const error = t.throws(() => readCertificates(toPem('CERTIFICATE', der), { file: 'apiserver.crt' }));
+  t.true(isKubeMtlsSimError(error, 'ERR_CERT_PARSE'), `${error?.name}: ${error?.message}`);
+  t.regex(error!.message, /apiserver\.crt: certificate #1 does not parse as X\.509 \(its notBefore time does not parse \(Bad time value\)\)/);
 });
