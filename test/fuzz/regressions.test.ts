@@ -9,6 +9,7 @@ import { parseKubeconfig } from '../../lib/kubeconfig/parse.js';
 import { parseKubeletConfiguration } from '../../lib/kubelet/config.js';
 import { toPem } from '../../lib/pki/issue.js';
 import { readCertificates } from '../../lib/pki/pem.js';
+import { certificateIdentifier } from '../../lib/x509/go-verify.js';
 import { pkiFor } from '../helpers/pki.js';
 
 function typed(t: import('ava').ExecutionContext, run: () => unknown, code: ErrorCode, field: string): void {
@@ -64,4 +65,12 @@ test('a certificate whose notBefore UTCTime does not parse is ERR_CERT_PARSE, no
   const error = t.throws(() => readCertificates(toPem('CERTIFICATE', der), { file: 'apiserver.crt' }));
   t.true(isKubeMtlsSimError(error, 'ERR_CERT_PARSE'), `${error?.name}: ${error?.message}`);
   t.regex(error!.message, /apiserver\.crt: certificate #1 does not parse as X\.509 \(its notBefore time does not parse \(Bad time value\)\)/);
+});
+
+test('a certificate with a negative serial number has a negative SN in its identifier, not a SyntaxError', async (t) => {
+  const der = Buffer.from((await pkiFor()).certs.get('apiserver')!.cert.der);
+  const serial = der.indexOf(Buffer.from([0x02, 0x08])); // serialNumber: INTEGER, 8 bytes
+  der[serial + 2] = 0x80; // the sign bit: Node still parses the certificate
+  const [cert] = readCertificates(toPem('CERTIFICATE', der), { file: 'apiserver.crt' });
+  t.regex(certificateIdentifier(cert!), /^SN=-\d+, SKID=/);
 });
