@@ -72,7 +72,8 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
   const find = <T extends { name: string }>(list: 'clusters' | 'users' | 'contexts', name: string): [T, number] | undefined => {
     const items = (doc[list] ?? []) as unknown as T[];
-    const index = items.findIndex((i) => i?.name === name);
+    // A `null` or scalar list item is no entry (it would otherwise match a context that names no cluster or user).
+    const index = items.findIndex((i) => typeof i === 'object' && i !== null && i.name === name);
     return index < 0 ? undefined : [items[index]!, index];
   };
   const ctx = find<{ name: string; context: { cluster: string; user: string } }>('contexts', contextName);

@@ -74,3 +74,8 @@ test('a certificate with a negative serial number has a negative SN in its ident
   const [cert] = readCertificates(toPem('CERTIFICATE', der), { file: 'apiserver.crt' });
   t.regex(certificateIdentifier(cert!), /^SN=-\d+, SKID=/);
 });
+
+test('kubeconfig: a context without a user, beside a null `users` item, is ERR_KUBECONFIG_REF, not a TypeError', (t) => {
+  const text = kubeconfig(' ctx', ' c').replace('    user: u\n', '').replace('users:\n', 'users:\n- null\n');
+  typed(t, () => parseKubeconfig(text, 'admin.conf'), 'ERR_KUBECONFIG_REF', 'contexts[0].context.user');
+});
