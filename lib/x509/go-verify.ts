@@ -217,5 +217,8 @@ export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyRe
 /** k8s.io/apiserver's certificateIdentifier: `SN=<decimal>, SKID=<AA:BB…>, AKID=<AA:BB…>`. */
 export function certificateIdentifier(cert: IssuedCert): string {
   const colonHex = (hex: string) => (hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '');
-  return `SN=${BigInt(`0x${cert.node.serialNumber}`).toString()}, SKID=${colonHex(cert.subjectKeyIdHex)}, AKID=${colonHex(cert.authorityKeyIdHex)}`;
+  // Node prints a negative serial (which Go still parses) as "-7FD2…": BigInt wants the sign outside the 0x.
+  const serial = cert.node.serialNumber;
+  const sn = serial.startsWith('-') ? -BigInt(`0x${serial.slice(1)}`) : BigInt(`0x${serial}`);
+  return `SN=${sn.toString()}, SKID=${colonHex(cert.subjectKeyIdHex)}, AKID=${colonHex(cert.authorityKeyIdHex)}`;
 }
