@@ -116,7 +116,7 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
     if (token && !failures.some((f) => !f.ok && !f.silent && f.method !== 'x509')) parts.push('invalid bearer token');
     const first = failures.find((f) => !f.ok && !f.silent) ?? failures[0]!;
     const detail = failures.find((f): f is Extract<AuthnResult, { ok: false }> => !f.ok && f.detail !== undefined)?.detail;
-    const verification = first.ok ? undefined : first.verification;
+    const verification = failures.find((f): f is Extract<AuthnResult, { ok: false }> => !f.ok && f.verification !== undefined)?.verification;
     return {
       ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: aggregateError(parts),
       ...(detail !== undefined ? { detail } : {}), ...(verification ? { verification } : {}),
