@@ -74,3 +74,11 @@ test('an ok edge has an ok cause; an insecure one says what was not checked', as
   t.is(etcd.reason, 'NO_CLIENT_AUTH');
   t.like(etcd.cause, { kind: 'unprotected', serverAskedForCert: false, clientVerifiedServer: true });
 });
+
+test('a 401 for no credentials under AlwaysAllow: why anonymous requests were turned off is a field', async (t) => {
+  await using cluster = await defineCluster({ clock, apiserver: { '--authorization-mode': 'AlwaysAllow' }, kubeconfigEdits: { '/etc/kubernetes/admin.conf': { 'users.0.user.client-certificate-data': null, 'users.0.user.client-key-data': null } } }).start();
+  const r = await cluster.dial('kubectl-to-apiserver');
+  t.is(r.reason, 'NO_CREDENTIALS', r.summary);
+  t.like(r.cause, { kind: 'http', status: 401, authn: { method: 'anonymous', anonymousResetBecause: '--authorization-mode includes AlwaysAllow' } });
+  t.regex(explain(r).why, /--anonymous-auth: reset to false because --authorization-mode includes AlwaysAllow\)\.$/);
+});

@@ -28,5 +28,6 @@ export type AuthnResult =
    * `parts`: the messages of a utilerrors aggregate, so that an outer aggregate can flatten them as Go does.
    * `silent`: Go's authenticator returned no error (`nil, false, nil`), so nothing is logged at default verbosity;
    * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`. `verification`: Go's refusal of a client certificate, as data.
+   * `anonymousResetBecause`: why kube-apiserver turned anonymous requests off although --anonymous-auth did not.
    */
-  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification };
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string };

@@ -123,11 +123,14 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
     };
   }
   if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
-  const why = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
-    ? '--anonymous-auth is reset to false because --authorization-mode includes AlwaysAllow'
-    : '--anonymous-auth=false';
+  const resetBecause = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
+    ? '--authorization-mode includes AlwaysAllow' : undefined;
+  const why = resetBecause ? `--anonymous-auth is reset to false because ${resetBecause}` : '--anonymous-auth=false';
   // The union returns nil, false, nil: kube-apiserver answers 401 and logs nothing.
-  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})`, silent: true };
+  return {
+    ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})`, silent: true,
+    ...(resetBecause ? { anonymousResetBecause: resetBecause } : {}),
+  };
 }
 
 export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {

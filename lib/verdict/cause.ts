@@ -79,4 +79,6 @@ export interface AuthnFailureFacts {
   error: string;
   /** For a client certificate: Go's verification facts. */
   verify?: VerifyFailure;
+  /** Why kube-apiserver turned anonymous requests off although --anonymous-auth did not (e.g. `--authorization-mode includes AlwaysAllow`). */
+  anonymousResetBecause?: string;
 }

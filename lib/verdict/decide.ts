@@ -149,7 +149,13 @@ function answered(o: Extract<Observation, { kind: 'exchange' }>, out: Out): Deci
     const error = failed ? failed.detail ?? failed.error : 'Unauthorized';
     const cause: Cause = {
       kind: 'http', status, message, ...(log ? { log } : {}),
-      ...(failed ? { authn: { method: failed.method, error, ...(failed.verification ? { verify: verifyFailure(failed.verification, record?.peerChain ?? [], o.issuerOf) } : {}) } } : {}),
+      ...(failed ? {
+        authn: {
+          method: failed.method, error,
+          ...(failed.verification ? { verify: verifyFailure(failed.verification, record?.peerChain ?? [], o.issuerOf) } : {}),
+          ...(failed.anonymousResetBecause ? { anonymousResetBecause: failed.anonymousResetBecause } : {}),
+        },
+      } : {}),
     };
     return out('authn', 'server', failed ? failed.reason : 'NO_CREDENTIALS', cause, `${edge.server} completed the handshake, then answered 401: ${error}`,
       { httpStatus: 401, ...(log ? { log } : {}) });

@@ -56,8 +56,8 @@ export const WHY = {
   TOKEN_EXPIRED: token,
   NO_CREDENTIALS: (p, r) => {
     if (certNotRequested(r)) return p.whyNotRequested(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
-    const reset = /reset to false because [^)]*/.exec(r.summary)?.[0];
-    return p.whyNoCredentials(r.client.component, r.client.configuredBy, `${anonymousSetting(r) ?? ''}${reset ? `: ${reset}` : ''}`);
+    const reset = r.cause.kind === 'http' ? r.cause.authn?.anonymousResetBecause : undefined;
+    return p.whyNoCredentials(r.client.component, r.client.configuredBy, `${anonymousSetting(r) ?? ''}${reset ? `: reset to false because ${reset}` : ''}`);
   },
   NO_CLIENT_AUTH: (p, r) => p.whyNoClientAuth(r.server.verifiesClientsWith?.field ?? 'etcd --trusted-ca-file'),
   SERVER_NOT_VERIFIED: (p, r) => p.whyServerNotVerified(r.client.component, r.server.component, r.client.trusts?.field ?? ''),
