@@ -9,6 +9,7 @@ import { peerChain } from './peer-chain.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { LoopbackListener } from './loopback-listener.js';
 import type { Reason } from '../verdict/reasons.js';
+import type { GoVerification } from '../x509/go-verify.js';
 
 /** One HTTP exchange as the server saw it. */
 export interface Exchange {
@@ -32,8 +33,11 @@ export interface ConnectionRecord {
   nodeAuthorizationError: string | null;
   protocol: string | null;
   servername: string | null;
-  /** Set when the server closed the connection after the handshake (etcd's client-certificate policy). */
-  rejected?: { reason: Reason; log: string };
+  /**
+   * Set when the server closed the connection after the handshake (etcd's client-certificate policy):
+   * `verification` is Go's refusal of the client's certificate, when that is why.
+   */
+  rejected?: { reason: Reason; log: string; verification?: GoVerification };
   /** A handshake the server saw fail (`tlsClientError`). */
   tlsError?: { code: string; message: string };
   /**
