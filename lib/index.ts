@@ -17,6 +17,7 @@ export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent }
 export type { DialOptions } from './clients/dial.js';
 export { REASONS, type Reason, type Side, type Stage, type Verdict } from './verdict/reasons.js';
 export type { CertSummary, EdgeResult, KubernetesMessage, TrustSummary } from './verdict/result.js';
+export type { AuthnFailureFacts, Cause, ChainFacts, VerifyFailure, VerifyHint, WireError } from './verdict/cause.js';
 export { runScenario, compare, type ScenarioRun } from './scenarios/run.js';
 export { checkRegistry, registryProblems } from './scenarios/registry.js';
 export type { Expectation, Scenario, ScenarioChanges } from './scenarios/types.js';

@@ -1,3 +1,5 @@
+import type { GoVerification } from '../x509/go-verify.js';
+
 /** What an authenticator concluded about one request (k8s.io/apiserver authenticator.Response). */
 export interface UserInfo {
   name: string;
@@ -25,6 +27,7 @@ export type AuthnResult =
    * `error` is what the component logs, in Go's wording (e.g. `verifying certificate SN=…, SKID=…, AKID=… failed: x509: …`).
    * `parts`: the messages of a utilerrors aggregate, so that an outer aggregate can flatten them as Go does.
    * `silent`: Go's authenticator returned no error (`nil, false, nil`), so nothing is logged at default verbosity;
-   * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`.
+   * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`. `verification`: Go's refusal of a client certificate, as data.
+   * `anonymousResetBecause`: why kube-apiserver turned anonymous requests off although --anonymous-auth did not.
    */
-  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string };
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string };

@@ -18,7 +18,7 @@ export function authenticateClientCertificate(
   const result = goVerify(leaf, { roots: options.roots, intermediates: peerChain.slice(1), now: options.now, keyUsages: ['clientAuth'] });
   if (!result.ok) {
     const reason = result.reason === 'SAN_MISMATCH' ? 'UNKNOWN_AUTHORITY' : result.reason;
-    return { ok: false, method: 'x509', reason, error: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result.error}` };
+    return { ok: false, method: 'x509', reason, error: `verifying certificate ${certificateIdentifier(leaf)} failed: ${result.error}`, verification: result };
   }
   const { cn, o } = subjectFields(leaf);
   if (cn === '') return null;

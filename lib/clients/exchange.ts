@@ -3,6 +3,17 @@ import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { peerChain } from '../tls/peer-chain.js';
+import type { GoVerification } from '../x509/go-verify.js';
+
+/**
+ * Why the client hung up after the handshake: Go's verification refused the server's certificate
+ * (`verification` carries its facts), the server sent none, or one the client could not parse.
+ */
+export interface ClientRefusal {
+  reason: GoVerification['reason'] | 'HANDSHAKE_FAILED';
+  error: string;
+  verification?: GoVerification;
+}
 
 /** What happened on the wire, from the client's seat. */
 export interface WireOutcome {
@@ -10,7 +21,7 @@ export interface WireOutcome {
   /** Certificates the server sent (empty if the handshake never completed). */
   serverChain: IssuedCert[];
   /** Set when the client's own check of the server certificate refused it; the client then hangs up. */
-  clientRefused?: { reason: string; error: string };
+  clientRefused?: ClientRefusal;
   /** A node:tls / socket error the client saw. */
   error?: { code: string; message: string };
   /** The client's certificate or key was refused by the TLS library before any connection was made. */
@@ -29,7 +40,7 @@ export interface ExchangeOptions {
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   maxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** Judges the server's chain right after the handshake; a refusal closes the connection before any request. */
-  checkServer: (chain: IssuedCert[]) => { reason: string; error: string } | null;
+  checkServer: (chain: IssuedCert[]) => ClientRefusal | null;
   /** What the server sends, as configured (see peer-chain.ts). */
   serverSends?: readonly IssuedCert[];
   /** Called once TCP is connected, before the handshake completes. */
@@ -110,7 +121,7 @@ export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
     });
     tls.once('secureConnect', () => {
       outcome.handshakeMs = performance.now() - started;
-      let refusal: { reason: string; error: string } | null;
+      let refusal: ClientRefusal | null;
       try {
         outcome.serverChain = peerChain(tls, options.serverSends);
         refusal = outcome.serverChain[0] ? options.checkServer(outcome.serverChain) : { reason: 'UNKNOWN_AUTHORITY', error: 'the server sent no certificate' };

@@ -5,6 +5,7 @@ import type { Clock, ManualClock } from '../clock.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import { dialEdge, type DialOptions, type ServerState } from '../clients/dial.js';
+import { pkiIssuers } from '../clients/issuers.js';
 import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../edges/edges.js';
 import { applyFlagOverrides, listFlag, type FlagOverrides } from '../components/flags.js';
 import { controlPlaneSpec, type ClientComponent, type ControlPlaneSpec } from '../components/presets.js';
@@ -266,7 +267,7 @@ async function startCluster(options: ClusterOptions): Promise<StartedCluster> {
   const context = {
     clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: nodeName, address: pki.config.advertiseAddress }, servers,
     lookup: (host: string, port: number) => network.get(routeKey(host, port)),
-    signal: abort.signal,
+    signal: abort.signal, issuerOf: pkiIssuers(pki),
   };
   const cluster: StartedCluster = {
     pki, fs, clock, spec, csrs, controllerManager: controllerManager ?? controllerManagerError!,

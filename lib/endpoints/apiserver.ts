@@ -116,17 +116,21 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
     if (token && !failures.some((f) => !f.ok && !f.silent && f.method !== 'x509')) parts.push('invalid bearer token');
     const first = failures.find((f) => !f.ok && !f.silent) ?? failures[0]!;
     const detail = failures.find((f): f is Extract<AuthnResult, { ok: false }> => !f.ok && f.detail !== undefined)?.detail;
+    const verification = failures.find((f): f is Extract<AuthnResult, { ok: false }> => !f.ok && f.verification !== undefined)?.verification;
     return {
       ok: false, method: first.method, reason: first.ok ? 'INVALID_TOKEN' : first.reason, error: aggregateError(parts),
-      ...(detail !== undefined ? { detail } : {}),
+      ...(detail !== undefined ? { detail } : {}), ...(verification ? { verification } : {}),
     };
   }
   if (config.anonymous) return { ok: true, method: 'anonymous', user: { name: 'system:anonymous', groups: ['system:unauthenticated'] } };
-  const why = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
-    ? '--anonymous-auth is reset to false because --authorization-mode includes AlwaysAllow'
-    : '--anonymous-auth=false';
+  const resetBecause = config.authorizationModes.includes('AlwaysAllow') && config.flags['--anonymous-auth'] !== 'false'
+    ? '--authorization-mode includes AlwaysAllow' : undefined;
+  const why = resetBecause ? `--anonymous-auth is reset to false because ${resetBecause}` : '--anonymous-auth=false';
   // The union returns nil, false, nil: kube-apiserver answers 401 and logs nothing.
-  return { ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})`, silent: true };
+  return {
+    ok: false, method: 'anonymous', reason: 'NO_CREDENTIALS', error: `no credentials and anonymous requests are disabled (${why})`, silent: true,
+    ...(resetBecause ? { anonymousResetBecause: resetBecause } : {}),
+  };
 }
 
 export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {

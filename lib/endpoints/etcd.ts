@@ -5,7 +5,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import { boolFlag, listFlag, type Flags } from '../components/flags.js';
 import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { goVerify } from '../x509/go-verify.js';
+import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
 import { sendJson } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
@@ -94,8 +94,8 @@ function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionR
   // capnslog's format with Go's %q quoting (JSON string escaping is the same for these texts).
   const from = JSON.stringify(`127.0.0.1:${record.remotePort}`);
   const serverName = `ServerName ${JSON.stringify(record.servername ?? '')}`;
-  const reject = (reason: NonNullable<ConnectionRecord['rejected']>['reason'], error: string) => {
-    record.rejected = { reason, log: `embed: rejected connection from ${from} (error ${JSON.stringify(error)}, ${serverName})` };
+  const reject = (reason: NonNullable<ConnectionRecord['rejected']>['reason'], error: string, verification?: GoVerification) => {
+    record.rejected = { reason, log: `embed: rejected connection from ${from} (error ${JSON.stringify(error)}, ${serverName})`, ...(verification ? { verification } : {}) };
     socket.destroy();
   };
   const leaf = record.peerChain[0];
@@ -105,6 +105,6 @@ function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionR
   if (!result.ok) {
     // With --client-cert-auth but no --trusted-ca-file, ClientCAs is nil and Go verifies against the system roots, which hold no cluster CA: nobody gets in.
     const reason = roots.length === 0 ? 'NO_TRUSTED_CA' : result.reason === 'SAN_MISMATCH' ? 'UNKNOWN_AUTHORITY' : result.reason;
-    reject(reason, `tls: failed to verify client certificate: ${result.error}`);
+    reject(reason, `tls: failed to verify client certificate: ${result.error}`, result);
   }
 }

@@ -50,7 +50,8 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   };
   let document: unknown;
   try {
-    document = parseYaml(text);
+    // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
+    document = parseYaml(text, { logLevel: 'error' });
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }
@@ -60,6 +61,12 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   const doc = document as Partial<Kubeconfig>;
   for (const list of ['clusters', 'users', 'contexts'] as const) {
     if (doc[list] !== undefined && !Array.isArray(doc[list])) fail('ERR_KUBECONFIG_FIELD', list, 'must be a list');
+  }
+  // Names are strings in client-go's structs: anything else fails its decoding, and would not print here.
+  const notString = (value: unknown) => value !== undefined && value !== null && typeof value !== 'string';
+  const goType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value);
+  if (notString(doc['current-context'])) {
+    fail('ERR_KUBECONFIG_FIELD', 'current-context', `must be a string, not ${goType(doc['current-context'])}`, `json: cannot unmarshal ${goType(doc['current-context'])} into Go struct field Config.current-context of type string`);
   }
   // client-go decodes the whole file before it picks a context: a wrongly typed flag in any cluster fails the load.
   const insecureFlags = insecureSkipTLSVerify(text, doc, (index, value) => {
@@ -72,12 +79,19 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
   const find = <T extends { name: string }>(list: 'clusters' | 'users' | 'contexts', name: string): [T, number] | undefined => {
     const items = (doc[list] ?? []) as unknown as T[];
-    const index = items.findIndex((i) => i?.name === name);
+    // A `null` or scalar list item is no entry (it would otherwise match a context that names no cluster or user).
+    const index = items.findIndex((i) => typeof i === 'object' && i !== null && i.name === name);
     return index < 0 ? undefined : [items[index]!, index];
   };
   const ctx = find<{ name: string; context: { cluster: string; user: string } }>('contexts', contextName);
   if (!ctx) return fail('ERR_KUBECONFIG_REF', 'current-context', `context "${contextName}" is not defined in \`contexts\``, `error: context was not found for specified context: ${contextName}`);
   const [context, ci] = ctx;
+  for (const ref of ['cluster', 'user'] as const) {
+    const value = (context.context as Record<string, unknown> | undefined)?.[ref];
+    if (notString(value)) {
+      fail('ERR_KUBECONFIG_FIELD', `contexts[${ci}].context.${ref}`, `must be a string, not ${goType(value)}`, `json: cannot unmarshal ${goType(value)} into Go struct field Context.contexts.context.${ref} of type string`);
+    }
+  }
   const clusterEntry = find<{ name: string; cluster: KubeconfigCluster }>('clusters', context.context?.cluster);
   if (!clusterEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.cluster`, `cluster "${context.context?.cluster}" is not defined in \`clusters\``, `error: cluster "${context.context?.cluster}" not found`);
   const userEntry = find<{ name: string; user: KubeconfigUser }>('users', context.context?.user);

@@ -73,14 +73,17 @@ export function parseKubeletConfiguration(text: string, file: string): KubeletCo
   };
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
+    doc = parseYaml(text, { logLevel: 'error' });
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBELET_CONFIG', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return fail('(root)', 'must be a YAML mapping');
   const config = doc as Record<string, unknown>;
-  if (config.kind !== 'KubeletConfiguration') fail('kind', `is "${String(config.kind)}", expected "KubeletConfiguration"`);
-  if (config.apiVersion !== 'kubelet.config.k8s.io/v1beta1') fail('apiVersion', `is "${String(config.apiVersion)}", expected "kubelet.config.k8s.io/v1beta1"`);
+  // A mapping or list here has no string form worth printing (and `String()` of `{toString: 0}` throws).
+  const shown = (value: unknown) => (typeof value === 'string' ? `"${value}"` : value === null || value === undefined ? 'not set' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${String(value)}`);
+  if (config.kind !== 'KubeletConfiguration') fail('kind', `is ${shown(config.kind)}, expected "KubeletConfiguration"`);
+  if (config.apiVersion !== 'kubelet.config.k8s.io/v1beta1') fail('apiVersion', `is ${shown(config.apiVersion)}, expected "kubelet.config.k8s.io/v1beta1"`);
   for (const field of ['tlsCertFile', 'tlsPrivateKeyFile'] as const) {
     if (config[field] !== undefined && typeof config[field] !== 'string') fail(field, 'must be a string');
   }

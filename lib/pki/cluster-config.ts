@@ -32,7 +32,7 @@ export function resolveClusterConfig(partial: Partial<ClusterConfig> = {}): Clus
   if (!Number.isInteger(config.bindPort) || config.bindPort < 1 || config.bindPort > 65535) {
     bad('bindPort', `${config.bindPort} is not a port number`);
   }
-  if (!DNS1123_SUBDOMAIN.test(config.dnsDomain)) bad('dnsDomain', `"${config.dnsDomain}" is not a DNS domain`);
+  if (!DNS1123_SUBDOMAIN.test(config.dnsDomain) || config.dnsDomain.length > 253) bad('dnsDomain', `"${config.dnsDomain}" is not a DNS domain`);
   firstServiceIP(config.serviceSubnet); // validates
   for (const [field, list] of [
     ['apiServerCertSans', config.apiServerCertSans],
@@ -55,8 +55,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** As kubeadm checks certSANs: apimachinery's IsDNS1123Subdomain or IsWildcardDNS1123Subdomain (the pattern, at most 253 bytes in all). */
 function isDnsSan(name: string): boolean {
-  return DNS1123_SUBDOMAIN.test(name.replace(/^\*\./, ''));
+  const domain = name.replace(/^\*\./, '');
+  return name.length <= 253 && DNS1123_SUBDOMAIN.test(domain);
 }
 
 /** `10.96.0.0/12` → `10.96.0.1`: the ClusterIP of the `kubernetes` Service. IPv4 and IPv6. */

@@ -139,6 +139,11 @@ export function fromDer(der: Buffer): IssuedCert {
     } catch (cause) {
       throw new PublicKeyDecodeError(cert.der, cause);
     }
+    // Node parses a certificate whose UTCTime/GeneralizedTime is malformed and reports the date as
+    // "Bad time value"; Go's x509.ParseCertificate refuses it ("x509: malformed UTCTime" / "GeneralizedTime").
+    for (const [field, value] of [['notBefore', cert.node.validFrom], ['notAfter', cert.node.validTo]] as const) {
+      if (Number.isNaN(Date.parse(value))) throw new Error(`its ${field} time does not parse (${value})`);
+    }
     return cert;
   });
 }

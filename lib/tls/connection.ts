@@ -2,6 +2,7 @@ import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
 import type { Reason } from '../verdict/reasons.js';
+import type { GoVerification } from '../x509/go-verify.js';
 
 // What a server and a client in the same process share about one connection: the server's record
 // of it, and the contract of a listening endpoint the dialler and the cluster use. It sits below
@@ -29,8 +30,11 @@ export interface ConnectionRecord {
   nodeAuthorizationError: string | null;
   protocol: string | null;
   servername: string | null;
-  /** Set when the server closed the connection after the handshake (etcd's client-certificate policy). */
-  rejected?: { reason: Reason; log: string };
+  /**
+   * Set when the server closed the connection after the handshake (etcd's client-certificate policy):
+   * `verification` is Go's refusal of the client's certificate, when that is why.
+   */
+  rejected?: { reason: Reason; log: string; verification?: GoVerification };
   /** A handshake the server saw fail (`tlsClientError`). */
   tlsError?: { code: string; message: string };
   /**

@@ -43,3 +43,21 @@ export type Reason = keyof typeof REASONS;
 export type Verdict = 'ok' | 'rejected' | 'insecure' | 'config-error';
 export type Stage = 'config' | 'tls' | 'authn' | 'authz' | 'request';
 export type Side = 'client' | 'server';
+
+/**
+ * The verdict each reason carries: one table, so a new reason cannot compile without saying
+ * whether it is a rejection, a configuration error, or a connection that works but should not.
+ */
+export const REASON_VERDICT = {
+  OK: 'ok',
+  NO_CLIENT_CERT: 'rejected', UNKNOWN_AUTHORITY: 'rejected', NOT_A_CA: 'rejected', CERT_EXPIRED: 'rejected', CERT_NOT_YET_VALID: 'rejected',
+  WRONG_EKU: 'rejected', SAN_MISMATCH: 'rejected', TLS_VERSION: 'rejected', HANDSHAKE_FAILED: 'rejected', NO_TRUSTED_CA: 'rejected',
+  NO_CLIENT_AUTH: 'insecure', ANONYMOUS_ALLOWED: 'insecure', SERVER_NOT_VERIFIED: 'insecure',
+  INVALID_TOKEN: 'rejected', TOKEN_EXPIRED: 'rejected', NO_CREDENTIALS: 'rejected', FORBIDDEN: 'rejected',
+  KEY_MISMATCH: 'config-error', PEM_SWITCHED: 'config-error', FILE_MISSING: 'config-error', BAD_FILE: 'config-error',
+  NO_SERVING_CERT: 'rejected', HTTP_ERROR: 'rejected', CLIENT_KEY_UNUSABLE: 'config-error',
+  CONNECTION_REFUSED: 'rejected', CONNECTION_CLOSED: 'rejected', TIMEOUT: 'rejected',
+} as const satisfies Record<Reason, Verdict>;
+
+/** The reasons of each verdict, e.g. `ReasonOf<'insecure'>`. */
+export type ReasonOf<V extends Verdict> = { [R in Reason]: (typeof REASON_VERDICT)[R] extends V ? R : never }[Reason];

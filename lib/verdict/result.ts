@@ -2,6 +2,7 @@ import type { AuthnMethod, UserInfo } from '../authn/types.js';
 import type { EdgeName, ServerComponent } from '../edges/edges.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { nameFields, subjectFields } from '../pki/verify.js';
+import type { Cause } from './cause.js';
 import type { Reason, Side, Stage, Verdict } from './reasons.js';
 
 /** A certificate as a learner needs to see it. */
@@ -58,6 +59,8 @@ export interface EdgeResult {
   /** Which side decided; null when the edge is `ok`. */
   detectedBy: Side | null;
   reason: Reason;
+  /** Why, as typed data (Go's verification facts, the chain sent, the HTTP status, the server's log line): what explanations read. */
+  cause: Cause;
   /** One sentence: what happened. */
   summary: string;
   client: {

@@ -35,8 +35,20 @@ export type GoVerifyResult =
       /** Go's error text, e.g. `x509: certificate signed by unknown authority`. */
       error: string;
       /** The candidate issuer that almost fitted, and why not (Go's "possibly because of" hint). */
-      hint?: { candidate: IssuedCert; error: string; reason: GoVerifyFailure | 'BAD_SIGNATURE' };
+      hint?: GoVerifyHint;
     };
+
+/** A failed verification, as data: the reason, Go's error text, and its hint. */
+export type GoVerification = Extract<GoVerifyResult, { ok: false }>;
+
+/** Go's "possibly because of" hint as data: the candidate, its name as Go prints it, and why it did not fit. */
+export interface GoVerifyHint {
+  candidate: IssuedCert;
+  /** The candidate's name in Go's message: its CN, else its O, else its serial. */
+  name: string;
+  error: string;
+  reason: GoVerifyFailure | 'BAD_SIGNATURE';
+}
 
 const EKU_OIDS: Record<GoKeyUsage, string> = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2', any: '2.5.29.37.0' };
 
@@ -197,9 +209,10 @@ export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyRe
     const base = 'x509: certificate signed by unknown authority';
     if (!hint) return { ok: false, reason: 'UNKNOWN_AUTHORITY', error: base };
     const reason: GoVerifyFailure = hint.reason === 'NOT_A_CA' ? 'NOT_A_CA' : 'UNKNOWN_AUTHORITY';
+    const named: GoVerifyHint = { ...hint, name: commonName(hint.candidate) };
     return {
-      ok: false, reason, hint,
-      error: `${base} (possibly because of ${JSON.stringify(hint.error)} while trying to verify candidate authority certificate ${JSON.stringify(commonName(hint.candidate))})`,
+      ok: false, reason, hint: named,
+      error: `${base} (possibly because of ${JSON.stringify(named.error)} while trying to verify candidate authority certificate ${JSON.stringify(named.name)})`,
     };
   }
   const wanted = options.keyUsages.length === 0 ? ['serverAuth' as const] : options.keyUsages;
@@ -217,5 +230,8 @@ export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyRe
 /** k8s.io/apiserver's certificateIdentifier: `SN=<decimal>, SKID=<AA:BB…>, AKID=<AA:BB…>`. */
 export function certificateIdentifier(cert: IssuedCert): string {
   const colonHex = (hex: string) => (hex ? hex.toUpperCase().match(/.{2}/g)!.join(':') : '');
-  return `SN=${BigInt(`0x${cert.node.serialNumber}`).toString()}, SKID=${colonHex(cert.subjectKeyIdHex)}, AKID=${colonHex(cert.authorityKeyIdHex)}`;
+  // Node prints a negative serial (which Go still parses) as "-7FD2…": BigInt wants the sign outside the 0x.
+  const serial = cert.node.serialNumber;
+  const sn = serial.startsWith('-') ? -BigInt(`0x${serial.slice(1)}`) : BigInt(`0x${serial}`);
+  return `SN=${sn.toString()}, SKID=${colonHex(cert.subjectKeyIdHex)}, AKID=${colonHex(cert.authorityKeyIdHex)}`;
 }

@@ -1,0 +1,76 @@
+import type { Phrases } from './phrases.js';
+import type { Reason } from './reasons.js';
+import type { EdgeResult } from './result.js';
+import {
+  anonymousSetting, authnError, certNotRequested, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, tokenSource,
+} from './explain-facts.js';
+
+type Explainer = (p: Phrases, r: EdgeResult) => string;
+
+/** The refused certificate as an explanation names it: subject and where it is configured. */
+function certRef(r: EdgeResult): string {
+  const { cert, holder } = refused(r);
+  return cert ? `${cert.subject} (${cert.file ?? cert.field ?? ''})` : holder;
+}
+
+const unknownAuthority: Explainer = (p, r) => {
+  const { cert, trust } = refused(r);
+  if (!cert || !trust) return p.whyGeneric(r.summary);
+  const ref = certRef(r);
+  const sameName = trust.subjects.includes(cert.issuer);
+  const sameKey = cert.authorityKeyId !== '' && trust.keyIds.includes(cert.authorityKeyId);
+  if (trust.kind !== 'ca') return p.whyNoAnchor(ref, cert.issuer, trust.field);
+  const expired = expiredCaHint(r);
+  if (expired) return p.whyCaExpired(ref, `CN=${expired.candidate}`, expired.error, trust.file ?? trust.field);
+  if (sameName && !sameKey) return p.whyImpostor(ref, cert.issuer, cert.authorityKeyId, trust.keyIds.join(', '));
+  // An issuer that is neither trusted nor sent along, and is itself signed by a CA: the chain lacks its intermediate.
+  if (!sameName && intermediateMissing(r)) return p.whyMissingIntermediate(ref, cert.issuer, trust.subjects.join('; '));
+  return p.whyUnknownCa(ref, cert.issuer, cert.authorityKeyId, trust.subjects.join('; '), trust.file ?? trust.field);
+};
+
+const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component, r.detectedBy === 'server', r.summary);
+const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', tokenSource(r), authnError(r));
+
+/**
+ * Why, for each reason: a table, so that a new reason does not compile until it is explained (the
+ * sentences themselves are in phrases.ts, in every language).
+ */
+export const WHY = {
+  OK: (p, r) => p.whyOk(r),
+  UNKNOWN_AUTHORITY: unknownAuthority,
+  NOT_A_CA: (p, r) => p.whyNotACa(certRef(r), refused(r).cert?.issuer ?? '?'),
+  CERT_EXPIRED: (p, r) => p.whyExpired(certRef(r), refused(r).cert?.notAfter ?? '?', r.at),
+  CERT_NOT_YET_VALID: (p, r) => p.whyNotYetValid(certRef(r), refused(r).cert?.notBefore ?? '?', r.at),
+  WRONG_EKU: (p, r) => {
+    const { cert, trust, verifier } = refused(r);
+    if (trust && ekuTakenByChain(r)) return p.whyEkuFromChain(certRef(r), neededUsage(r), verifier, trust.file ?? trust.field);
+    return p.whyEku(certRef(r), cert?.extKeyUsage ?? [], neededUsage(r), verifier);
+  },
+  SAN_MISMATCH: (p, r) => p.whySan(certRef(r), r.client.checksName?.name ?? r.client.dialled, r.client.checksName?.from ?? 'url', r.client.dialled, refused(r).cert?.sans ?? []),
+  NO_CLIENT_CERT: (p, r) => p.whyNoClientCert(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? ''),
+  NO_TRUSTED_CA: (p) => p.whyNoTrustedCa(),
+  TLS_VERSION: (p, r) => p.whyTlsVersion(r.server.component, r.server.minVersion ?? 'TLSv1.3', r.client.component, r.client.maxVersion ?? 'TLSv1.2'),
+  HANDSHAKE_FAILED: (p, r) => p.whyGeneric(r.summary),
+  FORBIDDEN: (p, r) => p.whyForbidden(r.identity?.name ?? '?', r.identity?.groups ?? [], httpMessage(r), anonymousSetting(r)),
+  INVALID_TOKEN: token,
+  TOKEN_EXPIRED: token,
+  NO_CREDENTIALS: (p, r) => {
+    if (certNotRequested(r)) return p.whyNotRequested(r.client.component, r.server.component, r.server.verifiesClientsWith?.field ?? '');
+    const reset = r.cause.kind === 'http' ? r.cause.authn?.anonymousResetBecause : undefined;
+    return p.whyNoCredentials(r.client.component, r.client.configuredBy, `${anonymousSetting(r) ?? ''}${reset ? `: reset to false because ${reset}` : ''}`);
+  },
+  NO_CLIENT_AUTH: (p, r) => p.whyNoClientAuth(r.server.verifiesClientsWith?.field ?? 'etcd --trusted-ca-file'),
+  SERVER_NOT_VERIFIED: (p, r) => p.whyServerNotVerified(r.client.component, r.server.component, r.client.trusts?.field ?? ''),
+  KEY_MISMATCH: config,
+  PEM_SWITCHED: config,
+  FILE_MISSING: config,
+  BAD_FILE: config,
+  CLIENT_KEY_UNUSABLE: (p, r) => p.whyConfig(r.client.component, false, r.summary),
+  CONNECTION_REFUSED: (p, r) => p.whyRefused(r.client.dialled, r.client.configuredBy),
+  NO_SERVING_CERT: (p) => p.whyNoServingCert(),
+  ANONYMOUS_ALLOWED: (p, r) => p.whyAnonymousAllowed(r.server.component, anonymousSetting(r) ?? '',
+    r.anonymous && r.identity ? { client: r.client.component, user: r.identity.name, status: r.anonymous.status } : undefined),
+  HTTP_ERROR: (p, r) => p.whyGeneric(r.summary),
+  CONNECTION_CLOSED: (p, r) => p.whyGeneric(r.summary),
+  TIMEOUT: (p, r) => p.whyGeneric(r.summary),
+} as const satisfies Record<Reason, Explainer>;
