@@ -8,7 +8,8 @@ import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
 import { keyMaterial } from '../pki/keys.js';
 import { readCertificates, readPrivateKey, checkKeyPair } from '../pki/pem.js';
 import type { Flags } from './flags.js';
-import { duration, parseFlags, path } from './flag-table.js';
+import { duration, parseFlags, path, type ParsedFlags } from './flag-table.js';
+import { KubeMtlsSimError } from '../errors.js';
 
 /**
  * kube-controller-manager's certificate controllers, as its flags configure them: csrsigning
@@ -60,6 +61,30 @@ export const KUBE_CONTROLLER_MANAGER_FLAGS = {
 
 type SigningFlag = keyof typeof KUBE_CONTROLLER_MANAGER_FLAGS & `--cluster-signing-${string}-file`;
 
+function signingFiles(f: ParsedFlags<typeof KUBE_CONTROLLER_MANAGER_FLAGS>, stem: string) {
+  return { cert: f[`--cluster-signing-${stem}-cert-file` as SigningFlag] as string | undefined, key: f[`--cluster-signing-${stem}-key-file` as SigningFlag] as string | undefined };
+}
+
+/**
+ * CSRSigningControllerOptions.Validate (cmd/kube-controller-manager/app/options/csrsigningcontroller.go):
+ * a signer's own cert and key come together, and never beside --cluster-signing-{cert,key}-file.
+ */
+function checkSigningFiles(f: ParsedFlags<typeof KUBE_CONTROLLER_MANAGER_FLAGS>, single: boolean): void {
+  const refuse = (flag: string, message: string, goMessage: string) => {
+    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `kube-controller-manager: \`${flag}\`: ${message}`, { field: flag, goMessage });
+  };
+  for (const stem of Object.values(PER_SIGNER)) {
+    const { cert, key } = signingFiles(f, stem);
+    const [certFlag, keyFlag] = [`--cluster-signing-${stem}-cert-file`, `--cluster-signing-${stem}-key-file`];
+    if (cert && !key) refuse(certFlag, `set without ${keyFlag}`, `"cluster-signing-${stem}": cannot specify cert without key`);
+    if (key && !cert) refuse(keyFlag, `set without ${certFlag}`, `"cluster-signing-${stem}": cannot specify key without cert`);
+    if ((cert || key) && single) {
+      refuse(cert ? certFlag : keyFlag, 'cannot be set beside --cluster-signing-cert-file/--cluster-signing-key-file',
+        'cannot specify --cluster-signing-{cert,key}-file and other --cluster-signing-*-file flags at the same time');
+    }
+  }
+}
+
 export function configureControllerManager(fs: NodeFs, flags: Flags): ControllerManagerConfig {
   const load = (certFile: string, keyFile: string, certFlag: string, keyFlag: string): SigningCa => {
     const cert = readCertificates(fs.read(certFile, certFlag), { file: certFile, field: certFlag })[0]!;
@@ -74,11 +99,11 @@ export function configureControllerManager(fs: NodeFs, flags: Flags): Controller
   const config: ControllerManagerConfig = { signers: {}, disabled: {}, syncErrors: new Map(), durationMs: f['--cluster-signing-duration'] };
   const globalCert = f['--cluster-signing-cert-file'];
   const globalKey = f['--cluster-signing-key-file'];
+  checkSigningFiles(f, Boolean(globalCert || globalKey));
   const global = globalCert && globalKey ? load(globalCert, globalKey, '--cluster-signing-cert-file', '--cluster-signing-key-file') : undefined;
   for (const signer of BUILTIN_SIGNERS) {
     const stem = PER_SIGNER[signer]!;
-    const cert = f[`--cluster-signing-${stem}-cert-file` as SigningFlag] as string | undefined;
-    const key = f[`--cluster-signing-${stem}-key-file` as SigningFlag] as string | undefined;
+    const { cert, key } = signingFiles(f, stem);
     const ca = cert && key ? load(cert, key, `--cluster-signing-${stem}-cert-file`, `--cluster-signing-${stem}-key-file`) : global;
     if (ca) config.signers[signer] = ca;
     else config.disabled[signer] = 'no --cluster-signing-cert-file/--cluster-signing-key-file (external CA mode): the signer does not run';

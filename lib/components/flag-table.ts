@@ -11,6 +11,8 @@ import type { Flags } from './flags.js';
 export type FlagKind =
   /** A file the component reads: any path parses; a missing or unreadable file is refused where it is read. */
   | 'file'
+  /** A file read only if it is there (the kubelet's --kubeconfig: without it the kubelet runs standalone). */
+  | 'optional-file'
   /** Several files, comma-separated (pflag StringSlice of paths). */
   | 'files'
   /** A folder the component writes into (the kubelet creates it): any path is accepted. */
@@ -73,6 +75,7 @@ const list = (value: string) => value.split(',').map((s) => s.trim()).filter(Boo
 const invalidArgument = (value: string, flag: string, why: string) => `invalid argument "${value}" for "${flag}" flag: ${why}`;
 
 export const path = (doc: string): FlagSpec<string | undefined> => ({ kind: 'file', doc, default: undefined, parse: (v) => v || undefined });
+export const optionalPath = (doc: string): FlagSpec<string | undefined> => ({ kind: 'optional-file', doc, default: undefined, parse: (v) => v || undefined });
 export const dir = (doc: string, fallback: string): FlagSpec<string> => ({ kind: 'dir', doc, default: fallback, parse: (v) => v || fallback });
 export const text = (doc: string, fallback: string): FlagSpec<string> => ({ kind: 'text', doc, default: fallback, parse: (v) => v });
 export const paths = (doc: string): FlagSpec<string[]> => ({ kind: 'files', doc, default: [], parse: list });

@@ -5,14 +5,14 @@ import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubelet
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 import type { ServerComponentModule } from './component.js';
 import { loadCaBundle, loadKeyPair } from './files.js';
-import { dir, parseFlags, path } from './flag-table.js';
+import { dir, optionalPath, parseFlags, path } from './flag-table.js';
 import type { Flags } from './flags.js';
 import type { ControlPlaneSpec } from './presets.js';
 
 /** The kubelet flags the simulation reads; everything else comes from its KubeletConfiguration file. */
 export const KUBELET_FLAGS = {
   '--config': path('The Kubelet will load its initial configuration from this file.'),
-  '--kubeconfig': path('Path to a kubeconfig file, specifying how to connect to the API server.'),
+  '--kubeconfig': optionalPath('Path to a kubeconfig file, specifying how to connect to the API server; without one the kubelet runs standalone.'),
   '--cert-dir': dir('The directory where the TLS certs are located.', '/var/lib/kubelet/pki'),
 } as const;
 
