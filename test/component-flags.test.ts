@@ -5,7 +5,7 @@ import { commandLine, SERVER_COMPONENTS } from '../lib/cluster/servers.js';
 import { KUBE_CONTROLLER_MANAGER_FLAGS } from '../lib/components/controller-manager.js';
 import type { FlagKind, FlagTable } from '../lib/components/flag-table.js';
 import { kubelet } from '../lib/components/kubelet.js';
-import { controlPlaneSpec } from '../lib/components/presets.js';
+import { COMPONENT_SPECS, controlPlaneSpec, type ComponentSpecs } from '../lib/components/presets.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { clock, pkiFor } from './helpers/pki.js';
 
@@ -41,7 +41,7 @@ for (const [component, table] of TABLES) {
       const pki = await pkiFor();
       if (component === 'kubelet') {
         // The kubelet's command line is its spec's three paths; no cluster option changes them, so it is configured directly.
-        const flags = { ...commandLine(controlPlaneSpec(pki.preset.name, pki.config), 'kubelet'), [flag]: bad };
+        const flags = { ...commandLine(controlPlaneSpec(pki.preset, pki.config), 'kubelet'), [flag]: bad };
         const error = t.throws(() => kubelet.configure(new NodeFs(pki.files), flags, { nodeName: pki.config.nodeName }), { instanceOf: KubeMtlsSimError });
         t.true(names(error!, flag), error!.message);
         return;
@@ -86,4 +86,17 @@ for (const [value, goMessage] of [
 test('--authorization-mode with every mode the simulation models starts', async (t) => {
   await using cluster = await defineCluster({ clock, pki: await pkiFor(), apiserver: { '--authorization-mode': 'Node,RBAC,Webhook,AlwaysDeny,AlwaysAllow' } }).start();
   t.true(cluster.servers['kube-apiserver'].running);
+});
+
+test('a cluster brings its own component specs; their paths come from the preset\'s records', async (t) => {
+  const pki = await pkiFor();
+  const components: ComponentSpecs = (files, config, preset) => {
+    const spec = COMPONENT_SPECS.kubeadm(files, config, preset);
+    return { ...spec, 'kube-apiserver': { ...spec['kube-apiserver'], '--authorization-mode': 'Node' } };
+  };
+  await using cluster = await defineCluster({ clock, pki, components }).start();
+  t.is(cluster.spec['kube-apiserver']['--authorization-mode'], 'Node');
+  t.is(cluster.spec['kube-apiserver']['--tls-cert-file'], (pki.preset.certs.find((r) => r.id === 'apiserver')!.files as { cert: string }).cert);
+  // Node alone authorizes no administrator: kubectl is forbidden, so the specs reached the running apiserver.
+  t.like(await cluster.dial('kubectl-to-apiserver'), { verdict: 'rejected', http: { status: 403 } });
 });

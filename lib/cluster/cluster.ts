@@ -6,7 +6,7 @@ import { dialEdge, type DialContext, type DialOptions, type ServerState } from '
 import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../clients/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
 import type { KubeletConfigOverrides } from '../components/kubelet.js';
-import type { ClientComponent, ControlPlaneSpec } from '../components/presets.js';
+import type { ClientComponent, ComponentSpecs, ControlPlaneSpec } from '../components/presets.js';
 import type { ControllerManagerConfig } from '../components/controller-manager.js';
 import type { KubeletConfig } from '../endpoints/kubelet.js';
 import type { NodeJoin } from '../kubelet/fleet.js';
@@ -35,6 +35,8 @@ export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit
   controllerManager?: FlagOverrides;
   /** KubeletConfiguration fields merged into the config file's; `null` removes a field. */
   kubelet?: KubeletConfigOverrides;
+  /** The components' flags and files for this cluster's preset, from its records' paths (default: those of the built-in preset of the same name). */
+  components?: ComponentSpecs;
   /** Point a client at another kubeconfig. */
   clients?: Partial<Record<ClientComponent, { kubeconfig: string }>>;
   /** Bootstrap token Secrets in kube-system. */

@@ -5,7 +5,7 @@ import type { ClusterOptions } from './cluster.js';
 
 /** The preset's component specs with the caller's flag and kubeconfig changes applied (an unknown flag is refused here). */
 export function clusterSpec(pki: Pki, options: ClusterOptions): ControlPlaneSpec {
-  const base = controlPlaneSpec(pki.preset.name, pki.config);
+  const base = controlPlaneSpec(pki.preset, pki.config, options.components);
   return {
     ...base,
     'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),
