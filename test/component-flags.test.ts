@@ -58,6 +58,8 @@ for (const [component, table] of TABLES) {
       const results = await cluster.dialAll();
       const refused = results.filter((r) => r.verdict === 'config-error' && r.summary.includes(flag));
       t.true(refused.length > 0, results.map((r) => `${r.edge}: ${r.verdict} ${r.summary}`).join('\n'));
+      // A flag the binary refuses is BAD_FLAG (its fix is the flag); a file flag naming no file is FILE_MISSING.
+      for (const r of refused) t.is(r.reason, spec.kind.includes('file') || spec.kind === 'dir' ? 'FILE_MISSING' : 'BAD_FLAG', `${r.edge}: ${r.summary}`);
     });
   }
 }
@@ -76,7 +78,7 @@ for (const [value, goMessage] of [
     t.false(apiserver.running);
     t.like(apiserver.startupError, { code: 'ERR_COMPONENT_FLAG', field: '--authorization-mode', goMessage });
     const result = await cluster.dial('kubectl-to-apiserver');
-    t.like(result, { verdict: 'config-error', stage: 'config', detectedBy: 'server', server: { saw: { log: goMessage } } });
+    t.like(result, { verdict: 'config-error', stage: 'config', detectedBy: 'server', reason: 'BAD_FLAG', server: { saw: { log: goMessage } } });
     t.regex(result.summary, /^kube-apiserver would not start: kube-apiserver: `--authorization-mode=.*`/);
     // The other servers run: each component starts or fails on its own flags.
     t.true(cluster.servers.etcd.running);
