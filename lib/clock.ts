@@ -42,3 +42,8 @@ export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 export const YEAR = 365 * DAY;
+
+/** Whether `clock` can be moved (a ManualClock such as fixedClock's), not only read. */
+export function isManualClock(clock: Clock): clock is ManualClock {
+  return typeof (clock as Partial<ManualClock>).advance === 'function';
+}

@@ -1,5 +1,4 @@
 import type { NodeFs } from '../fs/node-fs.js';
-import { KubeMtlsSimError } from '../errors.js';
 import { authorize } from '../authz/authorize.js';
 import { goQuote } from '../authz/go-format.js';
 import { BUILTIN_SIGNERS, signCsr, signerViolation, type SigningCa } from '../csr/signer.js';
@@ -9,6 +8,8 @@ import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
 import { keyMaterial } from '../pki/keys.js';
 import { readCertificates, readPrivateKey, checkKeyPair } from '../pki/pem.js';
 import type { Flags } from './flags.js';
+import { duration, parseFlags, path, type ParsedFlags } from './flag-table.js';
+import { KubeMtlsSimError } from '../errors.js';
 
 /**
  * kube-controller-manager's certificate controllers, as its flags configure them: csrsigning
@@ -39,19 +40,49 @@ const PER_SIGNER: Record<string, string> = {
   'kubernetes.io/legacy-unknown': 'legacy-unknown',
 };
 
-/** Go's time.ParseDuration for the h/m/s forms used by flags (`8760h`, `720h0m0s`, `90m`). */
-export function parseGoDuration(value: string, flag: string): number {
-  const re = /(\d+(?:\.\d+)?)(h|m|s|ms)/g;
-  let total = 0;
-  let consumed = '';
-  for (const m of value.matchAll(re)) {
-    total += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000, ms: 1 }[m[2] as 'h']!;
-    consumed += m[0];
+const SIGNING_FILE = (signer: string, what: 'cert' | 'key') =>
+  path(`Filename containing a PEM-encoded ${what === 'cert' ? 'X509 CA certificate' : 'RSA or ECDSA private key'} used to issue certificates for the ${signer} signer.`);
+
+/** The kube-controller-manager flags the simulation reads (its certificate controllers' and --kubeconfig). */
+export const KUBE_CONTROLLER_MANAGER_FLAGS = {
+  '--kubeconfig': path('Path to kubeconfig file with authorization and master location information.'),
+  '--cluster-signing-cert-file': path('Filename containing a PEM-encoded X509 CA certificate used to issue cluster-scoped certificates.'),
+  '--cluster-signing-key-file': path('Filename containing a PEM-encoded RSA or ECDSA private key used to sign cluster-scoped certificates.'),
+  '--cluster-signing-duration': duration('The max length of duration signed certificates will be given.', 365 * 24 * 3_600_000),
+  '--cluster-signing-kubelet-serving-cert-file': SIGNING_FILE('kubernetes.io/kubelet-serving', 'cert'),
+  '--cluster-signing-kubelet-serving-key-file': SIGNING_FILE('kubernetes.io/kubelet-serving', 'key'),
+  '--cluster-signing-kubelet-client-cert-file': SIGNING_FILE('kubernetes.io/kube-apiserver-client-kubelet', 'cert'),
+  '--cluster-signing-kubelet-client-key-file': SIGNING_FILE('kubernetes.io/kube-apiserver-client-kubelet', 'key'),
+  '--cluster-signing-kube-apiserver-client-cert-file': SIGNING_FILE('kubernetes.io/kube-apiserver-client', 'cert'),
+  '--cluster-signing-kube-apiserver-client-key-file': SIGNING_FILE('kubernetes.io/kube-apiserver-client', 'key'),
+  '--cluster-signing-legacy-unknown-cert-file': SIGNING_FILE('kubernetes.io/legacy-unknown', 'cert'),
+  '--cluster-signing-legacy-unknown-key-file': SIGNING_FILE('kubernetes.io/legacy-unknown', 'key'),
+} as const;
+
+type SigningFlag = keyof typeof KUBE_CONTROLLER_MANAGER_FLAGS & `--cluster-signing-${string}-file`;
+
+function signingFiles(f: ParsedFlags<typeof KUBE_CONTROLLER_MANAGER_FLAGS>, stem: string) {
+  return { cert: f[`--cluster-signing-${stem}-cert-file` as SigningFlag] as string | undefined, key: f[`--cluster-signing-${stem}-key-file` as SigningFlag] as string | undefined };
+}
+
+/**
+ * CSRSigningControllerOptions.Validate (cmd/kube-controller-manager/app/options/csrsigningcontroller.go):
+ * a signer's own cert and key come together, and never beside --cluster-signing-{cert,key}-file.
+ */
+function checkSigningFiles(f: ParsedFlags<typeof KUBE_CONTROLLER_MANAGER_FLAGS>, single: boolean): void {
+  const refuse = (flag: string, message: string, goMessage: string) => {
+    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `kube-controller-manager: \`${flag}\`: ${message}`, { field: flag, goMessage });
+  };
+  for (const stem of Object.values(PER_SIGNER)) {
+    const { cert, key } = signingFiles(f, stem);
+    const [certFlag, keyFlag] = [`--cluster-signing-${stem}-cert-file`, `--cluster-signing-${stem}-key-file`];
+    if (cert && !key) refuse(certFlag, `set without ${keyFlag}`, `"cluster-signing-${stem}": cannot specify cert without key`);
+    if (key && !cert) refuse(keyFlag, `set without ${certFlag}`, `"cluster-signing-${stem}": cannot specify key without cert`);
+    if ((cert || key) && single) {
+      refuse(cert ? certFlag : keyFlag, 'cannot be set beside --cluster-signing-cert-file/--cluster-signing-key-file',
+        'cannot specify --cluster-signing-{cert,key}-file and other --cluster-signing-*-file flags at the same time');
+    }
   }
-  if (consumed !== value || value === '') {
-    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `kube-controller-manager: \`${flag}=${value}\` is not a duration`, { field: flag, goMessage: `time: invalid duration "${value}"` });
-  }
-  return total;
 }
 
 export function configureControllerManager(fs: NodeFs, flags: Flags): ControllerManagerConfig {
@@ -61,17 +92,18 @@ export function configureControllerManager(fs: NodeFs, flags: Flags): Controller
     checkKeyPair(cert, keyObject, { file: certFile }, { file: keyFile });
     return { cert, key: keyMaterial(keyObject), certFile };
   };
-  const config: ControllerManagerConfig = {
-    signers: {}, disabled: {}, syncErrors: new Map(),
-    durationMs: flags['--cluster-signing-duration'] ? parseGoDuration(flags['--cluster-signing-duration'], '--cluster-signing-duration') : 365 * 24 * 3_600_000,
-  };
-  const globalCert = flags['--cluster-signing-cert-file'];
-  const globalKey = flags['--cluster-signing-key-file'];
+  const f = parseFlags('kube-controller-manager', KUBE_CONTROLLER_MANAGER_FLAGS, flags);
+  // It reads its kubeconfig as it starts: without it, it never runs.
+  const kubeconfig = f['--kubeconfig'];
+  if (kubeconfig) fs.read(kubeconfig, 'kube-controller-manager --kubeconfig');
+  const config: ControllerManagerConfig = { signers: {}, disabled: {}, syncErrors: new Map(), durationMs: f['--cluster-signing-duration'] };
+  const globalCert = f['--cluster-signing-cert-file'];
+  const globalKey = f['--cluster-signing-key-file'];
+  checkSigningFiles(f, Boolean(globalCert || globalKey));
   const global = globalCert && globalKey ? load(globalCert, globalKey, '--cluster-signing-cert-file', '--cluster-signing-key-file') : undefined;
   for (const signer of BUILTIN_SIGNERS) {
     const stem = PER_SIGNER[signer]!;
-    const cert = flags[`--cluster-signing-${stem}-cert-file`];
-    const key = flags[`--cluster-signing-${stem}-key-file`];
+    const { cert, key } = signingFiles(f, stem);
     const ca = cert && key ? load(cert, key, `--cluster-signing-${stem}-cert-file`, `--cluster-signing-${stem}-key-file`) : global;
     if (ca) config.signers[signer] = ca;
     else config.disabled[signer] = 'no --cluster-signing-cert-file/--cluster-signing-key-file (external CA mode): the signer does not run';

@@ -1,4 +1,5 @@
-import type { ClusterConfig, PresetName } from '../pki/types.js';
+import { KubeMtlsSimError } from '../errors.js';
+import type { ClusterConfig, Preset, PresetName } from '../pki/types.js';
 import { hostPortURL } from '../pki/cluster-config.js';
 import type { Flags } from './flags.js';
 
@@ -13,109 +14,139 @@ export interface ControlPlaneSpec {
   clients: Record<ClientComponent, { kubeconfig: string }>;
 }
 
-const PKI = '/etc/kubernetes/pki';
+/**
+ * The paths of a preset's records, by id: component flags name a PKI record, never repeat its path,
+ * so a preset with other file names (a custom table with the same ids) gets flags that match it.
+ */
+export interface PresetFiles {
+  cert(id: string): string;
+  key(id: string): string;
+  /** The n-th copy of a CA certificate (the reference layout keeps three). */
+  copy(id: string, n: number): string;
+  kubeconfig(id: string): string;
+  publicKey(id: string): string;
+}
 
-/** kubeadm's static Pod manifests (cmd/kubeadm/app/phases/controlplane/manifests.go, etcd/local.go). */
-function kubeadm(config: ClusterConfig): ControlPlaneSpec {
+export function presetFiles(preset: Preset): PresetFiles {
+  const missing = (what: string, id: string): never => {
+    throw new KubeMtlsSimError('ERR_TABLE_INVALID', `preset ${preset.name}: no ${what} "${id}" for the component flags to name`, { field: id });
+  };
+  const pair = (id: string) => {
+    const files = preset.certs.find((r) => r.id === id)?.files;
+    return files?.kind === 'pair' ? files : missing('certificate with a cert and key file', id);
+  };
   return {
-    'kube-apiserver': {
-      '--advertise-address': config.advertiseAddress,
-      '--secure-port': String(config.bindPort),
-      '--tls-cert-file': `${PKI}/apiserver.crt`,
-      '--tls-private-key-file': `${PKI}/apiserver.key`,
-      '--client-ca-file': `${PKI}/ca.crt`,
-      '--etcd-servers': 'https://127.0.0.1:2379',
-      '--etcd-cafile': `${PKI}/etcd/ca.crt`,
-      '--etcd-certfile': `${PKI}/apiserver-etcd-client.crt`,
-      '--etcd-keyfile': `${PKI}/apiserver-etcd-client.key`,
-      '--kubelet-client-certificate': `${PKI}/apiserver-kubelet-client.crt`,
-      '--kubelet-client-key': `${PKI}/apiserver-kubelet-client.key`,
-      '--kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname',
-      '--service-account-key-file': `${PKI}/sa.pub`,
-      '--service-account-issuer': `https://kubernetes.default.svc.${config.dnsDomain}`,
-      '--enable-bootstrap-token-auth': 'true',
-      '--authorization-mode': 'Node,RBAC',
+    cert: (id) => pair(id).cert,
+    key: (id) => pair(id).key,
+    copy: (id, n) => {
+      const record = preset.certs.find((r) => r.id === id);
+      return (record?.kind === 'ca' ? record.copies[n] : undefined) ?? missing(`copy ${n} of CA`, id);
     },
-    etcd: {
-      '--name': config.nodeName,
-      '--cert-file': `${PKI}/etcd/server.crt`,
-      '--key-file': `${PKI}/etcd/server.key`,
-      '--trusted-ca-file': `${PKI}/etcd/ca.crt`,
-      '--client-cert-auth': 'true',
-      '--peer-cert-file': `${PKI}/etcd/peer.crt`,
-      '--peer-key-file': `${PKI}/etcd/peer.key`,
-      '--peer-trusted-ca-file': `${PKI}/etcd/ca.crt`,
-      '--peer-client-cert-auth': 'true',
-      '--listen-client-urls': `https://127.0.0.1:2379,${hostPortURL(config.advertiseAddress, 2379)}`,
-      '--advertise-client-urls': hostPortURL(config.advertiseAddress, 2379),
-    },
-    'kube-controller-manager': {
-      '--cluster-signing-cert-file': `${PKI}/ca.crt`,
-      '--cluster-signing-key-file': `${PKI}/ca.key`,
-      '--kubeconfig': '/etc/kubernetes/controller-manager.conf',
-    },
-    kubelet: { config: '/var/lib/kubelet/config.yaml', kubeconfig: '/etc/kubernetes/kubelet.conf', certDir: '/var/lib/kubelet/pki' },
-    clients: {
-      kubectl: { kubeconfig: '/etc/kubernetes/admin.conf' },
-      'kube-scheduler': { kubeconfig: '/etc/kubernetes/scheduler.conf' },
-      'kube-controller-manager': { kubeconfig: '/etc/kubernetes/controller-manager.conf' },
-      'kube-proxy': { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' },
-      kubelet: { kubeconfig: '/etc/kubernetes/kubelet.conf' },
-    },
+    kubeconfig: (id) => preset.kubeconfigs.find((k) => k.id === id)?.file ?? missing('kubeconfig', id),
+    publicKey: (id) => preset.keyPairs.find((k) => k.id === id)?.publicKey ?? missing('key pair', id),
   };
 }
 
-const VLK = '/var/lib/kubernetes';
+/** A preset's component specs, from its files and the cluster config. */
+export type ComponentSpecs = (files: PresetFiles, config: ClusterConfig, preset: Preset) => ControlPlaneSpec;
+
+const kubeletSpec = (preset: Preset): ControlPlaneSpec['kubelet'] => ({ config: preset.kubelet.configFile, kubeconfig: preset.kubelet.kubeconfig, certDir: preset.kubelet.certDir });
+
+const clients = (f: PresetFiles): ControlPlaneSpec['clients'] => ({
+  kubectl: { kubeconfig: f.kubeconfig('admin.conf') },
+  'kube-scheduler': { kubeconfig: f.kubeconfig('scheduler.conf') },
+  'kube-controller-manager': { kubeconfig: f.kubeconfig('controller-manager.conf') },
+  'kube-proxy': { kubeconfig: f.kubeconfig('kube-proxy.conf') },
+  kubelet: { kubeconfig: f.kubeconfig('kubelet.conf') },
+});
+
+/** kubeadm's static Pod manifests (cmd/kubeadm/app/phases/controlplane/manifests.go, etcd/local.go). */
+const kubeadm: ComponentSpecs = (f, config, preset) => ({
+  'kube-apiserver': {
+    '--advertise-address': config.advertiseAddress,
+    '--secure-port': String(config.bindPort),
+    '--tls-cert-file': f.cert('apiserver'),
+    '--tls-private-key-file': f.key('apiserver'),
+    '--client-ca-file': f.cert('ca'),
+    '--etcd-servers': 'https://127.0.0.1:2379',
+    '--etcd-cafile': f.cert('etcd-ca'),
+    '--etcd-certfile': f.cert('apiserver-etcd-client'),
+    '--etcd-keyfile': f.key('apiserver-etcd-client'),
+    '--kubelet-client-certificate': f.cert('apiserver-kubelet-client'),
+    '--kubelet-client-key': f.key('apiserver-kubelet-client'),
+    '--kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname',
+    '--service-account-key-file': f.publicKey('sa'),
+    '--service-account-issuer': `https://kubernetes.default.svc.${config.dnsDomain}`,
+    '--enable-bootstrap-token-auth': 'true',
+    '--authorization-mode': 'Node,RBAC',
+  },
+  etcd: {
+    '--name': config.nodeName,
+    '--cert-file': f.cert('etcd-server'),
+    '--key-file': f.key('etcd-server'),
+    '--trusted-ca-file': f.cert('etcd-ca'),
+    '--client-cert-auth': 'true',
+    '--peer-cert-file': f.cert('etcd-peer'),
+    '--peer-key-file': f.key('etcd-peer'),
+    '--peer-trusted-ca-file': f.cert('etcd-ca'),
+    '--peer-client-cert-auth': 'true',
+    '--listen-client-urls': `https://127.0.0.1:2379,${hostPortURL(config.advertiseAddress, 2379)}`,
+    '--advertise-client-urls': hostPortURL(config.advertiseAddress, 2379),
+  },
+  'kube-controller-manager': {
+    '--cluster-signing-cert-file': f.cert('ca'),
+    '--cluster-signing-key-file': f.key('ca'),
+    '--kubeconfig': f.kubeconfig('controller-manager.conf'),
+  },
+  kubelet: kubeletSpec(preset),
+  clients: clients(f),
+});
 
 /**
  * The reference document's flags, verbatim where it gives them (including etcd's lone
  * `--peer-trusted-ca-file`), plus what any apiserver needs and the document leaves out
  * (`--etcd-servers`, `--service-account-key-file`, `--authorization-mode`).
  */
-function reference(config: ClusterConfig): ControlPlaneSpec {
-  return {
-    'kube-apiserver': {
-      '--advertise-address': config.advertiseAddress,
-      '--secure-port': String(config.bindPort),
-      '--tls-cert-file': `${VLK}/kube-apiserver.pem`,
-      '--tls-private-key-file': `${VLK}/kube-apiserver-key.pem`,
-      '--client-ca-file': `${VLK}/cluster-root-ca.pem`,
-      '--etcd-servers': 'https://127.0.0.1:2379',
-      '--etcd-certfile': `${VLK}/kube-apiserver-etcd-client.pem`,
-      '--etcd-keyfile': `${VLK}/kube-apiserver-etcd-client-key.pem`,
-      '--etcd-cafile': `${VLK}/cluster-root-ca.pem`,
-      '--kubelet-client-certificate': `${VLK}/kube-apiserver-kubelet-client.pem`,
-      '--kubelet-client-key': `${VLK}/kube-apiserver-kubelet-client-key.pem`,
-      '--kubelet-certificate-authority': `${VLK}/cluster-root-ca.pem`,
-      '--service-account-key-file': `${VLK}/service-account.pem`,
-      '--service-account-issuer': `https://kubernetes.default.svc.${config.dnsDomain}`,
-      '--authorization-mode': 'Node,RBAC',
-    },
-    etcd: {
-      '--name': config.nodeName,
-      '--cert-file': '/etc/etcd/kube-etcd.pem',
-      '--key-file': '/etc/etcd/kube-etcd-key.pem',
-      '--peer-trusted-ca-file': '/etc/etcd/cluster-root-ca.pem',
-      '--listen-client-urls': 'https://127.0.0.1:2379',
-      '--advertise-client-urls': 'https://127.0.0.1:2379',
-    },
-    // "By default the apiserver's CA": the document's controller-manager signs with the root CA.
-    'kube-controller-manager': {
-      '--cluster-signing-cert-file': `${VLK}/cluster-root-ca.pem`,
-      '--cluster-signing-key-file': `${VLK}/cluster-root-ca-key.pem`,
-      '--kubeconfig': '/etc/kubernetes/controller-manager.conf',
-    },
-    kubelet: { config: '/var/lib/kubelet/config.yaml', kubeconfig: '/etc/kubernetes/kubelet.conf', certDir: '/var/lib/kubelet/pki' },
-    clients: {
-      kubectl: { kubeconfig: '/root/.kube/config' },
-      'kube-scheduler': { kubeconfig: '/etc/kubernetes/scheduler.conf' },
-      'kube-controller-manager': { kubeconfig: '/etc/kubernetes/controller-manager.conf' },
-      'kube-proxy': { kubeconfig: '/var/lib/kube-proxy/kubeconfig.conf' },
-      kubelet: { kubeconfig: '/etc/kubernetes/kubelet.conf' },
-    },
-  };
-}
+const reference: ComponentSpecs = (f, config, preset) => ({
+  'kube-apiserver': {
+    '--advertise-address': config.advertiseAddress,
+    '--secure-port': String(config.bindPort),
+    '--tls-cert-file': f.cert('kube-apiserver'),
+    '--tls-private-key-file': f.key('kube-apiserver'),
+    '--client-ca-file': f.cert('cluster-root-ca'),
+    '--etcd-servers': 'https://127.0.0.1:2379',
+    '--etcd-certfile': f.cert('kube-apiserver-etcd-client'),
+    '--etcd-keyfile': f.key('kube-apiserver-etcd-client'),
+    '--etcd-cafile': f.cert('cluster-root-ca'),
+    '--kubelet-client-certificate': f.cert('kube-apiserver-kubelet-client'),
+    '--kubelet-client-key': f.key('kube-apiserver-kubelet-client'),
+    '--kubelet-certificate-authority': f.cert('cluster-root-ca'),
+    '--service-account-key-file': f.publicKey('service-account'),
+    '--service-account-issuer': `https://kubernetes.default.svc.${config.dnsDomain}`,
+    '--authorization-mode': 'Node,RBAC',
+  },
+  etcd: {
+    '--name': config.nodeName,
+    '--cert-file': f.cert('kube-etcd'),
+    '--key-file': f.key('kube-etcd'),
+    '--peer-trusted-ca-file': f.copy('cluster-root-ca', 0),
+    '--listen-client-urls': 'https://127.0.0.1:2379',
+    '--advertise-client-urls': 'https://127.0.0.1:2379',
+  },
+  // "By default the apiserver's CA": the document's controller-manager signs with the root CA.
+  'kube-controller-manager': {
+    '--cluster-signing-cert-file': f.cert('cluster-root-ca'),
+    '--cluster-signing-key-file': f.key('cluster-root-ca'),
+    '--kubeconfig': f.kubeconfig('controller-manager.conf'),
+  },
+  kubelet: kubeletSpec(preset),
+  clients: clients(f),
+});
 
-export function controlPlaneSpec(preset: PresetName, config: ClusterConfig): ControlPlaneSpec {
-  return preset === 'kubeadm' ? kubeadm(config) : reference(config);
+/** Each built-in preset's component specs. */
+export const COMPONENT_SPECS: Readonly<Record<PresetName, ComponentSpecs>> = { kubeadm, reference };
+
+/** The component specs of `preset` (its own `specs`, or those of the built-in preset it is named after), its paths taken from its records. */
+export function controlPlaneSpec(preset: Preset, config: ClusterConfig, specs: ComponentSpecs = COMPONENT_SPECS[preset.name]): ControlPlaneSpec {
+  return specs(presetFiles(preset), config, preset);
 }

@@ -1,18 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import { createPublicKey } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { KubeMtlsSimError } from '../errors.js';
-import type { NodeFs } from '../fs/node-fs.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
 import { aggregateError, authenticateServiceAccountToken } from '../authn/tokens.js';
 import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import type { AuthnResult, UserInfo } from '../authn/types.js';
 import { authorize } from '../authz/authorize.js';
 import type { AuthorizationMode } from '../authz/types.js';
-import { boolFlag, listFlag, tlsVersionFlag, type Flags } from '../components/flags.js';
-import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
-import { readCertificates } from '../pki/pem.js';
+import type { Flags } from '../components/flags.js';
+import type { LoadedKeyPair } from '../components/files.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';
@@ -22,7 +18,7 @@ import { handleCsrApi, type ApiAnswer } from './csr-api.js';
 import { discovery } from './discovery.js';
 import type { CsrStore } from '../csr/store.js';
 
-/** kube-apiserver as configured by its flags: serving identity, client CA, token authenticators, authorizer. */
+/** kube-apiserver as configured by its flags (lib/components/kube-apiserver.ts reads them): serving identity, client CA, token authenticators, authorizer. */
 export interface ApiServerConfig {
   flags: Flags;
   serving: LoadedKeyPair;
@@ -37,46 +33,6 @@ export interface ApiServerConfig {
 }
 
 const C = 'kube-apiserver';
-
-/** Reads every file the flags name; a file that is missing or wrong is the error a real apiserver dies with. */
-export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): ApiServerConfig {
-  const certFile = flags['--tls-cert-file'];
-  const keyFile = flags['--tls-private-key-file'];
-  if (!certFile || !keyFile) throw missing('--tls-cert-file and --tls-private-key-file', 'the simulation does not self-sign the apiserver');
-  const serving = loadKeyPair(fs, certFile, keyFile, `${C} --tls-cert-file`, `${C} --tls-private-key-file`);
-  const clientCaFile = flags['--client-ca-file'];
-  const saFiles = listFlag(flags, '--service-account-key-file');
-  const serviceAccountKeys = saFiles.flatMap((file) => publicKeys(fs, file));
-  const minVersion = tlsVersionFlag(C, flags, '--tls-min-version');
-  const authorizationModes = authorizationModesOf(flags);
-  return {
-    flags, serving, serviceAccountKeys, nodeName,
-    ...(clientCaFile ? { clientCa: loadCaBundle(fs, clientCaFile, `${C} --client-ca-file`) } : {}),
-    serviceAccountIssuers: listFlag(flags, '--service-account-issuer'),
-    bootstrapTokenAuth: boolFlag(C, flags, '--enable-bootstrap-token-auth', false),
-    // ApplyAuthorization: "AnonymousAuth is not allowed with the AlwaysAllow authorizer. Resetting AnonymousAuth to false."
-    anonymous: boolFlag(C, flags, '--anonymous-auth', true) && !authorizationModes.includes('AlwaysAllow'),
-    authorizationModes,
-    ...(minVersion ? { minVersion } : {}),
-  };
-}
-
-/** kube-apiserver's --authorization-mode (AlwaysAllow when unset): also what a SubjectAccessReview or the CSR approver is answered with. */
-export function authorizationModesOf(flags: Flags): AuthorizationMode[] {
-  const modes = listFlag(flags, '--authorization-mode');
-  return (modes.length > 0 ? modes : ['AlwaysAllow']) as AuthorizationMode[];
-}
-
-function missing(what: string, why: string) {
-  return new KubeMtlsSimError('ERR_COMPONENT_FLAG', `${C}: ${what} must be set (${why})`, { field: '--tls-cert-file' });
-}
-
-/** `--service-account-key-file` holds PEM public keys, or private keys (their public halves), or certificates. */
-function publicKeys(fs: NodeFs, file: string): KeyObject[] {
-  const text = fs.read(file, `${C} --service-account-key-file`).toString('utf8');
-  if (text.includes('CERTIFICATE')) return readCertificates(text, { file }).map((c) => c.node.publicKey);
-  return [createPublicKey(text)];
-}
 
 export interface ApiServerState {
   clock: Clock;

@@ -1,20 +1,14 @@
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../clock.js';
-import type { NodeFs } from '../fs/node-fs.js';
-import { KubeMtlsSimError } from '../errors.js';
-import { boolFlag, listFlag, type Flags } from '../components/flags.js';
-import { loadCaBundle, loadKeyPair, type LoadedKeyPair } from '../components/files.js';
+import type { Flags } from '../components/flags.js';
+import type { LoadedKeyPair } from '../components/files.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
 import { sendJson } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
 
-/**
- * etcd's client port as its flags make it (client/pkg/transport/listener.go): `--trusted-ca-file`
- * or `--client-cert-auth` switches on RequireAndVerifyClientCert; `--peer-*` flags only concern the
- * peer port (2380), which the simulation does not open; measured against a real etcd 3.4.
- */
+/** etcd's client port as its flags make it (lib/components/etcd.ts reads them). */
 export interface EtcdConfig {
   flags: Flags;
   serving: LoadedKeyPair;
@@ -28,31 +22,6 @@ export interface EtcdConfig {
 }
 
 const C = 'etcd';
-
-export function configureEtcd(fs: NodeFs, flags: Flags): EtcdConfig {
-  const clientUrls = listFlag(flags, '--listen-client-urls');
-  const certFile = flags['--cert-file'];
-  const keyFile = flags['--key-file'];
-  if (!certFile || !keyFile) {
-    const url = clientUrls[0] ?? 'https://127.0.0.1:2379';
-    const message = `TLS key/cert (--cert-file, --key-file) must be provided for client url ${url} with HTTPS scheme`;
-    throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `etcd: ${message}`, { field: '--cert-file', goMessage: message });
-  }
-  const serving = loadKeyPair(fs, certFile, keyFile, `${C} --cert-file`, `${C} --key-file`);
-  const trustedCaFile = flags['--trusted-ca-file'];
-  const clientCertAuth = boolFlag(C, flags, '--client-cert-auth', false);
-  return {
-    flags, serving, clientCertAuth, clientUrls: clientUrls.length > 0 ? clientUrls : ['https://127.0.0.1:2379'],
-    ...(trustedCaFile ? { trustedCa: loadCaBundle(fs, trustedCaFile, `${C} --trusted-ca-file`) } : {}),
-    requireClientCert: Boolean(trustedCaFile) || clientCertAuth,
-    peer: {
-      ...(flags['--peer-cert-file'] ? { certFile: flags['--peer-cert-file'] } : {}),
-      ...(flags['--peer-key-file'] ? { keyFile: flags['--peer-key-file'] } : {}),
-      ...(flags['--peer-trusted-ca-file'] ? { trustedCaFile: flags['--peer-trusted-ca-file'] } : {}),
-      clientCertAuth: boolFlag(C, flags, '--peer-client-cert-auth', false),
-    },
-  };
-}
 
 /** etcd's startup line that echoes the client TLS config (capnslog form), to show which config is active. */
 export function etcdClientTlsLine(config: EtcdConfig): string {

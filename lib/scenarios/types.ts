@@ -3,7 +3,7 @@ import type { FileChanges } from '../cluster/file-changes.js';
 import type { DialOptions } from '../clients/dial.js';
 import type { EdgeName } from '../edges/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
-import type { KubeletConfigOverrides } from '../endpoints/kubelet.js';
+import type { KubeletConfigOverrides } from '../components/kubelet.js';
 import type { FaultMap } from '../pki/faults.js';
 import type { ClusterConfig, KeyAlgorithm, PresetName } from '../pki/types.js';
 import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';

@@ -1,4 +1,4 @@
-import type { Phrases } from './phrases.js';
+import type { ConfigReason, Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
 import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, tokenSource } from './explain-facts.js';
@@ -20,7 +20,7 @@ const wrongCa: Fixer = (p, r) => {
     : p.fixClientCa(certFile(r), trust?.field ?? '', trust?.file);
 };
 
-const config = (reason: 'KEY_MISMATCH' | 'PEM_SWITCHED' | 'FILE_MISSING' | 'BAD_FILE' | 'CLIENT_KEY_UNUSABLE'): Fixer => (p) => p.fixConfig(reason);
+const config = (reason: ConfigReason): Fixer => (p) => p.fixConfig(reason);
 const generic: Fixer = (p) => p.fixGeneric;
 
 /** The fix, for each reason: a table, so that a new reason does not compile until it has one. */
@@ -52,6 +52,7 @@ export const FIX = {
   FILE_MISSING: config('FILE_MISSING'),
   BAD_FILE: config('BAD_FILE'),
   CLIENT_KEY_UNUSABLE: config('CLIENT_KEY_UNUSABLE'),
+  BAD_FLAG: config('BAD_FLAG'),
   CONNECTION_REFUSED: (p, r) => p.fixRefused(r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.fixNoServingCert(),
   ANONYMOUS_ALLOWED: (p, r) => p.fixAnonymousAllowed(r.server.component, anonymousSetting(r) ?? ''),

@@ -1,4 +1,8 @@
+import type { ReasonOf } from './reasons.js';
 import type { EdgeResult } from './result.js';
+
+/** The configuration errors whose fix is one sentence, whatever the edge. */
+export type ConfigReason = ReasonOf<'config-error'>;
 
 export type Lang = 'en' | 'zh';
 
@@ -66,7 +70,7 @@ export interface Phrases {
   fixNoCredentials(config: string): string;
   fixNoClientAuth(): string;
   fixServerNotVerified(field: string, server: string): string;
-  fixConfig(reason: 'KEY_MISMATCH' | 'PEM_SWITCHED' | 'FILE_MISSING' | 'BAD_FILE' | 'CLIENT_KEY_UNUSABLE'): string;
+  fixConfig(reason: ConfigReason): string;
   fixRefused(config: string): string;
 }
 
@@ -158,6 +162,7 @@ const en: Phrases = {
     FILE_MISSING: 'Create the file, or correct the path in the flag or field that names it.',
     BAD_FILE: 'Replace the file with a valid PEM certificate or key (see the error for what is wrong).',
     CLIENT_KEY_UNUSABLE: 'Re-issue the client certificate with a key the TLS library accepts (RSA of at least 2048 bits, or ECDSA P-256).',
+    BAD_FLAG: 'Correct the flag\'s value in the component\'s static pod manifest or unit file (the error quotes what the real binary says and which values it takes).',
   })[reason],
   fixRefused: (config) => `Correct the server address in ${config}, or start the server that should listen there.`,
 };
@@ -248,6 +253,7 @@ const zh: Phrases = {
     FILE_MISSING: '创建该文件，或修正引用它的参数或字段中的路径。',
     BAD_FILE: '用有效的 PEM 证书或密钥替换该文件（错误信息说明了问题所在）。',
     CLIENT_KEY_UNUSABLE: '用 TLS 库接受的密钥重新签发客户端证书（至少 2048 位的 RSA，或 ECDSA P-256）。',
+    BAD_FLAG: '在该组件的静态 Pod 清单或 unit 文件中修正这个参数的值（错误信息引用了真实程序的输出及可接受的取值）。',
   })[reason],
   fixRefused: (config) => `修正 ${config} 中的服务端地址，或启动应在该地址监听的服务。`,
 };

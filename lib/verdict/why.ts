@@ -65,6 +65,7 @@ export const WHY = {
   PEM_SWITCHED: config,
   FILE_MISSING: config,
   BAD_FILE: config,
+  BAD_FLAG: config,
   CLIENT_KEY_UNUSABLE: (p, r) => p.whyConfig(r.client.component, false, r.summary),
   CONNECTION_REFUSED: (p, r) => p.whyRefused(r.client.dialled, r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.whyNoServingCert(),

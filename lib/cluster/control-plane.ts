@@ -1,0 +1,92 @@
+import type { Clock } from '../clock.js';
+import { isKubeMtlsSimError, type KubeMtlsSimError } from '../errors.js';
+import type { AuthorizationMode } from '../authz/types.js';
+import type { ServerState } from '../clients/dial.js';
+import type { ServerComponent } from '../edges/edges.js';
+import type { ConfigureEnv, StartContext } from '../components/component.js';
+import { configureControllerManager, reconcileCsr, type ControllerManagerConfig } from '../components/controller-manager.js';
+import { authorizationModesOf } from '../components/kube-apiserver.js';
+import { kubelet as kubeletComponent } from '../components/kubelet.js';
+import type { ControlPlaneSpec } from '../components/presets.js';
+import { CsrStore } from '../csr/store.js';
+import type { ApiServerState } from '../endpoints/apiserver.js';
+import type { KubeletConfig } from '../endpoints/kubelet.js';
+import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import { KubeletCertificates } from '../kubelet/certificates.js';
+import type { Pki } from '../layout/generate.js';
+import type { ClusterOptions } from './cluster.js';
+import { KubeletServingRestarts } from './kubelet-serving.js';
+import type { NodeFs } from '../fs/node-fs.js';
+import { buildServer, commandLine, listenAll, startServers, type Built } from './servers.js';
+
+/** The running control plane: its servers, the apiserver's objects, the controller-manager and the kubelet's certificate managers. */
+export interface ControlPlane {
+  servers: Record<ServerComponent, ServerState>;
+  /** Each server's configuration as it last started (the kubelet's changes when it restarts with a new serving certificate). */
+  built: Partial<Record<ServerComponent, Built>>;
+  /** The endpoints that listened at start. */
+  endpoints: Endpoint[];
+  apiserver: ApiServerState;
+  controllerManager: ControllerManagerConfig | KubeMtlsSimError;
+  kubelet: KubeletCertificates;
+  restarts: KubeletServingRestarts;
+  /** Set once stop() began. */
+  stopping?: Promise<void>;
+}
+
+/**
+ * What a kubelet's Webhook authorizer (a SubjectAccessReview) and the CSR approver are answered with:
+ * the apiserver's --authorization-mode. An apiserver whose modes do not parse never started, so no
+ * review is ever allowed (AlwaysDeny has no opinion on anything).
+ */
+function reviewModes(spec: ControlPlaneSpec): readonly AuthorizationMode[] {
+  return authorizationModesOf(spec['kube-apiserver']) ?? ['AlwaysDeny'];
+}
+
+/** kube-controller-manager's certificate controllers, acting on every CSR write; or why it would not start. */
+function startControllerManager(fs: NodeFs, spec: ControlPlaneSpec, csrs: CsrStore, modes: readonly AuthorizationMode[]): ControllerManagerConfig | KubeMtlsSimError {
+  try {
+    const cm = configureControllerManager(fs, spec['kube-controller-manager']);
+    csrs.onChange((name) => reconcileCsr(csrs, name, cm, modes));
+    return cm;
+  } catch (error) {
+    if (!isKubeMtlsSimError(error)) throw error;
+    return error;
+  }
+}
+
+/** The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR; it trusts the apiserver with its kubeconfig's CA. */
+function kubeletCertificates(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, plane: () => ControlPlane): KubeletCertificates {
+  const ca = pki.preset.kubeconfigs.find((k) => k.file === pki.preset.kubelet.kubeconfig)?.ca ?? pki.preset.kubelet.clientCA;
+  return new KubeletCertificates({
+    fs, clock, nodeName: pki.config.nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress,
+    certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig, algorithm: pki.algorithm, roots: [pki.certs.get(ca)!.cert],
+    apiserver: () => plane().servers['kube-apiserver'].endpoint, register: (name) => plane().apiserver.nodes.add(name), apiPort: pki.config.bindPort,
+    stopped: () => plane().stopping !== undefined,
+  });
+}
+
+/** Starts every server of the component table, the controller-manager and the kubelet's certificate managers. */
+export async function startControlPlane(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, options: ClusterOptions): Promise<ControlPlane> {
+  const clock = options.clock;
+  const csrs = new CsrStore(clock);
+  const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([pki.config.nodeName]) };
+  const env: ConfigureEnv = { nodeName: pki.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
+  const ctx: StartContext = { clock, nodeName: pki.config.nodeName, apiserver, reviewModes: reviewModes(spec) };
+  const { servers, built } = startServers(fs, spec, env, ctx);
+  const controllerManager = startControllerManager(fs, spec, csrs, ctx.reviewModes);
+  const endpoints = await listenAll(servers);
+  const rebuild = () => {
+    const next = buildServer(servers.kubelet, kubeletComponent, fs, commandLine(spec, 'kubelet'), env, ctx);
+    if (next) built.kubelet = next;
+    return next?.endpoint;
+  };
+  // The kubelet's managers and restarts read the plane lazily (is it stopping? which endpoint serves?).
+  let plane!: ControlPlane;
+  const kubelet = kubeletCertificates(pki, fs, spec, clock, () => plane);
+  const restarts = new KubeletServingRestarts(csrs, kubelet, servers.kubelet, rebuild, () => plane.stopping !== undefined);
+  plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts };
+  const k = built.kubelet?.config as KubeletConfig | undefined;
+  if (k?.servingSource === 'serverTLSBootstrap' && !k.serving && servers['kube-apiserver'].endpoint) await plane.kubelet.requestServing();
+  return plane;
+}

@@ -1,0 +1,16 @@
+import { applyFlagOverrides } from '../components/flags.js';
+import { controlPlaneSpec, type ControlPlaneSpec } from '../components/presets.js';
+import type { Pki } from '../layout/generate.js';
+import type { ClusterOptions } from './cluster.js';
+
+/** The preset's component specs with the caller's flag and kubeconfig changes applied (an unknown flag is refused here). */
+export function clusterSpec(pki: Pki, options: ClusterOptions): ControlPlaneSpec {
+  const base = controlPlaneSpec(pki.preset, pki.config, options.components);
+  return {
+    ...base,
+    'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),
+    'kube-controller-manager': applyFlagOverrides('kube-controller-manager', base['kube-controller-manager'], options.controllerManager),
+    etcd: applyFlagOverrides('etcd', base.etcd, options.etcd),
+    clients: { ...base.clients, ...options.clients },
+  };
+}

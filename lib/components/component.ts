@@ -1,0 +1,48 @@
+import type { Clock } from '../clock.js';
+import type { NodeFs } from '../fs/node-fs.js';
+import type { AuthorizationMode } from '../authz/types.js';
+import type { ServerComponent } from '../edges/edges.js';
+import type { ApiServerState } from '../endpoints/apiserver.js';
+import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { EdgeResult, TrustSummary } from '../verdict/result.js';
+import type { KubeletConfigOverrides } from './kubelet.js';
+import type { FlagTable } from './flag-table.js';
+import type { Flags } from './flags.js';
+
+/** What a server shows the report: the certificate it presents and what it verifies clients with (flag and file). */
+export interface ServerDescription {
+  presents: EdgeResult['server']['presented'];
+  verifiesClientsWith: TrustSummary | null;
+  /** The lowest TLS version it accepts, when a flag sets one. */
+  minVersion?: string;
+}
+
+/** What configuring a component needs beside its flags and the node's files. */
+export interface ConfigureEnv {
+  nodeName: string;
+  /** KubeletConfiguration fields merged into the kubelet's config file. */
+  kubeletConfig?: KubeletConfigOverrides;
+}
+
+/** What a server needs from the cluster it starts in, beyond its own flags and files. */
+export interface StartContext {
+  clock: Clock;
+  nodeName: string;
+  /** The apiserver's objects (tokens, CSRs, Nodes). */
+  apiserver: ApiServerState;
+  /** What a SubjectAccessReview is answered with: the apiserver's --authorization-mode. */
+  reviewModes: readonly AuthorizationMode[];
+}
+
+/**
+ * A server component as a module: its flag table, `configure` (reads its command line through the
+ * table and the files it names; a bad flag or file throws the typed error the real binary exits
+ * with), `describe` (for the report) and `start` (an endpoint, not yet listening).
+ */
+export interface ServerComponentModule<Config = unknown> {
+  readonly name: ServerComponent;
+  readonly flags: FlagTable;
+  configure(fs: NodeFs, flags: Flags, env: ConfigureEnv): Config;
+  describe(config: Config): ServerDescription;
+  start(config: Config, ctx: StartContext): Endpoint;
+}
