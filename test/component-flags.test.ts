@@ -3,9 +3,9 @@ import { defineCluster, type ClusterOptions } from '../lib/cluster/cluster.js';
 import { NodeFs } from '../lib/fs/node-fs.js';
 import { commandLine, SERVER_COMPONENTS } from '../lib/cluster/servers.js';
 import { KUBE_CONTROLLER_MANAGER_FLAGS } from '../lib/components/controller-manager.js';
-import type { FlagKind, FlagTable } from '../lib/components/flag-table.js';
+import type { FlagKind, FlagTable } from '../lib/component-base/flag-table.js';
 import { kubelet } from '../lib/components/kubelet.js';
-import { COMPONENT_SPECS, controlPlaneSpec, type ComponentSpecs } from '../lib/components/presets.js';
+import { COMPONENT_SPECS, controlPlaneSpec, type ComponentSpecs } from '../lib/component-base/presets.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { clock, pkiFor } from './helpers/pki.js';
 

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { NodeFs } from '../fs/node-fs.js';
-import { loadCaBundle, loadKeyPair } from '../components/files.js';
-import type { ControlPlaneSpec } from '../components/presets.js';
-import type { Flags } from '../components/flags.js';
+import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
+import type { Flags } from '../component-base/flags.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { splitHostPort } from '../pki/cluster-config.js';

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { NodeFs } from '../fs/node-fs.js';
-import type { ControlPlaneSpec } from '../components/presets.js';
-import type { Flags } from '../components/flags.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
+import type { Flags } from '../component-base/flags.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { Endpoint } from '../tls/connection.js';
 import { goVerify } from '../x509/go-verify.js';

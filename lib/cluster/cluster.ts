@@ -5,53 +5,24 @@ import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import { dialEdge, type DialContext, type DialOptions, type ServerState } from '../clients/dial.js';
 import { pkiIssuers } from '../clients/issuers.js';
 import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../edges/edges.js';
-import type { FlagOverrides } from '../components/flags.js';
-import type { KubeletConfigOverrides } from '../components/kubelet.js';
-import type { ClientComponent, ComponentSpecs, ControlPlaneSpec } from '../components/presets.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { ControllerManagerConfig } from '../components/controller-manager.js';
 import type { KubeletConfig } from '../endpoints/kubelet.js';
 import type { NodeJoin } from '../kubelet/fleet.js';
 import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
-import { generatePki, type GeneratePkiOptions, type Pki } from '../layout/generate.js';
+import { generatePki, type Pki } from '../layout/generate.js';
 import type { EdgeResult } from '../verdict/result.js';
 import type { CsrStore } from '../csr/store.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
-import { applyFileChanges, type FileChanges } from './file-changes.js';
+import { applyFileChanges } from './file-changes.js';
 import { joinNodes } from './join.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec } from './spec.js';
+import type { ClusterOptions, JoinNodesOptions } from './options.js';
 
-export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
-  /** @default 'kubeadm' */
-  preset?: 'kubeadm' | 'reference';
-  /** Use this PKI instead of generating one. */
-  pki?: Pki;
-  /** Changes to the node's files after generation: contents, or `null` to delete. */
-  files?: Readonly<Record<string, string | Buffer | null>>;
-  /** kube-apiserver flag changes, e.g. `{ '--kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt' }`; `null` removes a flag. */
-  apiserver?: FlagOverrides;
-  etcd?: FlagOverrides;
-  /** kube-controller-manager flag changes (the CSR signer's `--cluster-signing-*`). */
-  controllerManager?: FlagOverrides;
-  /** KubeletConfiguration fields merged into the config file's; `null` removes a field. */
-  kubelet?: KubeletConfigOverrides;
-  /** The components' flags and files for this cluster's preset, from its records' paths (default: those of the built-in preset of the same name). */
-  components?: ComponentSpecs;
-  /** Point a client at another kubeconfig. */
-  clients?: Partial<Record<ClientComponent, { kubeconfig: string }>>;
-  /** Bootstrap token Secrets in kube-system. */
-  bootstrapTokens?: BootstrapTokenSecret[];
-}
-
-export interface JoinNodesOptions {
-  /** Worker threads the kubelets run on. @default 1 */
-  workers?: number;
-  /** Kubelets bootstrapping at once on each worker. @default 32 */
-  concurrency?: number;
-  /** The first request each node makes with its new certificate; `{node}` in the path is its name. */
-  request?: { method: string; path: string };
-}
+// The options live in options.ts, which the cluster's own modules (spec, control plane, join) read too.
+export type { ClusterOptions, JoinNodesOptions } from './options.js';
 
 /**
  * A running cluster. `C` is the clock it was given: with a ManualClock (fixedClock) `cluster.clock`

@@ -1,11 +1,11 @@
 import { KubeMtlsSimError } from '../errors.js';
 import type { Clock } from '../clock.js';
-import type { ControlPlaneSpec } from '../components/presets.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import type { KubeletCertificates } from '../kubelet/certificates.js';
 import { runFleet, type NodeJoin } from '../kubelet/fleet.js';
 import type { Pki } from '../layout/generate.js';
-import type { JoinNodesOptions } from './cluster.js';
+import type { JoinNodesOptions } from './options.js';
 
 /** What joining nodes needs from a started cluster. */
 export interface JoinContext {

@@ -1,8 +1,8 @@
 import { isIP } from 'node:net';
 import type { ServerState } from '../clients/dial.js';
 import type { ServerComponent } from '../edges/edges.js';
-import type { ControlPlaneSpec } from '../components/presets.js';
-import { listFlag } from '../components/flags.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
+import { listFlag } from '../component-base/flags.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { ClusterConfig } from '../pki/types.js';
 import { formatIP } from '../util/ip.js';

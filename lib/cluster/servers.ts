@@ -5,8 +5,8 @@ import type { ConfigureEnv, ServerComponentModule, StartContext } from '../compo
 import { etcd } from '../components/etcd.js';
 import { kubeApiserver } from '../components/kube-apiserver.js';
 import { kubelet, kubeletFlags } from '../components/kubelet.js';
-import type { Flags } from '../components/flags.js';
-import type { ControlPlaneSpec } from '../components/presets.js';
+import type { Flags } from '../component-base/flags.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import type { NodeFs } from '../fs/node-fs.js';
 

@@ -1,7 +1,7 @@
 import { applyFlagOverrides } from '../components/flags.js';
-import { controlPlaneSpec, type ControlPlaneSpec } from '../components/presets.js';
+import { controlPlaneSpec, type ControlPlaneSpec } from '../component-base/presets.js';
 import type { Pki } from '../layout/generate.js';
-import type { ClusterOptions } from './cluster.js';
+import type { ClusterOptions } from './options.js';
 
 /** The preset's component specs with the caller's flag and kubeconfig changes applied (an unknown flag is refused here). */
 export function clusterSpec(pki: Pki, options: ClusterOptions): ControlPlaneSpec {

@@ -5,9 +5,9 @@ import type { ServerComponent } from '../edges/edges.js';
 import type { ApiServerState } from '../endpoints/apiserver.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import type { EdgeResult, TrustSummary } from '../verdict/result.js';
-import type { KubeletConfigOverrides } from './kubelet.js';
-import type { FlagTable } from './flag-table.js';
-import type { Flags } from './flags.js';
+import type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
+import type { FlagTable } from '../component-base/flag-table.js';
+import type { Flags } from '../component-base/flags.js';
 
 /** What a server shows the report: the certificate it presents and what it verifies clients with (flag and file). */
 export interface ServerDescription {

@@ -7,8 +7,8 @@ import type { CsrStore } from '../csr/store.js';
 import type { CertificateSigningRequest, CsrCondition } from '../csr/types.js';
 import { keyMaterial } from '../pki/keys.js';
 import { readCertificates, readPrivateKey, checkKeyPair } from '../pki/pem.js';
-import type { Flags } from './flags.js';
-import { duration, parseFlags, path, type ParsedFlags } from './flag-table.js';
+import type { Flags } from '../component-base/flags.js';
+import { duration, parseFlags, path, type ParsedFlags } from '../component-base/flag-table.js';
 import { KubeMtlsSimError } from '../errors.js';
 
 /**

@@ -3,9 +3,9 @@ import { KubeMtlsSimError } from '../errors.js';
 import { startEtcd, type EtcdConfig } from '../endpoints/etcd.js';
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 import type { ServerComponentModule } from './component.js';
-import { loadCaBundle, loadKeyPair } from './files.js';
-import { bool, parseFlags, path, text, urls } from './flag-table.js';
-import type { Flags } from './flags.js';
+import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
+import { bool, parseFlags, path, text, urls } from '../component-base/flag-table.js';
+import type { Flags } from '../component-base/flags.js';
 
 const C = 'etcd';
 

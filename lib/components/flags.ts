@@ -1,12 +1,12 @@
-import { checkKnownFlags } from './flag-table.js';
+import { checkKnownFlags } from '../component-base/flag-table.js';
+import type { FlagOverrides, Flags } from '../component-base/flags.js';
 import { KUBE_APISERVER_FLAGS } from './kube-apiserver.js';
 import { KUBE_CONTROLLER_MANAGER_FLAGS } from './controller-manager.js';
 import { ETCD_FLAGS } from './etcd.js';
 
-/** A component's command line, flag → value, as written in its static Pod manifest (its typed form is the component's flag table). */
-export type Flags = Readonly<Record<string, string>>;
-/** Changes to a command line: a value sets the flag, `null` removes it. */
-export type FlagOverrides = Readonly<Record<string, string | null>>;
+// The command-line types and listFlag live in component-base/, which servers and clients read;
+// this module holds the flag tables of the component modules above them.
+export { listFlag, type FlagOverrides, type Flags } from '../component-base/flags.js';
 
 /** The flag tables of the components whose command lines a cluster's options may change. */
 export const FLAG_TABLES = {
@@ -28,9 +28,4 @@ export function applyFlagOverrides(component: FlagComponent, base: Flags, overri
     else result[flag] = value;
   }
   return result;
-}
-
-/** A comma-separated flag as its words (for readers that need a list before the component parses its flags). */
-export function listFlag(flags: Flags, flag: string): string[] {
-  return (flags[flag] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }

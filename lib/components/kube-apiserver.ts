@@ -6,9 +6,9 @@ import { startApiServer, type ApiServerConfig } from '../endpoints/apiserver.js'
 import { readCertificates } from '../pki/pem.js';
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 import type { ServerComponentModule } from './component.js';
-import { loadCaBundle, loadKeyPair } from './files.js';
-import { bool, FlagValueError, ip, issuers, parseFlags, path, paths, port, tlsVersion, urls, words, type FlagSpec } from './flag-table.js';
-import type { Flags } from './flags.js';
+import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
+import { bool, FlagValueError, ip, issuers, parseFlags, path, paths, port, tlsVersion, urls, words, type FlagSpec } from '../component-base/flag-table.js';
+import type { Flags } from '../component-base/flags.js';
 
 const C = 'kube-apiserver';
 

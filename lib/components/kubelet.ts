@@ -1,13 +1,13 @@
 import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { startKubelet, type KubeletConfig } from '../endpoints/kubelet.js';
-import { parseKubeletConfiguration, type KubeletConfiguration } from '../kubeletconfig/config.js';
+import { parseKubeletConfiguration, type KubeletConfigOverrides, type KubeletConfiguration } from '../kubeletconfig/config.js';
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 import type { ServerComponentModule } from './component.js';
-import { loadCaBundle, loadKeyPair } from './files.js';
-import { dir, optionalPath, parseFlags, path } from './flag-table.js';
-import type { Flags } from './flags.js';
-import type { ControlPlaneSpec } from './presets.js';
+import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
+import { dir, optionalPath, parseFlags, path } from '../component-base/flag-table.js';
+import type { Flags } from '../component-base/flags.js';
+import type { ControlPlaneSpec } from '../component-base/presets.js';
 
 /** The kubelet flags the simulation reads; everything else comes from its KubeletConfiguration file. */
 export const KUBELET_FLAGS = {
@@ -21,9 +21,8 @@ export function kubeletFlags(spec: ControlPlaneSpec['kubelet']): Flags {
   return { '--config': spec.config, '--kubeconfig': spec.kubeconfig, '--cert-dir': spec.certDir };
 }
 
-/** Fields to merge into a KubeletConfiguration, at any depth; `null` removes a field. */
-type Overrides<T> = { [K in keyof T]?: (NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? Overrides<NonNullable<T[K]>> : T[K]) | null };
-export type KubeletConfigOverrides = Overrides<KubeletConfiguration>;
+// Defined with the file format, below the component modules: component.ts names it too.
+export type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
 
 /** Deep-merges overrides into the config file's document; `null` removes a field. */
 export function mergeKubeletConfig(base: KubeletConfiguration, overrides: KubeletConfigOverrides | undefined): KubeletConfiguration {

@@ -1,5 +1,5 @@
 import { KubeMtlsSimError } from '../errors.js';
-import type { ClientComponent } from '../components/presets.js';
+import type { ClientComponent } from '../component-base/presets.js';
 
 /**
  * The seven edges of the reference document (§1.1), as data: who dials whom, where the client's

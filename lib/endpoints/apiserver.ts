@@ -7,8 +7,8 @@ import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/
 import type { AuthnResult, UserInfo } from '../authn/types.js';
 import { authorize } from '../authz/authorize.js';
 import type { AuthorizationMode } from '../authz/types.js';
-import type { Flags } from '../components/flags.js';
-import type { LoadedKeyPair } from '../components/files.js';
+import type { Flags } from '../component-base/flags.js';
+import type { LoadedKeyPair } from '../component-base/files.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';

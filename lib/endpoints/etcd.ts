@@ -1,7 +1,7 @@
 import type { TLSSocket } from 'node:tls';
 import type { Clock } from '../clock.js';
-import type { Flags } from '../components/flags.js';
-import type { LoadedKeyPair } from '../components/files.js';
+import type { Flags } from '../component-base/flags.js';
+import type { LoadedKeyPair } from '../component-base/files.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';

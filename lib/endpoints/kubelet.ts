@@ -4,7 +4,7 @@ import { authenticateClientCertificate } from '../authn/x509.js';
 import type { AuthnResult } from '../authn/types.js';
 import type { AuthorizationMode } from '../authz/types.js';
 import { authorize, kubeletForbiddenMessage, kubeletRequestAttributes } from '../authz/authorize.js';
-import type { LoadedKeyPair } from '../components/files.js';
+import type { LoadedKeyPair } from '../component-base/files.js';
 import type { KubeletConfiguration } from '../kubeletconfig/config.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, sendText } from './http.js';

@@ -91,3 +91,7 @@ export function parseKubeletConfiguration(text: string, file: string): KubeletCo
   if (x509?.clientCAFile !== undefined && typeof x509.clientCAFile !== 'string') fail('authentication.x509.clientCAFile', 'must be a string');
   return config as KubeletConfiguration;
 }
+
+/** Fields to merge into a KubeletConfiguration, at any depth; `null` removes a field. */
+type Overrides<T> = { [K in keyof T]?: (NonNullable<T[K]> extends readonly unknown[] ? T[K] : NonNullable<T[K]> extends object ? Overrides<NonNullable<T[K]>> : T[K]) | null };
+export type KubeletConfigOverrides = Overrides<KubeletConfiguration>;
