@@ -4,7 +4,7 @@ import * as asn from '@peculiar/asn1-x509';
 import { Attributes, CertificationRequest } from '@peculiar/asn1-csr';
 import { derElements, derEnd, derSequence, derSet, derTag } from '../pki/der.js';
 import { RsaSaPssParams } from '@peculiar/asn1-rsa';
-import { signedEnvelope, subjectName } from '../pki/issue.js';
+import { signedEnvelope, subjectNameDer } from '../pki/issue.js';
 import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.js';
 
 /**
@@ -41,7 +41,7 @@ export function createCsrDer(key: KeyMaterial, subject: CsrSubject): Buffer {
     const san = new asn.Extension({ extnID: asn.id_ce_subjectAltName, critical: false, extnValue: new OctetString(AsnConvert.serialize(new asn.SubjectAlternativeName(names))) });
     attributes = derTag(0xa0, derSequence([EXTENSION_REQUEST_OID, derSet([Buffer.from(AsnConvert.serialize(new asn.Extensions([san])))])]));
   }
-  const infoDer = derSequence([VERSION_1, Buffer.from(AsnConvert.serialize(subjectName(subject.cn, subject.o))), key.spki, attributes]);
+  const infoDer = derSequence([VERSION_1, subjectNameDer(subject.cn, subject.o), key.spki, attributes]);
   return signedEnvelope(infoDer, key.algorithm, sign(signatureHash(key.algorithm), infoDer, key.keyObject));
 }
 

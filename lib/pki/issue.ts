@@ -33,6 +33,23 @@ export interface IssueRequest {
 export type CertSan = San | { email: string } | { uri: string };
 
 /**
+ * @peculiar/x509's view of a certificate, typed here by what it offers rather than by that library's
+ * own declarations: those need the DOM lib (`BufferSource`), and a package's public types must
+ * compile without it. Everything else of that view is there at run time:
+ * `cert.parsed as unknown as import('@peculiar/x509').X509Certificate` for the full type.
+ */
+export interface ParsedCertificate {
+  readonly subject: string;
+  readonly issuer: string;
+  /** Hex. */
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly extensions: readonly { readonly type: string; readonly critical: boolean }[];
+  toString(format?: 'pem' | 'text' | 'hex' | 'base64' | 'base64url'): string;
+}
+
+/**
  * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
  * `checkIssued`, `checkHost`, `verify`, `checkPrivateKey`) and @peculiar/x509's (key usage bits,
  * subject fields as arrays, extensions). Most certificates of a simulated cluster are only ever
@@ -42,16 +59,14 @@ export class IssuedCert {
   readonly der: Buffer;
   #pem?: string;
   #node?: NodeX509;
-  #parsed?: X509Lib.X509Certificate;
+  #parsed?: ParsedCertificate;
   #fingerprint?: string;
-  #subjectName?: asn.Name;
   #subjectNameDer?: Buffer;
   #subjectKeyId?: ArrayBuffer | null;
 
-  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
+  constructor(der: Buffer, known: { subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
     this.der = der;
     if (known.node) this.#node = known.node;
-    if (known.subjectName) this.#subjectName = known.subjectName;
     if (known.subjectNameDer) this.#subjectNameDer = known.subjectNameDer;
     if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
   }
@@ -64,16 +79,12 @@ export class IssuedCert {
     return (this.#node ??= new NodeX509(this.der));
   }
   /** @peculiar/x509's view (extensions as objects), loaded on first use: the library itself reads certificates without it. */
-  get parsed(): X509Lib.X509Certificate {
-    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)));
+  get parsed(): ParsedCertificate {
+    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)) as ParsedCertificate);
   }
   /** SHA-256 of the DER, hex. */
   get fingerprint(): string {
     return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
-  }
-  /** The subject as an ASN.1 Name, to be copied verbatim into the issuer field of what it signs. */
-  get subjectName(): asn.Name {
-    return (this.#subjectName ??= AsnConvert.parse(this.subjectNameDer, asn.Name));
   }
   /** The subject encoded, as it goes into the issuer field of what this certificate signs. */
   get subjectNameDer(): Buffer {
@@ -243,7 +254,7 @@ const attribute = (type: string, value: string) =>
  * Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. An RDN is a SET OF, which
  * DER (and Go's encoding/asn1 since 1.15) orders by the values' encodings: O=qa before O=devs.
  */
-export function subjectName(cn: string, o: readonly string[]): asn.Name {
+function subjectName(cn: string, o: readonly string[]): asn.Name {
   const rdns: asn.RelativeDistinguishedName[] = [];
   if (o.length > 0) {
     const values = o.map((value) => attribute('2.5.4.10', value)).map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }));
@@ -254,6 +265,8 @@ export function subjectName(cn: string, o: readonly string[]): asn.Name {
 }
 
 const derOf = (value: unknown) => Buffer.from(AsnConvert.serialize(value));
+/** A subject Name encoded, as a certificate or a CSR carries it (O values sorted as Go's pkix sorts a SET). */
+export const subjectNameDer = (cn: string, o: readonly string[]): Buffer => derOf(subjectName(cn, o));
 const extension = (extnID: string, critical: boolean, value: unknown) =>
   derOf(new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) }));
 
@@ -313,7 +326,7 @@ function sign(r: IssueRequest): IssuedCert {
     derTag(0xa3, derSequence(extensions)),
   ]);
   const der = signedEnvelope(tbsDer, signer.algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
-  return new IssuedCert(der, { subjectName: subject, subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
+  return new IssuedCert(der, { subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
