@@ -4,12 +4,16 @@
 // one. Internals (the process-wide key pool, the registry checkers, the scenario comparator) are not
 // here; scripts/check-pack.sh compiles these declarations as a consumer would (no DOM lib, no skipLibCheck).
 
+// The asynchronous entry points load their implementation on first call (start-up is most of a
+// short program's time): the cluster runtime, the PKI generator, the scenario runner.
+export { defineCluster, generatePki, runScenario } from './load-on-use.js';
+
 // Time and errors.
 export { fixedClock, systemClock, type Clock, type ManualClock } from './clock.js';
 export { ERROR_CODES, KubeMtlsSimError, isKubeMtlsSimError, type ErrorCode, type ErrorDetails } from './errors.js';
 
 // The PKI: its table, presets, faults, keys, and the certificates it makes.
-export { generatePki, type GeneratePkiOptions, type Pki, type PkiCert } from './pki/generate.js';
+export type { GeneratePkiOptions, Pki, PkiCert } from './pki/generate.js';
 export type { Fault, FaultEffect, FaultKind, FaultMap } from './pki/faults.js';
 export { KeyPool, type KeyMaterial, type KeySource } from './pki/keys.js';
 export { PRESETS, getPreset } from './pki/presets/index.js';
@@ -32,7 +36,7 @@ export type { Kubeconfig, KubeconfigCluster, KubeconfigContext, KubeconfigUser }
 export type { KubeletConfiguration } from './kubelet/config.js';
 
 // The cluster, the changes a scenario or a user makes to it, and what it exposes once started.
-export { defineCluster, type ClusterDefinition, type ClusterOptions, type JoinNodesOptions, type StartedCluster } from './cluster/cluster.js';
+export type { ClusterDefinition, ClusterOptions, JoinNodesOptions, StartedCluster } from './cluster/cluster.js';
 export type { EditValue, FileChanges, TokenChange } from './cluster/file-changes.js';
 export type { ClientComponent, ControlPlaneSpec } from './components/presets.js';
 export type { FlagOverrides, Flags } from './components/flags.js';
@@ -59,5 +63,5 @@ export { explain, explanationText, type Explanation, type Lang } from './verdict
 export { goVerify, type GoKeyUsage, type GoVerifyFailure, type GoVerifyOptions, type GoVerifyResult } from './x509/go-verify.js';
 
 // Scenarios: the registry itself is `kube-mtls-sim/scenarios`.
-export { runScenario, type ScenarioRun } from './scenarios/run.js';
+export type { ScenarioRun } from './scenarios/run.js';
 export type { Expectation, Scenario, ScenarioChanges, ScenarioStep } from './scenarios/types.js';

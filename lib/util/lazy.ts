@@ -1,8 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 
-const requireCjs = createRequire(import.meta.url);
-
 /**
  * A CommonJS dependency loaded on its first use rather than when the module naming it is imported:
  * start-up is most of a short command's time, and importing the package should not pay for a YAML
@@ -11,7 +9,7 @@ const requireCjs = createRequire(import.meta.url);
  */
 export function lazyRequire<T>(specifier: string): () => T {
   let loaded: T | undefined;
-  return () => (loaded ??= requireCjs(specifier) as T);
+  return () => (loaded ??= createRequire(import.meta.url)(specifier) as T);
 }
 
 const yaml = lazyRequire<typeof Yaml>('yaml');
