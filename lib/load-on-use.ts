@@ -12,7 +12,11 @@ import type { Clock } from './clock.js';
  * rejections. `defineCluster` is synchronous and stays so: it only keeps its options until `start()`.
  */
 
-/** A cluster, defined: nothing runs (and nothing of the cluster runtime loads) until `start()`. */
+/**
+ * A cluster, defined: nothing runs (and nothing of the cluster runtime loads) until `start()`.
+ * Started clusters are AsyncDisposable: `await using cluster = await defineCluster({ clock }).start();`,
+ * or `try { … } finally { await cluster.stop(); }` where `await using` is not available.
+ */
 export function defineCluster(options: ClusterOptions): ClusterDefinition {
   return { options, start: async () => (await import('./cluster/cluster.js')).defineCluster(options).start() };
 }
