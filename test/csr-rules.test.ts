@@ -9,7 +9,7 @@ import { requestInfo } from '../lib/endpoints/request-info.js';
 import { createCsrPem } from '../lib/kubelet/csr-request.js';
 import { toPem } from '../lib/pki/issue.js';
 import { generateKey, type KeyMaterial } from '../lib/pki/keys.js';
-import * as x509 from '../lib/pki/x509.js';
+import * as x509 from './helpers/x509.js';
 
 /**
  * certificates.k8s.io/v1 on the fake apiserver, rule by rule (docs: kubernetes-pki.md §5):

@@ -12,7 +12,7 @@ import { isKubeMtlsSimError } from '../lib/errors.js';
 import { createCsrPem } from '../lib/kubelet/csr-request.js';
 import { issueCertificate, toPem } from '../lib/pki/issue.js';
 import { generateKey } from '../lib/pki/keys.js';
-import * as x509 from '../lib/pki/x509.js';
+import * as x509 from './helpers/x509.js';
 import { run, testWithTool } from './helpers/tools.js';
 
 /**

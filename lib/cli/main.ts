@@ -4,13 +4,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
 import { EXIT, EXIT_STATUS_HELP, clip, clipInputs, exitStatusOf, usageError } from './contract.js';
-import { pkiCommand, PKI_USAGE } from './pki.js';
-import { scenarioCommand, SCENARIO_USAGE } from './scenario.js';
-import { serveCommand, SERVE_USAGE } from './serve.js';
 
 const strip = (usage: string) => usage.replace(`\n\n${EXIT_STATUS_HELP}`, '');
 
-const USAGE = `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
+/**
+ * Each command's module is loaded when that command runs (start-up is most of a short command's
+ * time: `pki write` needs no scenario registry, `scenario` no layout writer); the whole usage,
+ * which names every command, loads the three.
+ */
+async function usage(): Promise<string> {
+  const [{ PKI_USAGE }, { SCENARIO_USAGE }, { SERVE_USAGE }] = await Promise.all([import('./pki.js'), import('./scenario.js'), import('./serve.js')]);
+  return `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
 ${strip(SCENARIO_USAGE)}
 
@@ -22,6 +26,7 @@ ${strip(SERVE_USAGE)}
   kube-mtls-sim COMMAND --help
 
 ${EXIT_STATUS_HELP}`;
+}
 
 /**
  * The version in the package's own package.json, found upwards from this file: two levels up from
@@ -55,19 +60,19 @@ export async function main(
   try {
     if (command === '--help' || command === '-h' || command === 'help') {
       if (rest.length > 0) return await main([rest[0]!, '--help'], out, err, options);
-      out(USAGE);
+      out(await usage());
       return EXIT.OK;
     }
     if (command === '--version' || command === 'version') {
-      if (rest.length > 0) throw usageError(`\`${command}\` takes no argument (given "${clip(rest[0]!)}")`, USAGE);
+      if (rest.length > 0) throw usageError(`\`${command}\` takes no argument (given "${clip(rest[0]!)}")`, await usage());
       out(packageVersion());
       return EXIT.OK;
     }
-    if (command === undefined) throw usageError('missing command', USAGE);
-    if (command === 'pki') return await pkiCommand(rest, out);
-    if (command === 'scenario') return await scenarioCommand(rest, out, err);
-    if (command === 'serve') return await serveCommand(rest, out, options.stdoutClosed);
-    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve; --help, --version)`, USAGE);
+    if (command === undefined) throw usageError('missing command', await usage());
+    if (command === 'pki') return await (await import('./pki.js')).pkiCommand(rest, out);
+    if (command === 'scenario') return await (await import('./scenario.js')).scenarioCommand(rest, out, err);
+    if (command === 'serve') return await (await import('./serve.js')).serveCommand(rest, out, options.stdoutClosed);
+    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve; --help, --version)`, await usage());
   } catch (error) {
     if (isKubeMtlsSimError(error)) {
       err(`error: [${error.code}] ${clipInputs(error.message, argv)}`);

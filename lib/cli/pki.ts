@@ -1,7 +1,7 @@
 import { fixedClock, systemClock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { generatePki } from '../layout/generate.js';
-import { inspectLayout, type InspectReport } from '../layout/inspect.js';
+import type { InspectReport } from '../layout/inspect.js';
 import { KEY_ALGORITHMS, PRESET_NAMES, type ClusterConfig } from '../pki/types.js';
 import { resolveClusterConfig } from '../pki/cluster-config.js';
 import { writeLayout } from '../layout/layout.js';
@@ -106,6 +106,8 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
     return EXIT.OK;
   }
 
+  // The checks (and Go's verifier) load for `pki inspect` only: `pki write` is a short command.
+  const { inspectLayout } = await import('../layout/inspect.js');
   const report = inspectLayout(dir, clock);
   out(values.json ? JSON.stringify(report, null, 2) : formatInspect(report));
   return report.ok ? EXIT.OK : EXIT.PROBLEM; // a file missing or unreadable, or a failing check

@@ -1,4 +1,4 @@
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/lazy.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';

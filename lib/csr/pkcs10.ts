@@ -1,10 +1,11 @@
 import { constants, sign, verify, type KeyObject } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import * as asn from '@peculiar/asn1-x509';
-import { Attributes, CertificationRequest } from '@peculiar/asn1-csr';
+import type * as AsnSchema from '@peculiar/asn1-schema';
+import type * as Asn from '@peculiar/asn1-x509';
+import type * as AsnCsr from '@peculiar/asn1-csr';
+import type * as AsnRsa from '@peculiar/asn1-rsa';
 import { derElements, derEnd, derSequence, derSet, derTag } from '../pki/der.js';
-import { RsaSaPssParams } from '@peculiar/asn1-rsa';
-import { signedEnvelope, subjectName } from '../pki/issue.js';
+import { lazyRequire } from '../util/lazy.js';
+import { signedEnvelope, subjectNameDer } from '../pki/issue.js';
 import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.js';
 
 /**
@@ -13,6 +14,12 @@ import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.
  * (the signers). The ASN.1 is @peculiar's schema; signing and verifying are node:crypto's, on the
  * key objects the caller already holds, so no key is decoded twice.
  */
+
+// The ASN.1 schemas load with the first CSR written or read, not with the package.
+const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509');
+const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema');
+const csr = lazyRequire<typeof AsnCsr>('@peculiar/asn1-csr');
+const rsa = lazyRequire<typeof AsnRsa>('@peculiar/asn1-rsa');
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 const EXTENSION_REQUEST_OID = Buffer.from('06092a864886f70d01090e', 'hex');
@@ -30,18 +37,18 @@ export interface CsrSubject {
 /** x509.CreateCertificateRequest: subject O then CN, SANs in an extensionRequest attribute only when there are any. */
 export function createCsrDer(key: KeyMaterial, subject: CsrSubject): Buffer {
   const names = [
-    ...(subject.dns ?? []).map((dNSName) => new asn.GeneralName({ dNSName })),
-    ...(subject.emails ?? []).map((rfc822Name) => new asn.GeneralName({ rfc822Name })),
-    ...(subject.ips ?? []).map((iPAddress) => new asn.GeneralName({ iPAddress })),
-    ...(subject.uris ?? []).map((uniformResourceIdentifier) => new asn.GeneralName({ uniformResourceIdentifier })),
+    ...(subject.dns ?? []).map((dNSName) => new (asn().GeneralName)({ dNSName })),
+    ...(subject.emails ?? []).map((rfc822Name) => new (asn().GeneralName)({ rfc822Name })),
+    ...(subject.ips ?? []).map((iPAddress) => new (asn().GeneralName)({ iPAddress })),
+    ...(subject.uris ?? []).map((uniformResourceIdentifier) => new (asn().GeneralName)({ uniformResourceIdentifier })),
   ];
   // CertificationRequestInfo ::= SEQUENCE { version 0, subject, subjectPKInfo, attributes [0] }, the key as it already is.
   let attributes: Buffer = Buffer.from([0xa0, 0x00]);
   if (names.length > 0) {
-    const san = new asn.Extension({ extnID: asn.id_ce_subjectAltName, critical: false, extnValue: new OctetString(AsnConvert.serialize(new asn.SubjectAlternativeName(names))) });
-    attributes = derTag(0xa0, derSequence([EXTENSION_REQUEST_OID, derSet([Buffer.from(AsnConvert.serialize(new asn.Extensions([san])))])]));
+    const san = new (asn().Extension)({ extnID: asn().id_ce_subjectAltName, critical: false, extnValue: new (schema().OctetString)(schema().AsnConvert.serialize(new (asn().SubjectAlternativeName)(names))) });
+    attributes = derTag(0xa0, derSequence([EXTENSION_REQUEST_OID, derSet([Buffer.from(schema().AsnConvert.serialize(new (asn().Extensions)([san])))])]));
   }
-  const infoDer = derSequence([VERSION_1, Buffer.from(AsnConvert.serialize(subjectName(subject.cn, subject.o))), key.spki, attributes]);
+  const infoDer = derSequence([VERSION_1, subjectNameDer(subject.cn, subject.o), key.spki, attributes]);
   return signedEnvelope(infoDer, key.algorithm, sign(signatureHash(key.algorithm), infoDer, key.keyObject));
 }
 
@@ -65,9 +72,9 @@ export interface Pkcs10 {
 export function parsePkcs10(der: Buffer): Pkcs10 {
   // encoding/asn1 refuses bytes after the request; the schema would ignore them.
   if (derEnd(der) !== der.length) throw new GoParseError('asn1: syntax error: trailing data');
-  const request = AsnConvert.parse(der, CertificationRequest);
+  const request = schema().AsnConvert.parse(der, csr().CertificationRequest);
   const info = request.certificationRequestInfo;
-  const infoRaw = Buffer.from(request.certificationRequestInfoRaw ?? AsnConvert.serialize(info));
+  const infoRaw = Buffer.from(request.certificationRequestInfoRaw ?? schema().AsnConvert.serialize(info));
   const cn: string[] = [];
   const o: string[] = [];
   for (const rdn of info.subject) {
@@ -76,9 +83,9 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
       else if (attribute.type === '2.5.4.10') o.push(attribute.value.toString());
     }
   }
-  const general = subjectAltNames(info.attributes ?? new Attributes());
+  const general = subjectAltNames(info.attributes ?? new (csr().Attributes)());
   // The key exactly as sent: CertificationRequestInfo's third field.
-  const spki = Buffer.from(derElements(infoRaw)[2] ?? Buffer.from(AsnConvert.serialize(info.subjectPKInfo)));
+  const spki = Buffer.from(derElements(infoRaw)[2] ?? Buffer.from(schema().AsnConvert.serialize(info.subjectPKInfo)));
   checkCurve(spki);
   const signature = Buffer.from(request.signature);
   const algorithm = request.signatureAlgorithm;
@@ -104,15 +111,15 @@ export function parsePkcs10(der: Buffer): Pkcs10 {
  * of the subjectAltName one, where Go's parseSANExtension takes an iPAddress [7] of 4 or 16 bytes
  * only (the schema would turn any length into some string).
  */
-function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
+function subjectAltNames(attributes: AsnCsr.Attributes): Asn.GeneralName[] {
   const seen = new Set<string>();
-  let san: asn.Extension | undefined;
+  let san: Asn.Extension | undefined;
   for (const attribute of attributes) {
     if (attribute.type !== EXTENSION_REQUEST || !attribute.values[0]) continue;
-    for (const extension of AsnConvert.parse(attribute.values[0], asn.Extensions)) {
+    for (const extension of schema().AsnConvert.parse(attribute.values[0], asn().Extensions)) {
       if (seen.has(extension.extnID)) throw new GoParseError('x509: certificate request contains duplicate requested extensions');
       seen.add(extension.extnID);
-      if (extension.extnID === asn.id_ce_subjectAltName) san = extension;
+      if (extension.extnID === asn().id_ce_subjectAltName) san = extension;
     }
   }
   if (!san) return [];
@@ -120,7 +127,7 @@ function subjectAltNames(attributes: Attributes): asn.GeneralName[] {
     const length = name.length - (name[1]! < 0x80 ? 2 : 2 + (name[1]! & 0x7f));
     if (name[0] === 0x87 && length !== 4 && length !== 16) throw new GoParseError(`x509: cannot parse IP address of length ${length}`);
   }
-  return [...AsnConvert.parse(san.extnValue, asn.SubjectAlternativeName)];
+  return [...schema().AsnConvert.parse(san.extnValue, asn().SubjectAlternativeName)];
 }
 
 /** The curves Go's x509 reads (namedCurveFromOID); an EC key on any other is refused when the request is parsed. */
@@ -165,7 +172,7 @@ const FAILURE: Record<Scheme['key'], string> = {
 const MGF1 = '1.2.840.113549.1.1.8';
 const UNIMPLEMENTED = 'x509: cannot verify signature: algorithm unimplemented';
 
-function check(algorithm: asn.AlgorithmIdentifier, hasParameters: boolean, data: Buffer, signature: Buffer, publicKey: () => KeyObject): string | null {
+function check(algorithm: Asn.AlgorithmIdentifier, hasParameters: boolean, data: Buffer, signature: Buffer, publicKey: () => KeyObject): string | null {
   const scheme = SCHEMES[algorithm.algorithm];
   // RFC 8410 §3, as Go reads it: Ed25519 with any parameters is no algorithm it knows.
   if (!scheme || (scheme.key === 'ed25519' && hasParameters)) return UNIMPLEMENTED;
@@ -185,10 +192,10 @@ function check(algorithm: asn.AlgorithmIdentifier, hasParameters: boolean, data:
   try {
     if (scheme.pss) {
       // Go accepts PSS only with SHA-256/384/512, MGF1 over the same hash, and a salt the hash's size.
-      const params = algorithm.parameters ? AsnConvert.parse(algorithm.parameters, RsaSaPssParams) : undefined;
+      const params = algorithm.parameters ? schema().AsnConvert.parse(algorithm.parameters, rsa().RsaSaPssParams) : undefined;
       const hash = params ? PSS_HASHES[params.hashAlgorithm.algorithm] : undefined;
       const mgf = params?.maskGenAlgorithm.algorithm === MGF1 && params.maskGenAlgorithm.parameters
-        ? AsnConvert.parse(params.maskGenAlgorithm.parameters, asn.AlgorithmIdentifier).algorithm : undefined;
+        ? schema().AsnConvert.parse(params.maskGenAlgorithm.parameters, asn().AlgorithmIdentifier).algorithm : undefined;
       if (!params || !hash || mgf !== params.hashAlgorithm.algorithm || params.saltLength !== hash.size || params.trailerField !== 1) return UNIMPLEMENTED;
       return verify(hash.name, data, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: hash.size }, signature) ? null : FAILURE.rsa;
     }

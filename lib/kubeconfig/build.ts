@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { stringifyYaml as stringify } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
 

@@ -1,5 +1,5 @@
 import { dirname, posix } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/lazy.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { nodePath, readDiskPathInRoot, readFileTyped } from '../fs/read.js';
 import type { IssuedCert } from '../pki/issue.js';

@@ -50,7 +50,7 @@ const CLIENT_USAGES = (ec: boolean) => (ec ? ['digital signature', 'client auth'
 const SERVING_USAGES = (ec: boolean) => (ec ? ['digital signature', 'server auth'] : ['digital signature', 'key encipherment', 'server auth']);
 
 /** What the kubelet authenticates with: the bootstrap token, or its current pair (`chain` parsed from `certPem`). */
-interface Credentials { token?: string; certPem?: string; keyPem?: string; chain?: () => readonly IssuedCert[] }
+export interface Credentials { token?: string; certPem?: string; keyPem?: string; chain?: () => readonly IssuedCert[] }
 
 export class KubeletCertificates {
   /** A serving CSR waiting for someone to approve it (kubelet-serving CSRs are never auto-approved). */

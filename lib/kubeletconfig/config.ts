@@ -1,4 +1,4 @@
-import { parse as parseYaml, stringify } from 'yaml';
+import { parseYaml, stringifyYaml as stringify } from '../util/lazy.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { firstServiceIP } from '../pki/cluster-config.js';
 import type { ClusterConfig, KubeletFilesRecord, PresetName } from '../pki/types.js';

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../util/lazy.js';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
 import { fsError, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js';
 import { writeFilesSafely, type FileToWrite } from '../fs/write.js';

@@ -1,11 +1,12 @@
 import { createHash, sign as signData, X509Certificate as NodeX509 } from 'node:crypto';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import * as asn from '@peculiar/asn1-x509';
+import type * as AsnSchema from '@peculiar/asn1-schema';
+import type * as Asn from '@peculiar/asn1-x509';
 import type * as X509Lib from '@peculiar/x509';
 import { createRequire } from 'node:module';
 import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
 import { derElements, derSequence, derTag } from './der.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { lazyRequire } from '../util/lazy.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
 
@@ -33,6 +34,23 @@ export interface IssueRequest {
 export type CertSan = San | { email: string } | { uri: string };
 
 /**
+ * @peculiar/x509's view of a certificate, typed here by what it offers rather than by that library's
+ * own declarations: those need the DOM lib (`BufferSource`), and a package's public types must
+ * compile without it. Everything else of that view is there at run time:
+ * `cert.parsed as unknown as import('@peculiar/x509').X509Certificate` for the full type.
+ */
+export interface ParsedCertificate {
+  readonly subject: string;
+  readonly issuer: string;
+  /** Hex. */
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly extensions: readonly { readonly type: string; readonly critical: boolean }[];
+  toString(format?: 'pem' | 'text' | 'hex' | 'base64' | 'base64url'): string;
+}
+
+/**
  * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
  * `checkIssued`, `checkHost`, `verify`, `checkPrivateKey`) and @peculiar/x509's (key usage bits,
  * subject fields as arrays, extensions). Most certificates of a simulated cluster are only ever
@@ -42,16 +60,14 @@ export class IssuedCert {
   readonly der: Buffer;
   #pem?: string;
   #node?: NodeX509;
-  #parsed?: X509Lib.X509Certificate;
+  #parsed?: ParsedCertificate;
   #fingerprint?: string;
-  #subjectName?: asn.Name;
   #subjectNameDer?: Buffer;
   #subjectKeyId?: ArrayBuffer | null;
 
-  constructor(der: Buffer, known: { subjectName?: asn.Name; subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
+  constructor(der: Buffer, known: { subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
     this.der = der;
     if (known.node) this.#node = known.node;
-    if (known.subjectName) this.#subjectName = known.subjectName;
     if (known.subjectNameDer) this.#subjectNameDer = known.subjectNameDer;
     if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
   }
@@ -64,16 +80,12 @@ export class IssuedCert {
     return (this.#node ??= new NodeX509(this.der));
   }
   /** @peculiar/x509's view (extensions as objects), loaded on first use: the library itself reads certificates without it. */
-  get parsed(): X509Lib.X509Certificate {
-    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)));
+  get parsed(): ParsedCertificate {
+    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)) as ParsedCertificate);
   }
   /** SHA-256 of the DER, hex. */
   get fingerprint(): string {
     return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
-  }
-  /** The subject as an ASN.1 Name, to be copied verbatim into the issuer field of what it signs. */
-  get subjectName(): asn.Name {
-    return (this.#subjectName ??= AsnConvert.parse(this.subjectNameDer, asn.Name));
   }
   /** The subject encoded, as it goes into the issuer field of what this certificate signs. */
   get subjectNameDer(): Buffer {
@@ -181,43 +193,52 @@ export function fromX509(node: NodeX509, der: Buffer = node.raw): IssuedCert {
   return parsedByDer.getOrCreate(der.toString('base64'), () => new IssuedCert(Buffer.from(der), { node }));
 }
 
-const KEY_USAGE_FLAGS: Record<KeyUsage, number> = {
-  digitalSignature: asn.KeyUsageFlags.digitalSignature,
-  contentCommitment: asn.KeyUsageFlags.nonRepudiation,
-  keyEncipherment: asn.KeyUsageFlags.keyEncipherment,
-  dataEncipherment: asn.KeyUsageFlags.dataEncipherment,
-  keyAgreement: asn.KeyUsageFlags.keyAgreement,
-  keyCertSign: asn.KeyUsageFlags.keyCertSign,
-  cRLSign: asn.KeyUsageFlags.cRLSign,
-  encipherOnly: asn.KeyUsageFlags.encipherOnly,
-  decipherOnly: asn.KeyUsageFlags.decipherOnly,
+// The ASN.1 schemas load with the first certificate issued, not with the package: importing it, or a
+// command that only reads files, does not pay for them.
+const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509');
+const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema');
+const lazyTable = <T>(make: () => T): (() => T) => {
+  let table: T | undefined;
+  return () => (table ??= make());
 };
+
+const KEY_USAGE_FLAGS = lazyTable((): Record<KeyUsage, number> => ({
+  digitalSignature: asn().KeyUsageFlags.digitalSignature,
+  contentCommitment: asn().KeyUsageFlags.nonRepudiation,
+  keyEncipherment: asn().KeyUsageFlags.keyEncipherment,
+  dataEncipherment: asn().KeyUsageFlags.dataEncipherment,
+  keyAgreement: asn().KeyUsageFlags.keyAgreement,
+  keyCertSign: asn().KeyUsageFlags.keyCertSign,
+  cRLSign: asn().KeyUsageFlags.cRLSign,
+  encipherOnly: asn().KeyUsageFlags.encipherOnly,
+  decipherOnly: asn().KeyUsageFlags.decipherOnly,
+}));
 /** Go's extKeyUsageOIDs (crypto/x509). */
-const EKU_OIDS: Record<ExtKeyUsage, string> = {
-  any: asn.anyExtendedKeyUsage,
-  serverAuth: asn.id_kp_serverAuth,
-  clientAuth: asn.id_kp_clientAuth,
-  codeSigning: asn.id_kp_codeSigning,
-  emailProtection: asn.id_kp_emailProtection,
+const EKU_OIDS = lazyTable((): Record<ExtKeyUsage, string> => ({
+  any: asn().anyExtendedKeyUsage,
+  serverAuth: asn().id_kp_serverAuth,
+  clientAuth: asn().id_kp_clientAuth,
+  codeSigning: asn().id_kp_codeSigning,
+  emailProtection: asn().id_kp_emailProtection,
   ipsecEndSystem: '1.3.6.1.5.5.7.3.5',
   ipsecTunnel: '1.3.6.1.5.5.7.3.6',
   ipsecUser: '1.3.6.1.5.5.7.3.7',
-  timeStamping: asn.id_kp_timeStamping,
-  ocspSigning: asn.id_kp_OCSPSigning,
+  timeStamping: asn().id_kp_timeStamping,
+  ocspSigning: asn().id_kp_OCSPSigning,
   microsoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
   netscapeServerGatedCrypto: '2.16.840.1.113730.4.1',
-};
+}));
 
 /** DER of the signature AlgorithmIdentifier: ecdsa-with-SHA256/384 (no parameters), sha256WithRSAEncryption (NULL). */
-const SIGNATURE_ALGORITHMS: Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', asn.AlgorithmIdentifier> = {
-  'ec-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.2' }),
-  'ec-sha384': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.10045.4.3.3' }),
-  'rsa-sha256': new asn.AlgorithmIdentifier({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
-};
-const SIGNATURE_ALGORITHMS_DER = Object.fromEntries(Object.entries(SIGNATURE_ALGORITHMS).map(([name, id]) => [name, Buffer.from(AsnConvert.serialize(id))])) as Record<keyof typeof SIGNATURE_ALGORITHMS, Buffer>;
+const SIGNATURE_ALGORITHMS = lazyTable((): Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', Asn.AlgorithmIdentifier> => ({
+  'ec-sha256': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.10045.4.3.2' }),
+  'ec-sha384': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.10045.4.3.3' }),
+  'rsa-sha256': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
+}));
+const SIGNATURE_ALGORITHMS_DER = lazyTable(() => Object.fromEntries(Object.entries(SIGNATURE_ALGORITHMS()).map(([name, id]) => [name, Buffer.from(schema().AsnConvert.serialize(id))])) as Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', Buffer>);
 /** The AlgorithmIdentifier a key of this algorithm signs with, DER. */
 function signatureAlgorithmDer(algorithm: KeyAlgorithm): Buffer {
-  return SIGNATURE_ALGORITHMS_DER[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
+  return SIGNATURE_ALGORITHMS_DER()[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
 }
 
 /**
@@ -242,25 +263,27 @@ function memoKey(r: IssueRequest): string {
 // Go's pkix.Name encodes a value as PrintableString when it can (its set adds '*' and '&'), else UTF8String.
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
 const attribute = (type: string, value: string) =>
-  new asn.AttributeTypeAndValue({ type, value: new asn.AttributeValue(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }) });
+  new (asn().AttributeTypeAndValue)({ type, value: new (asn().AttributeValue)(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }) });
 
 /**
  * Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. An RDN is a SET OF, which
  * DER (and Go's encoding/asn1 since 1.15) orders by the values' encodings: O=qa before O=devs.
  */
-export function subjectName(cn: string, o: readonly string[]): asn.Name {
-  const rdns: asn.RelativeDistinguishedName[] = [];
+function subjectName(cn: string, o: readonly string[]): Asn.Name {
+  const rdns: Asn.RelativeDistinguishedName[] = [];
   if (o.length > 0) {
-    const values = o.map((value) => attribute('2.5.4.10', value)).map((a) => ({ a, der: Buffer.from(AsnConvert.serialize(a)) }));
-    rdns.push(new asn.RelativeDistinguishedName(values.sort((x, y) => Buffer.compare(x.der, y.der)).map((v) => v.a)));
+    const values = o.map((value) => attribute('2.5.4.10', value)).map((a) => ({ a, der: Buffer.from(schema().AsnConvert.serialize(a)) }));
+    rdns.push(new (asn().RelativeDistinguishedName)(values.sort((x, y) => Buffer.compare(x.der, y.der)).map((v) => v.a)));
   }
-  if (cn !== '') rdns.push(new asn.RelativeDistinguishedName([attribute('2.5.4.3', cn)]));
-  return new asn.Name(rdns);
+  if (cn !== '') rdns.push(new (asn().RelativeDistinguishedName)([attribute('2.5.4.3', cn)]));
+  return new (asn().Name)(rdns);
 }
 
-const derOf = (value: unknown) => Buffer.from(AsnConvert.serialize(value));
+const derOf = (value: unknown) => Buffer.from(schema().AsnConvert.serialize(value));
+/** A subject Name encoded, as a certificate or a CSR carries it (O values sorted as Go's pkix sorts a SET). */
+export const subjectNameDer = (cn: string, o: readonly string[]): Buffer => derOf(subjectName(cn, o));
 const extension = (extnID: string, critical: boolean, value: unknown) =>
-  derOf(new asn.Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) }));
+  derOf(new (asn().Extension)({ extnID, critical, extnValue: new (schema().OctetString)(schema().AsnConvert.serialize(value)) }));
 
 /**
  * Most certificates share the same key usage, basic constraints, EKU and issuer key id: each
@@ -283,26 +306,26 @@ const VERSION_3 = Buffer.from('a003020102', 'hex');
  * SubjectPublicKeyInfo DER it already is, the issuer's name as the issuer encoded it.
  */
 function sign(r: IssueRequest): IssuedCert {
-  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS[u], 0);
+  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS()[u], 0);
   const extensions: Buffer[] = [];
   // Like Go, no key usage extension at all when no bit is set (an empty one is invalid to OpenSSL).
-  if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn.id_ce_keyUsage, true, new asn.KeyUsage(flags))));
-  extensions.push(cached(`bc:${r.isCa}`, () => extension(asn.id_ce_basicConstraints, true, new asn.BasicConstraints({ cA: r.isCa }))));
+  if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn().id_ce_keyUsage, true, new (asn().KeyUsage)(flags))));
+  extensions.push(cached(`bc:${r.isCa}`, () => extension(asn().id_ce_basicConstraints, true, new (asn().BasicConstraints)({ cA: r.isCa }))));
   if (r.extKeyUsage && r.extKeyUsage.length > 0) {
-    const oids = r.extKeyUsage.map((u) => EKU_OIDS[u]);
-    extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn.id_ce_extKeyUsage, false, new asn.ExtendedKeyUsage(oids))));
+    const oids = r.extKeyUsage.map((u) => EKU_OIDS()[u]);
+    extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn().id_ce_extKeyUsage, false, new (asn().ExtendedKeyUsage)(oids))));
   }
   const ownKeyId = r.isCa ? keyId(r.subjectKey) : null;
-  if (ownKeyId) extensions.push(extension(asn.id_ce_subjectKeyIdentifier, false, new asn.SubjectKeyIdentifier(ownKeyId)));
+  if (ownKeyId) extensions.push(extension(asn().id_ce_subjectKeyIdentifier, false, new (asn().SubjectKeyIdentifier)(ownKeyId)));
   if (r.issuer) {
     const authorityKeyId = r.issuer.cert.subjectKeyId ?? keyId(r.issuer.key);
-    extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => extension(asn.id_ce_authorityKeyIdentifier, false, new asn.AuthorityKeyIdentifier({ keyIdentifier: new asn.KeyIdentifier(authorityKeyId) }))));
+    extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => extension(asn().id_ce_authorityKeyIdentifier, false, new (asn().AuthorityKeyIdentifier)({ keyIdentifier: new (asn().KeyIdentifier)(authorityKeyId) }))));
   }
   if (r.sans.length > 0) {
-    const names = r.sans.map((s) => new asn.GeneralName(
+    const names = r.sans.map((s) => new (asn().GeneralName)(
       'dns' in s ? { dNSName: s.dns } : 'ip' in s ? { iPAddress: s.ip } : 'email' in s ? { rfc822Name: s.email } : { uniformResourceIdentifier: s.uri },
     ));
-    extensions.push(extension(asn.id_ce_subjectAltName, false, new asn.SubjectAlternativeName(names)));
+    extensions.push(extension(asn().id_ce_subjectAltName, false, new (asn().SubjectAlternativeName)(names)));
   }
   const signer = r.issuer?.key ?? r.subjectKey;
   const subject = subjectName(r.cn, r.o);
@@ -312,13 +335,13 @@ function sign(r: IssueRequest): IssuedCert {
     derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
     signatureAlgorithmDer(signer.algorithm),
     r.issuer ? r.issuer.cert.subjectNameDer : subjectDer,
-    derOf(new asn.Validity({ notBefore: r.notBefore, notAfter: r.notAfter })),
+    derOf(new (asn().Validity)({ notBefore: r.notBefore, notAfter: r.notAfter })),
     subjectDer,
     r.subjectKey.spki,
     derTag(0xa3, derSequence(extensions)),
   ]);
   const der = signedEnvelope(tbsDer, signer.algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
-  return new IssuedCert(der, { subjectName: subject, subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
+  return new IssuedCert(der, { subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */

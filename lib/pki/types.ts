@@ -76,7 +76,7 @@ export type CertFiles =
   /** Not written at all (the kubelet's throwaway CA: its key is discarded, its cert rides in the leaf's chain). */
   | { kind: 'none' };
 
-interface CertRecordBase {
+export interface CertRecordBase {
   /** Kebab-case id, unique in the preset; what faults and kubeconfig records refer to. */
   id: string;
   /** Who uses this certificate, for what. */

@@ -1,0 +1,32 @@
+import type { ClusterDefinition, ClusterOptions } from './cluster/cluster.js';
+import type { GeneratePkiOptions, Pki } from './layout/generate.js';
+import type { Scenario } from './scenarios/types.js';
+import type { ScenarioRun } from './scenarios/run.js';
+import type { Clock } from './clock.js';
+
+/**
+ * The package's asynchronous entry points, each loading its implementation on first call: a cluster
+ * runtime (endpoints, clients, authorizers, CSR signer: most of the package's modules), the PKI
+ * generator and the scenario runner are not loaded by `import 'kube-mtls-sim'` itself, since start-up
+ * is most of a short program's time. Each is the same function once loaded; its errors are the same
+ * rejections. `defineCluster` is synchronous and stays so: it only keeps its options until `start()`.
+ */
+
+/**
+ * A cluster, defined: nothing runs (and nothing of the cluster runtime loads) until `start()`.
+ * Started clusters are AsyncDisposable: `await using cluster = await defineCluster({ clock }).start();`,
+ * or `try { … } finally { await cluster.stop(); }` where `await using` is not available.
+ */
+export function defineCluster<C extends Clock>(options: ClusterOptions & { clock: C }): ClusterDefinition<C> {
+  return { options, start: async () => (await import('./cluster/cluster.js')).defineCluster(options).start() };
+}
+
+/** Generates the PKI of a preset from its table (see `GeneratePkiOptions`). */
+export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
+  return (await import('./layout/generate.js')).generatePki(options);
+}
+
+/** Runs one scenario on a cluster of its own and compares the outcome with its expectation. */
+export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean } = {}): Promise<ScenarioRun> {
+  return (await import('./scenarios/run.js')).runScenario(scenario, startAt, options);
+}
