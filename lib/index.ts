@@ -25,7 +25,8 @@ export {
   type KeyAlgorithm, type KeyPairRecord, type KeyUsage, type KubeconfigAuth, type KubeconfigRecord, type KubeletFilesRecord,
   type LeafRecord, type Preset, type PresetName, type RecordContext, type San, type Validity, type Value,
 } from './pki/types.js';
-export type { CertSan, IssuedCert, ParsedCertificate } from './pki/issue.js';
+export type { CertSan } from './pki/issue.js';
+export type { IssuedCert, ParsedCertificate } from './pki/issued-cert.js';
 export type { ReadKey, Source as PemSource } from './pki/pem.js';
 export { writeLayout, readLayout, exportLayout, type Layout, type LayoutEntry, type WriteLayoutOptions } from './layout/layout.js';
 export { inspectLayout, type CheckResult, type InspectProblem, type InspectReport, type InspectRow } from './layout/inspect.js';

@@ -57,11 +57,37 @@ const octal = (mode: number) => (mode & 0o7777).toString(8).padStart(4, '0');
 export function writeFilesSafely(rootAsNamed: string, files: readonly FileToWrite[], options: WriteFilesOptions = {}): string[] {
   const root = normalize(rootAsNamed).replace(/(.)\/+$/, '$1');
   const overwrite = options.overwrite === true;
-  const repair = options.repairModes ?? overwrite;
-  const toCreate: string[] = [];
-  const toRepair: string[] = [];
-  const checked = new Map<string, 'exists' | 'missing'>();
+  const plan: WritePlan = { root, overwrite, repair: options.repairModes ?? overwrite, toCreate: [], toRepair: [], checked: new Map() };
+  checkRoot(plan);
+  const targets = targetsInsideRoot(root, files);
+  checkTargets(plan, targets);
+  const staged = stage(plan, targets);
+  commit(staged);
+  return targets.map((t) => t.target);
+}
 
+/**
+ * What the checks found, before anything is written: folders to make (0700), folders to make 0700
+ * (`repairModes`), and each folder's state once looked at. The checks run in full before staging
+ * so that a refused layout leaves the disk untouched.
+ */
+interface WritePlan {
+  readonly root: string;
+  readonly overwrite: boolean;
+  readonly repair: boolean;
+  readonly toCreate: string[];
+  readonly toRepair: string[];
+  readonly checked: Map<string, 'exists' | 'missing'>;
+}
+
+interface Target {
+  file: FileToWrite;
+  target: string;
+}
+
+/** The root may be a link the user named (followed); it must be a folder, not world-writable unless sticky (as /tmp). */
+function checkRoot(plan: WritePlan): void {
+  const { root, checked } = plan;
   const rootStat = (() => {
     try {
       return statSync(root); // the root itself may be a link the user named
@@ -71,50 +97,61 @@ export function writeFilesSafely(rootAsNamed: string, files: readonly FileToWrit
     }
   })();
   if (rootStat === null) {
-    toCreate.push(root);
+    plan.toCreate.push(root);
     checked.set(root, 'missing');
-  } else {
-    if (!rootStat.isDirectory()) throw unsafeFolder(root, 'is not a folder');
-    if ((rootStat.mode & 0o002) && !(rootStat.mode & STICKY)) {
-      if (!repair) throw unsafeFolder(root, `mode ${octal(rootStat.mode)}: anyone can write in it and replace the files written there; \`chmod 700 ${root}\`, or pass \`--force\` / \`overwrite: true\``);
-      toRepair.push(root);
-    }
-    checked.set(root, 'exists');
+    return;
   }
+  if (!rootStat.isDirectory()) throw unsafeFolder(root, 'is not a folder');
+  if ((rootStat.mode & 0o002) && !(rootStat.mode & STICKY)) {
+    if (!plan.repair) throw unsafeFolder(root, `mode ${octal(rootStat.mode)}: anyone can write in it and replace the files written there; \`chmod 700 ${root}\`, or pass \`--force\` / \`overwrite: true\``);
+    plan.toRepair.push(root);
+  }
+  checked.set(root, 'exists');
+}
 
-  const checkFolder = (folder: string): void => {
-    if (checked.has(folder) || dirname(folder) === folder) return;
-    checkFolder(dirname(folder));
-    if (checked.get(dirname(folder)) === 'missing') {
-      toCreate.push(folder);
-      checked.set(folder, 'missing');
-      return;
-    }
-    const stat = lstatOrNull(folder);
-    if (stat === null) {
-      toCreate.push(folder);
-      checked.set(folder, 'missing');
-      return;
-    }
-    if (stat.isSymbolicLink()) throw unsafeFolder(folder, `is a symbolic link (to "${readlinkSync(folder)}"), not a folder: files written through it would leave ${root}`);
-    if (!stat.isDirectory()) throw unsafeFolder(folder, 'is a file, not a folder');
-    if (stat.mode & 0o022) {
-      if (!repair) throw unsafeFolder(folder, `mode ${octal(stat.mode)}: writable by group or others, who could replace the files written there; \`chmod 700 ${folder}\`, or pass \`--force\` / \`overwrite: true\``);
-      toRepair.push(folder);
-    }
-    checked.set(folder, 'exists');
-  };
+/** A folder on the way to a target, parents first: never a symlink (it would send keys outside the root), never group/other-writable. */
+function checkFolder(plan: WritePlan, folder: string): void {
+  const { checked } = plan;
+  if (checked.has(folder) || dirname(folder) === folder) return;
+  checkFolder(plan, dirname(folder));
+  if (checked.get(dirname(folder)) === 'missing') {
+    plan.toCreate.push(folder);
+    checked.set(folder, 'missing');
+    return;
+  }
+  const stat = lstatOrNull(folder);
+  if (stat === null) {
+    plan.toCreate.push(folder);
+    checked.set(folder, 'missing');
+    return;
+  }
+  if (stat.isSymbolicLink()) throw unsafeFolder(folder, `is a symbolic link (to "${readlinkSync(folder)}"), not a folder: files written through it would leave ${plan.root}`);
+  if (!stat.isDirectory()) throw unsafeFolder(folder, 'is a file, not a folder');
+  if (stat.mode & 0o022) {
+    if (!plan.repair) throw unsafeFolder(folder, `mode ${octal(stat.mode)}: writable by group or others, who could replace the files written there; \`chmod 700 ${folder}\`, or pass \`--force\` / \`overwrite: true\``);
+    plan.toRepair.push(folder);
+  }
+  checked.set(folder, 'exists');
+}
 
+/** Every target resolved under the root; one that climbs out (`../`) or is the root itself is refused before any other check. */
+function targetsInsideRoot(root: string, files: readonly FileToWrite[]): Target[] {
   const targets = files.map((file) => ({ file, target: join(root, file.path) }));
   for (const { file, target } of targets) {
     if (!target.startsWith(join(root, '/')) || target === join(root, '/')) {
       throw new KubeMtlsSimError('ERR_FILE_OUTSIDE_ROOT', `${file.path}: not a path inside ${root}`, { file: target });
     }
   }
+  return targets;
+}
+
+/** What is already at each target: a folder is always refused; another kind of entry, or any existing one, only without `overwrite`. */
+function checkTargets(plan: WritePlan, targets: readonly Target[]): void {
+  const { overwrite } = plan;
   const existing: string[] = [];
   for (const { file, target } of targets) {
-    checkFolder(dirname(target));
-    if (checked.get(dirname(target)) === 'missing') continue;
+    checkFolder(plan, dirname(target));
+    if (plan.checked.get(dirname(target)) === 'missing') continue;
     const stat = lstatOrNull(target);
     if (stat === null) continue;
     if (stat.isDirectory()) throw new KubeMtlsSimError('ERR_FILE_NOT_REGULAR', `${target}: is a folder where a ${'link' in file ? 'symbolic link' : 'file'} goes; nothing was written`, { file: target });
@@ -130,40 +167,54 @@ export function writeFilesSafely(rootAsNamed: string, files: readonly FileToWrit
       file: existing[0]!, field: 'overwrite',
     });
   }
+}
 
-  // Stage: folders, then every file under a temporary name beside its target.
+interface Staged {
+  temp: string;
+  target: string;
+}
+
+/** Stage: folders, then every file under a temporary name beside its target; on failure, undo all of it. */
+function stage(plan: WritePlan, targets: readonly Target[]): Staged[] {
   const created: string[] = [];
-  const staged: { temp: string; target: string }[] = [];
+  const staged: Staged[] = [];
   try {
-    for (const folder of toCreate) {
-      mkdirSync(folder, { mode: FOLDER_MODE, recursive: folder === root }); // the root's own parents are the caller's
+    for (const folder of plan.toCreate) {
+      mkdirSync(folder, { mode: FOLDER_MODE, recursive: folder === plan.root }); // the root's own parents are the caller's
       created.push(folder);
       chmodSync(folder, FOLDER_MODE); // the umask may have taken bits off; 0700 is what kubeadm gives pki/
     }
-    for (const folder of toRepair) chmodSync(folder, FOLDER_MODE);
-    for (const { file, target } of targets) {
-      const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-      if ('link' in file) {
-        symlinkSync(file.link, temp);
-        staged.push({ temp, target });
-        continue;
-      }
-      const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, file.mode);
-      staged.push({ temp, target });
-      try {
-        fchmodSync(fd, file.mode);
-        const bytes = Buffer.isBuffer(file.contents) ? file.contents : Buffer.from(file.contents);
-        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    for (const folder of plan.toRepair) chmodSync(folder, FOLDER_MODE);
+    for (const { file, target } of targets) stageOne(file, target, staged);
   } catch (cause) {
     for (const { temp } of staged) tryUnlink(temp);
     for (const folder of created.reverse()) tryRmdir(folder);
-    throw cause instanceof KubeMtlsSimError ? cause : unwritable((cause as NodeJS.ErrnoException).path ?? root, cause);
+    throw cause instanceof KubeMtlsSimError ? cause : unwritable((cause as NodeJS.ErrnoException).path ?? plan.root, cause);
   }
-  // Commit: rename(2) replaces the directory entry; it never follows a link at the target.
+  return staged;
+}
+
+/** A fresh temporary entry (O_EXCL|O_NOFOLLOW, its final mode), recorded in `staged` as soon as it exists so a failure removes it. */
+function stageOne(file: FileToWrite, target: string, staged: Staged[]): void {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  if ('link' in file) {
+    symlinkSync(file.link, temp);
+    staged.push({ temp, target });
+    return;
+  }
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, file.mode);
+  staged.push({ temp, target });
+  try {
+    fchmodSync(fd, file.mode);
+    const bytes = Buffer.isBuffer(file.contents) ? file.contents : Buffer.from(file.contents);
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Commit: rename(2) replaces the directory entry; it never follows a link at the target. */
+function commit(staged: readonly Staged[]): void {
   for (const [i, { temp, target }] of staged.entries()) {
     try {
       renameSync(temp, target);
@@ -172,7 +223,6 @@ export function writeFilesSafely(rootAsNamed: string, files: readonly FileToWrit
       throw new KubeMtlsSimError('ERR_FILE_UNWRITABLE', `${target}: cannot be put in place: ${(cause as NodeJS.ErrnoException).code}; ${i} of ${staged.length} file(s) were already written`, { file: target, cause });
     }
   }
-  return targets.map((t) => t.target);
 }
 
 function tryUnlink(path: string): void {

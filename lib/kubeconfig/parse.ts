@@ -45,9 +45,51 @@ export function readKubeconfigFile(file: string, options: ReadKubeconfigOptions 
 
 /** Parses a kubeconfig and loads everything its current context refers to, as client-go would. */
 export function parseKubeconfig(text: string, file: string, options: ReadKubeconfigOptions = {}): ResolvedKubeconfig {
-  const fail = (code: 'ERR_KUBECONFIG_YAML' | 'ERR_KUBECONFIG_FIELD' | 'ERR_KUBECONFIG_REF' | 'ERR_KUBECONFIG_BASE64' | 'ERR_KUBECONFIG_CONFLICT' | 'ERR_KUBECONFIG_INSECURE_CA', field: string, message: string, goMessage?: string): never => {
+  const fail = failIn(file);
+  const doc = decodeDocument(text, file, fail);
+  // client-go decodes the whole file before it picks a context: a wrongly typed flag in any cluster fails the load.
+  const insecureFlags = insecureSkipTLSVerify(text, doc, (index, value) => {
+    const kind = Array.isArray(value) ? 'array' : typeof value;
+    return fail('ERR_KUBECONFIG_FIELD', `clusters[${index}].cluster.insecure-skip-tls-verify`,
+      `must be true or false, not ${kind === 'string' ? `the string ${JSON.stringify(value)}` : `a ${kind}`}`,
+      `error loading config file "${file}": json: cannot unmarshal ${kind} into Go struct field Cluster.clusters.cluster.insecure-skip-tls-verify of type bool`);
+  });
+  const contextName = options.context ?? doc['current-context'];
+  if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
+  const selected = selectContext(doc, contextName, fail);
+  const { cluster, clusterName, cf, userName, uf } = selected;
+  if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
+  const refs = referenceReader(file, options, fail);
+  const insecure = insecureFlags[selected.clusterIndex] ?? false;
+  const result: ResolvedKubeconfig = {
+    file, document: doc as Kubeconfig, contextName, clusterName, userName, server: cluster.server,
+    insecureSkipTLSVerify: insecure,
+    ...(cluster['tls-server-name'] ? { tlsServerName: cluster['tls-server-name'] } : {}),
+  };
+  const ca = loadCertificateAuthority(refs, selected, insecure);
+  if (ca) result.ca = ca;
+  loadClientCertificate(refs, selected, result);
+  const token = loadToken(refs, selected);
+  if (token) result.token = token;
+  return result;
+}
+
+type KubeconfigErrorCode = 'ERR_KUBECONFIG_YAML' | 'ERR_KUBECONFIG_FIELD' | 'ERR_KUBECONFIG_REF' | 'ERR_KUBECONFIG_BASE64' | 'ERR_KUBECONFIG_CONFLICT' | 'ERR_KUBECONFIG_INSECURE_CA';
+type Fail = (code: KubeconfigErrorCode, field: string, message: string, goMessage?: string) => never;
+
+/** Every refusal names the file and the field, and carries client-go's own message when it has one. */
+function failIn(file: string): Fail {
+  return (code, field, message, goMessage) => {
     throw new KubeMtlsSimError(code, `${file}: \`${field}\`: ${message}`, { file, field, ...(goMessage ? { goMessage } : {}) });
   };
+}
+
+// Names are strings in client-go's structs: anything else fails its decoding, and would not print here.
+const notString = (value: unknown) => value !== undefined && value !== null && typeof value !== 'string';
+const goType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value);
+
+/** The YAML document, checked as far as client-go's decoding of the top level (a mapping; lists are lists; current-context a string). */
+function decodeDocument(text: string, file: string, fail: Fail): Partial<Kubeconfig> {
   let document: unknown;
   try {
     // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
@@ -62,21 +104,25 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   for (const list of ['clusters', 'users', 'contexts'] as const) {
     if (doc[list] !== undefined && !Array.isArray(doc[list])) fail('ERR_KUBECONFIG_FIELD', list, 'must be a list');
   }
-  // Names are strings in client-go's structs: anything else fails its decoding, and would not print here.
-  const notString = (value: unknown) => value !== undefined && value !== null && typeof value !== 'string';
-  const goType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value);
   if (notString(doc['current-context'])) {
     fail('ERR_KUBECONFIG_FIELD', 'current-context', `must be a string, not ${goType(doc['current-context'])}`, `json: cannot unmarshal ${goType(doc['current-context'])} into Go struct field Config.current-context of type string`);
   }
-  // client-go decodes the whole file before it picks a context: a wrongly typed flag in any cluster fails the load.
-  const insecureFlags = insecureSkipTLSVerify(text, doc, (index, value) => {
-    const kind = Array.isArray(value) ? 'array' : typeof value;
-    return fail('ERR_KUBECONFIG_FIELD', `clusters[${index}].cluster.insecure-skip-tls-verify`,
-      `must be true or false, not ${kind === 'string' ? `the string ${JSON.stringify(value)}` : `a ${kind}`}`,
-      `error loading config file "${file}": json: cannot unmarshal ${kind} into Go struct field Cluster.clusters.cluster.insecure-skip-tls-verify of type bool`);
-  });
-  const contextName = options.context ?? doc['current-context'];
-  if (!contextName) return fail('ERR_KUBECONFIG_FIELD', 'current-context', 'is not set', 'error: current-context is not set');
+  return doc;
+}
+
+/** The context's cluster and user entries, with the field paths errors name them by (`clusters[1].cluster`). */
+interface SelectedContext {
+  cluster: KubeconfigCluster;
+  clusterName: string;
+  clusterIndex: number;
+  cf: string;
+  user: KubeconfigUser;
+  userName: string;
+  uf: string;
+}
+
+/** Looks up the context, then its cluster, then its user, in client-go's order of complaint. */
+function selectContext(doc: Partial<Kubeconfig>, contextName: string, fail: Fail): SelectedContext {
   const find = <T extends { name: string }>(list: 'clusters' | 'users' | 'contexts', name: string): [T, number] | undefined => {
     const items = (doc[list] ?? []) as unknown as T[];
     // A `null` or scalar list item is no entry (it would otherwise match a context that names no cluster or user).
@@ -98,65 +144,79 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
   if (!userEntry) return fail('ERR_KUBECONFIG_REF', `contexts[${ci}].context.user`, `user "${context.context?.user}" is not defined in \`users\``);
   // client-go reads an empty `cluster:`/`user:` (YAML null) as an empty struct.
   const [{ name: clusterName }, cli] = clusterEntry;
-  const cluster = (clusterEntry[0].cluster ?? {}) as KubeconfigCluster;
   const [{ name: userName }, ui] = userEntry;
-  const user = (userEntry[0].user ?? {}) as KubeconfigUser;
-  const cf = `clusters[${cli}].cluster`;
-  const uf = `users[${ui}].user`;
-  if (typeof cluster.server !== 'string' || cluster.server === '') fail('ERR_KUBECONFIG_FIELD', `${cf}.server`, 'is not set', 'error: no server found for cluster');
+  return {
+    cluster: (clusterEntry[0].cluster ?? {}) as KubeconfigCluster, clusterName, clusterIndex: cli, cf: `clusters[${cli}].cluster`,
+    user: (userEntry[0].user ?? {}) as KubeconfigUser, userName, uf: `users[${ui}].user`,
+  };
+}
+
+/** How referenced files are found and read: relative to the kubeconfig's folder, and under a node folder only inside it. */
+interface References {
+  file: string;
+  fail: Fail;
+  resolvePath: (path: string) => string;
+  read: (path: string, referredBy: { field: string; file: string }) => Buffer;
+}
+
+function referenceReader(file: string, options: ReadKubeconfigOptions, fail: Fail): References {
   const base = dirname(file);
   const resolvePath = (path: string) => (options.readFile ? (path.startsWith('/') ? path : posix.join(base, path)) : nodePath(path, { base, ...(options.root ? { root: options.root } : {}) }));
   // Under a node folder, a referenced file (and any symlink on its way) is read only inside it.
   const read = (path: string, referredBy: { field: string; file: string }) => (options.readFile
     ? options.readFile(path, referredBy)
     : options.root ? readDiskPathInRoot(options.root, path, referredBy) : readFileTyped(path, referredBy));
+  return { file, fail, resolvePath, read };
+}
 
-  /** `*-data` (base64) or a path; both set is client-go's validation error. */
-  const material = (dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>) => {
-    const data = entry[dataKey];
-    const path = entry[pathKey];
-    for (const [key, value] of [[dataKey, data], [pathKey, path]] as const) {
-      if (value !== undefined && value !== null && typeof value !== 'string') {
-        fail('ERR_KUBECONFIG_FIELD', `${section}.${key}`, `must be a string, not ${typeof value}`, `json: cannot unmarshal ${typeof value} into Go value of type ${key.endsWith('-data') ? '[]uint8' : 'string'}`);
-      }
+/** `*-data` (base64) or a path; both set is client-go's validation error. */
+function material(refs: References, dataKey: string, pathKey: string, section: string, owner: string, entry: Record<string, unknown>): { bytes: Buffer; source: Source } | undefined {
+  const { file, fail } = refs;
+  const data = entry[dataKey];
+  const path = entry[pathKey];
+  for (const [key, value] of [[dataKey, data], [pathKey, path]] as const) {
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      fail('ERR_KUBECONFIG_FIELD', `${section}.${key}`, `must be a string, not ${typeof value}`, `json: cannot unmarshal ${typeof value} into Go value of type ${key.endsWith('-data') ? '[]uint8' : 'string'}`);
     }
-    if (data !== undefined && path !== undefined && data !== '' && path !== '') {
-      const go = GO_NAMES[dataKey] ?? dataKey;
-      fail('ERR_KUBECONFIG_CONFLICT', `${section}.${dataKey}`, `both \`${dataKey}\` and \`${pathKey}\` are set`,
-        `${go}-data and ${go} are both specified for ${owner}. ${go}-data will override.`);
+  }
+  if (data !== undefined && path !== undefined && data !== '' && path !== '') {
+    const go = GO_NAMES[dataKey] ?? dataKey;
+    fail('ERR_KUBECONFIG_CONFLICT', `${section}.${dataKey}`, `both \`${dataKey}\` and \`${pathKey}\` are set`,
+      `${go}-data and ${go} are both specified for ${owner}. ${go}-data will override.`);
+  }
+  if (typeof data === 'string' && data !== '') {
+    const compact = data.replace(/\s+/g, '');
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+      // Go's encoding/base64 reports the first illegal byte, or the start of an incomplete final quantum.
+      const bad = compact.search(/[^A-Za-z0-9+/=]|=[^=]/);
+      const offset = bad >= 0 ? bad : compact.length - (compact.length % 4);
+      fail('ERR_KUBECONFIG_BASE64', `${section}.${dataKey}`, 'is not valid base64', `illegal base64 data at input byte ${offset}`);
     }
-    if (typeof data === 'string' && data !== '') {
-      const compact = data.replace(/\s+/g, '');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
-        // Go's encoding/base64 reports the first illegal byte, or the start of an incomplete final quantum.
-        const bad = compact.search(/[^A-Za-z0-9+/=]|=[^=]/);
-        const offset = bad >= 0 ? bad : compact.length - (compact.length % 4);
-        fail('ERR_KUBECONFIG_BASE64', `${section}.${dataKey}`, 'is not valid base64', `illegal base64 data at input byte ${offset}`);
-      }
-      return { bytes: Buffer.from(compact, 'base64'), source: { file, field: `${section}.${dataKey}` } as Source };
-    }
-    if (typeof path === 'string' && path !== '') {
-      const resolved = resolvePath(path);
-      return { bytes: read(resolved, { field: `${section}.${pathKey}`, file }), source: { file: resolved, field: `${section}.${pathKey}` } as Source };
-    }
-    return undefined;
-  };
+    return { bytes: Buffer.from(compact, 'base64'), source: { file, field: `${section}.${dataKey}` } as Source };
+  }
+  if (typeof path === 'string' && path !== '') {
+    const resolved = refs.resolvePath(path);
+    return { bytes: refs.read(resolved, { field: `${section}.${pathKey}`, file }), source: { file: resolved, field: `${section}.${pathKey}` } as Source };
+  }
+  return undefined;
+}
 
-  const insecure = insecureFlags[cli] ?? false;
-  const result: ResolvedKubeconfig = {
-    file, document: doc as Kubeconfig, contextName, clusterName, userName, server: cluster.server,
-    insecureSkipTLSVerify: insecure,
-    ...(cluster['tls-server-name'] ? { tlsServerName: cluster['tls-server-name'] } : {}),
-  };
-  const ca = material('certificate-authority-data', 'certificate-authority', cf, clusterName, cluster as unknown as Record<string, unknown>);
+/** The CA bundle the client trusts. */
+function loadCertificateAuthority(refs: References, { cluster, clusterName, cf }: SelectedContext, insecure: boolean): ResolvedKubeconfig['ca'] {
+  const ca = material(refs, 'certificate-authority-data', 'certificate-authority', cf, clusterName, cluster as unknown as Record<string, unknown>);
   // client-go's transport refuses the pair before it looks at the CA's contents (a missing file is reported first, when it is read).
   if (ca && insecure) {
-    fail('ERR_KUBECONFIG_INSECURE_CA', `${cf}.insecure-skip-tls-verify`, `is true while \`${ca.source.field}\` is set: client-go refuses a root certificate together with the insecure flag`,
+    refs.fail('ERR_KUBECONFIG_INSECURE_CA', `${cf}.insecure-skip-tls-verify`, `is true while \`${ca.source.field}\` is set: client-go refuses a root certificate together with the insecure flag`,
       'specifying a root certificates file with the insecure flag is not allowed');
   }
-  if (ca) result.ca = { certs: readCertificates(ca.bytes, ca.source), source: ca.source };
-  const cert = material('client-certificate-data', 'client-certificate', uf, userName, user as unknown as Record<string, unknown>);
-  const key = material('client-key-data', 'client-key', uf, userName, user as unknown as Record<string, unknown>);
+  return ca ? { certs: readCertificates(ca.bytes, ca.source), source: ca.source } : undefined;
+}
+
+/** The client certificate and key: both or neither, and a matching pair (client-go's clientCert authentication method). */
+function loadClientCertificate(refs: References, { user, userName, uf }: SelectedContext, result: ResolvedKubeconfig): void {
+  const { fail } = refs;
+  const cert = material(refs, 'client-certificate-data', 'client-certificate', uf, userName, user as unknown as Record<string, unknown>);
+  const key = material(refs, 'client-key-data', 'client-key', uf, userName, user as unknown as Record<string, unknown>);
   if (cert && !key) fail('ERR_KUBECONFIG_FIELD', `${uf}.client-key-data`, 'a client certificate is set but no client key',
     `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.`);
   if (key && !cert) fail('ERR_KUBECONFIG_FIELD', `${uf}.client-certificate-data`, 'a client key is set but no client certificate',
@@ -168,18 +228,24 @@ export function parseKubeconfig(text: string, file: string, options: ReadKubecon
     result.clientCert = { certs, source: cert.source };
     result.clientKey = { key: readKey, source: key.source };
   }
+}
+
+/** A bearer token, inline (`token`, which wins) or from `tokenFile`. */
+function loadToken(refs: References, { user, uf }: SelectedContext): ResolvedKubeconfig['token'] {
+  const { file, fail } = refs;
   for (const key of ['token', 'tokenFile'] as const) {
     if (user[key] !== undefined && user[key] !== null && typeof user[key] !== 'string') fail('ERR_KUBECONFIG_FIELD', `${uf}.${key}`, `must be a string, not ${typeof user[key]}`);
   }
   if (typeof user.token === 'string' && user.token !== '') {
-    result.token = { value: user.token, source: { file, field: `${uf}.token` } };
-  } else if (typeof user.tokenFile === 'string' && user.tokenFile !== '') {
-    const path = resolvePath(user.tokenFile);
-    const value = read(path, { field: `${uf}.tokenFile`, file }).toString('utf8').trim();
-    if (value === '') fail('ERR_KUBECONFIG_FIELD', `${uf}.tokenFile`, `${path} is empty`);
-    result.token = { value, source: { file: path, field: `${uf}.tokenFile` } };
+    return { value: user.token, source: { file, field: `${uf}.token` } };
   }
-  return result;
+  if (typeof user.tokenFile === 'string' && user.tokenFile !== '') {
+    const path = refs.resolvePath(user.tokenFile);
+    const value = refs.read(path, { field: `${uf}.tokenFile`, file }).toString('utf8').trim();
+    if (value === '') fail('ERR_KUBECONFIG_FIELD', `${uf}.tokenFile`, `${path} is empty`);
+    return { value, source: { file: path, field: `${uf}.tokenFile` } };
+  }
+  return undefined;
 }
 
 /**

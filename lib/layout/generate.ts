@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { resolveClusterConfig, resolveValue } from '../pki/cluster-config.js';
-import { checkSigningCycles, normalizeFaults, type FaultMap } from '../pki/faults.js';
+import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from '../pki/faults.js';
 import { issueCertificate, type IssuedCert } from '../pki/issue.js';
 import { freshKeys, parseKeyAlgorithm, sharedKeyPool, type KeyMaterial, type KeySource } from '../pki/keys.js';
 import { layoutFiles, type PkiFile } from './layout-files.js';
@@ -39,99 +39,129 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   const algorithm = parseKeyAlgorithm(options.algorithm ?? 'ecdsa-p256');
   const config = resolveClusterConfig(options.cluster);
   const now = options.clock.now();
-  const context: RecordContext = { config, now };
   const faults = normalizeFaults(options.faults, preset.certs);
   checkSigningCycles(preset.certs, faults);
   const source = options.keys === 'fresh' ? freshKeys : options.keys === 'pooled' || options.keys === undefined ? sharedKeyPool : options.keys;
   const namespace = options.keyNamespace ?? 'default';
-  const memo = source.reusesKeys !== false;
   const keyFor = (slot: string) => source.get(algorithm, `${preset.name}/${slot}`, namespace);
-  const records = new Map(preset.certs.map((r) => [r.id, r] as const));
-  const pending = new Map<string, Promise<PkiCert>>();
-  /** Files that faults add to the layout (an impostor CA's certificate). */
-  const extraFiles: PkiFile[] = [];
-
-  const ensure = (id: string): Promise<PkiCert> => {
-    let cert = pending.get(id);
-    if (!cert) {
-      cert = build(records.get(id)!);
-      pending.set(id, cert);
-    }
-    return cert;
-  };
-
-  const dates = (validity: CertRecord['validity'], issuerNotBefore: Date | null) => ({
-    notBefore: validity.notBefore === 'issuer' && issuerNotBefore ? issuerNotBefore : new Date(now.getTime() + (validity.notBefore === 'issuer' ? 0 : validity.notBefore)),
-    notAfter: new Date(now.getTime() + validity.notAfter),
-  });
-
-  /** A CA that is not in the table: an impostor with the real CA's name, or an intermediate under it. */
-  const syntheticCa = async (slot: string, base: CaRecord, cn: string, parent: PkiCert | null): Promise<{ cert: IssuedCert; key: KeyMaterial }> => {
-    const key = await keyFor(slot);
-    const cert = await issueCertificate({
-      cn, o: resolveValue(base.o, context), isCa: true, keyUsage: base.keyUsage, extKeyUsage: null,
-      sans: parent ? [] : resolveValue(base.sans, context), ...dates(base.validity, null), subjectKey: key,
-      ...(parent ? { issuer: { cert: parent.cert, key: parent.certKey } } : {}), memo,
-    });
-    return { cert, key };
-  };
-
-  async function build(record: CertRecord): Promise<PkiCert> {
-    const effect = faults.get(record.id) ?? {};
-    const certKey = await keyFor(record.id);
-    const key = effect.mismatchedKey ? await keyFor(`${record.id}#mismatched`) : certKey;
-    let signer: { cert: IssuedCert; key: KeyMaterial } | null = null;
-    let issuerId = 'self';
-    const chain: IssuedCert[] = [];
-    const issuerEffect = effect.issuer ?? (record.kind === 'leaf' ? { kind: 'record' as const, id: record.ca } : { kind: 'self' as const });
-    if (issuerEffect.kind === 'record') {
-      const parent = await ensure(issuerEffect.id);
-      signer = { cert: parent.cert, key: parent.certKey };
-      issuerId = issuerEffect.id;
-      if (parent.record.kind === 'leaf' || (record.kind === 'leaf' && record.chain)) chain.push(parent.cert);
-    } else if (issuerEffect.kind === 'impostor' || issuerEffect.kind === 'intermediate') {
-      const caId = (record as Extract<CertRecord, { kind: 'leaf' }>).ca;
-      const realCa = records.get(caId) as CaRecord;
-      if (issuerEffect.kind === 'impostor') {
-        signer = await syntheticCa(`impostor:${caId}`, realCa, resolveValue(realCa.cn, context), null);
-        issuerId = `impostor:${caId}`;
-        if (issuerEffect.caFile) extraFiles.push({ kind: 'cert', path: issuerEffect.caFile, contents: signer.cert.pem, mode: 0o644, owner: issuerId });
-      } else {
-        const parent = await ensure(caId);
-        signer = await syntheticCa(`intermediate:${record.id}`, realCa, `${resolveValue(realCa.cn, context)}-intermediate`, parent);
-        issuerId = `intermediate:${record.id}`;
-        if (issuerEffect.send) chain.push(signer.cert);
-      }
-    }
-    const cert = await issueCertificate({
-      cn: effect.cn ?? resolveValue(record.cn, context),
-      o: effect.o ?? resolveValue(record.o, context),
-      isCa: record.kind === 'ca',
-      keyUsage: effect.keyUsage ?? record.keyUsage,
-      extKeyUsage: effect.extKeyUsage !== undefined ? effect.extKeyUsage : record.extKeyUsage,
-      sans: effect.sans ?? resolveValue(record.sans, context),
-      ...(effect.validity ? dates(effect.validity, null) : dates(record.validity, signer?.cert.notBefore ?? null)),
-      ...(record.serial ? { serial: record.serial } : {}),
-      subjectKey: certKey,
-      ...(signer ? { issuer: signer } : {}),
-      memo,
-    });
-    return { record, cert, certKey, key, chain, issuer: signer?.cert ?? cert, issuerId, faults: effect };
-  }
+  const issuer = new TableIssuer(preset, { config, now }, faults, keyFor, source.reusesKeys !== false);
 
   const [certList, keyPairList] = await Promise.all([
-    Promise.all(preset.certs.map((r) => ensure(r.id))),
+    Promise.all(preset.certs.map((r) => issuer.ensure(r.id))),
     Promise.all(preset.keyPairs.map(async (k) => [k.id, await keyFor(k.id)] as const)),
   ]);
   const certs = new Map(certList.map((c) => [c.record.id, c] as const));
   const keyPairs = new Map(keyPairList);
+  const tokens = serviceAccountTokens(preset, keyPairs, now, config.dnsDomain);
+  const partial = { preset, config, algorithm, generatedAt: now, certs, keyPairs, tokens };
+  return { ...partial, files: [...layoutFiles(partial), ...issuer.extraFiles] };
+}
+
+type Signer = { cert: IssuedCert; key: KeyMaterial };
+
+/**
+ * Issues the table's certificates, each once and issuers first (a record waits for its CA's
+ * promise), with each certificate's faults applied: another issuer, an impostor or intermediate
+ * CA that is not in the table, a mismatched key, changed fields.
+ */
+class TableIssuer {
+  readonly #records: Map<string, CertRecord>;
+  readonly #pending = new Map<string, Promise<PkiCert>>();
+  /** Files that faults add to the layout (an impostor CA's certificate). */
+  readonly extraFiles: PkiFile[] = [];
+
+  constructor(
+    preset: Preset,
+    private readonly context: RecordContext,
+    private readonly faults: ReadonlyMap<string, FaultEffect>,
+    private readonly keyFor: (slot: string) => Promise<KeyMaterial>,
+    private readonly memo: boolean,
+  ) {
+    this.#records = new Map(preset.certs.map((r) => [r.id, r] as const));
+  }
+
+  ensure(id: string): Promise<PkiCert> {
+    let cert = this.#pending.get(id);
+    if (!cert) {
+      cert = this.#build(this.#records.get(id)!);
+      this.#pending.set(id, cert);
+    }
+    return cert;
+  }
+
+  #dates(validity: CertRecord['validity'], issuerNotBefore: Date | null) {
+    const { now } = this.context;
+    return {
+      notBefore: validity.notBefore === 'issuer' && issuerNotBefore ? issuerNotBefore : new Date(now.getTime() + (validity.notBefore === 'issuer' ? 0 : validity.notBefore)),
+      notAfter: new Date(now.getTime() + validity.notAfter),
+    };
+  }
+
+  /** A CA that is not in the table: an impostor with the real CA's name, or an intermediate under it. */
+  async #syntheticCa(slot: string, base: CaRecord, cn: string, parent: PkiCert | null): Promise<Signer> {
+    const key = await this.keyFor(slot);
+    const cert = await issueCertificate({
+      cn, o: resolveValue(base.o, this.context), isCa: true, keyUsage: base.keyUsage, extKeyUsage: null,
+      sans: parent ? [] : resolveValue(base.sans, this.context), ...this.#dates(base.validity, null), subjectKey: key,
+      ...(parent ? { issuer: { cert: parent.cert, key: parent.certKey } } : {}), memo: this.memo,
+    });
+    return { cert, key };
+  }
+
+  /** Who signs `record` (null: itself), the issuer's id for the report, and what goes in the chain it presents. */
+  async #signerOf(record: CertRecord, effect: FaultEffect): Promise<{ signer: Signer | null; issuerId: string; chain: IssuedCert[] }> {
+    const chain: IssuedCert[] = [];
+    const issuerEffect = effect.issuer ?? (record.kind === 'leaf' ? { kind: 'record' as const, id: record.ca } : { kind: 'self' as const });
+    if (issuerEffect.kind === 'record') {
+      const parent = await this.ensure(issuerEffect.id);
+      if (parent.record.kind === 'leaf' || (record.kind === 'leaf' && record.chain)) chain.push(parent.cert);
+      return { signer: { cert: parent.cert, key: parent.certKey }, issuerId: issuerEffect.id, chain };
+    }
+    if (issuerEffect.kind !== 'impostor' && issuerEffect.kind !== 'intermediate') return { signer: null, issuerId: 'self', chain };
+    const caId = (record as Extract<CertRecord, { kind: 'leaf' }>).ca;
+    const realCa = this.#records.get(caId) as CaRecord;
+    if (issuerEffect.kind === 'impostor') {
+      const signer = await this.#syntheticCa(`impostor:${caId}`, realCa, resolveValue(realCa.cn, this.context), null);
+      const issuerId = `impostor:${caId}`;
+      if (issuerEffect.caFile) this.extraFiles.push({ kind: 'cert', path: issuerEffect.caFile, contents: signer.cert.pem, mode: 0o644, owner: issuerId });
+      return { signer, issuerId, chain };
+    }
+    const parent = await this.ensure(caId);
+    const signer = await this.#syntheticCa(`intermediate:${record.id}`, realCa, `${resolveValue(realCa.cn, this.context)}-intermediate`, parent);
+    if (issuerEffect.send) chain.push(signer.cert);
+    return { signer, issuerId: `intermediate:${record.id}`, chain };
+  }
+
+  async #build(record: CertRecord): Promise<PkiCert> {
+    const effect = this.faults.get(record.id) ?? {};
+    const certKey = await this.keyFor(record.id);
+    const key = effect.mismatchedKey ? await this.keyFor(`${record.id}#mismatched`) : certKey;
+    const { signer, issuerId, chain } = await this.#signerOf(record, effect);
+    const cert = await issueCertificate({
+      cn: effect.cn ?? resolveValue(record.cn, this.context),
+      o: effect.o ?? resolveValue(record.o, this.context),
+      isCa: record.kind === 'ca',
+      keyUsage: effect.keyUsage ?? record.keyUsage,
+      extKeyUsage: effect.extKeyUsage !== undefined ? effect.extKeyUsage : record.extKeyUsage,
+      sans: effect.sans ?? resolveValue(record.sans, this.context),
+      ...(effect.validity ? this.#dates(effect.validity, null) : this.#dates(record.validity, signer?.cert.notBefore ?? null)),
+      ...(record.serial ? { serial: record.serial } : {}),
+      subjectKey: certKey,
+      ...(signer ? { issuer: signer } : {}),
+      memo: this.memo,
+    });
+    return { record, cert, certKey, key, chain, issuer: signer?.cert ?? cert, issuerId, faults: effect };
+  }
+}
+
+/** The service-account tokens the table's token-file kubeconfigs carry, signed by the key pair they name. */
+function serviceAccountTokens(preset: Preset, keyPairs: ReadonlyMap<string, KeyMaterial>, now: Date, dnsDomain: string): Map<string, string> {
   const tokens = new Map<string, string>();
   for (const kc of preset.kubeconfigs) {
     if (kc.auth.kind !== 'token-file') continue;
     tokens.set(kc.auth.tokenFile, serviceAccountToken({
-      key: keyPairs.get(kc.auth.signingKey)!, namespace: kc.auth.namespace, name: kc.auth.serviceAccount, now, dnsDomain: config.dnsDomain,
+      key: keyPairs.get(kc.auth.signingKey)!, namespace: kc.auth.namespace, name: kc.auth.serviceAccount, now, dnsDomain,
     }));
   }
-  const partial = { preset, config, algorithm, generatedAt: now, certs, keyPairs, tokens };
-  return { ...partial, files: [...layoutFiles(partial), ...extraFiles] };
+  return tokens;
 }

@@ -1,14 +1,20 @@
-import { createHash, sign as signData, X509Certificate as NodeX509 } from 'node:crypto';
+/**
+ * Certificate assembly: an IssueRequest becomes a signed X.509 v3 certificate, DER put together from
+ * pre-encoded parts (subject as Go's pkix.Name writes it, extensions cached, serial derived).
+ */
+import { createHash, sign as signData } from 'node:crypto';
 import type * as AsnSchema from '@peculiar/asn1-schema';
 import type * as Asn from '@peculiar/asn1-x509';
-import type * as X509Lib from '@peculiar/x509';
-import { createRequire } from 'node:module';
-import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
-import { derElements, derSequence, derTag } from './der.js';
-import { BoundedCache } from '../util/bounded-cache.js';
+import { derSequence, derTag } from './der.js';
+import { IssuedCert } from './issued-cert.js';
 import { lazyRequire } from '../util/lazy.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
+
+// The certificate view and its parse cache live in issued-cert.ts; importers of this module keep
+// finding them here, so this module stays the one door to "a certificate of the PKI".
+export { fromDer, fromX509, IssuedCert, PublicKeyDecodeError, toPem, type ParsedCertificate } from './issued-cert.js';
 
 /** Everything that goes into one certificate. */
 export interface IssueRequest {
@@ -32,166 +38,6 @@ export interface IssueRequest {
 
 /** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
 export type CertSan = San | { email: string } | { uri: string };
-
-/**
- * @peculiar/x509's view of a certificate, typed here by what it offers rather than by that library's
- * own declarations: those need the DOM lib (`BufferSource`), and a package's public types must
- * compile without it. Everything else of that view is there at run time:
- * `cert.parsed as unknown as import('@peculiar/x509').X509Certificate` for the full type.
- */
-export interface ParsedCertificate {
-  readonly subject: string;
-  readonly issuer: string;
-  /** Hex. */
-  readonly serialNumber: string;
-  readonly notBefore: Date;
-  readonly notAfter: Date;
-  readonly extensions: readonly { readonly type: string; readonly critical: boolean }[];
-  toString(format?: 'pem' | 'text' | 'hex' | 'base64' | 'base64url'): string;
-}
-
-/**
- * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
- * `checkIssued`, `checkHost`, `verify`, `checkPrivateKey`) and @peculiar/x509's (key usage bits,
- * subject fields as arrays, extensions). Most certificates of a simulated cluster are only ever
- * handed to node:tls as PEM, so nothing is parsed before it is asked for.
- */
-export class IssuedCert {
-  readonly der: Buffer;
-  #pem?: string;
-  #node?: NodeX509;
-  #parsed?: ParsedCertificate;
-  #fingerprint?: string;
-  #subjectNameDer?: Buffer;
-  #subjectKeyId?: ArrayBuffer | null;
-
-  constructor(der: Buffer, known: { subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
-    this.der = der;
-    if (known.node) this.#node = known.node;
-    if (known.subjectNameDer) this.#subjectNameDer = known.subjectNameDer;
-    if (known.subjectKeyId !== undefined) this.#subjectKeyId = known.subjectKeyId;
-  }
-
-  /** PEM with a trailing newline. */
-  get pem(): string {
-    return (this.#pem ??= toPem('CERTIFICATE', this.der));
-  }
-  get node(): NodeX509 {
-    return (this.#node ??= new NodeX509(this.der));
-  }
-  /** @peculiar/x509's view (extensions as objects), loaded on first use: the library itself reads certificates without it. */
-  get parsed(): ParsedCertificate {
-    return (this.#parsed ??= new (peculiarX509().X509Certificate)(new Uint8Array(this.der)) as ParsedCertificate);
-  }
-  /** SHA-256 of the DER, hex. */
-  get fingerprint(): string {
-    return (this.#fingerprint ??= createHash('sha256').update(this.der).digest('hex'));
-  }
-  /** The subject encoded, as it goes into the issuer field of what this certificate signs. */
-  get subjectNameDer(): Buffer {
-    // The bytes as this certificate holds them (Go copies the parent's RawSubject): TBSCertificate's
-    // subject, the sixth field, or the fifth when the optional [0] version is absent (a v1 certificate).
-    if (!this.#subjectNameDer) {
-      const tbs = derElements(derElements(this.der)[0]!);
-      this.#subjectNameDer = Buffer.from(tbs[tbs[0]![0] === 0xa0 ? 5 : 4]!);
-    }
-    return this.#subjectNameDer;
-  }
-  get subjectKeyId(): ArrayBuffer | null {
-    if (this.#subjectKeyId === undefined) {
-      const ski = subjectKeyIdHex(this.der);
-      this.#subjectKeyId = ski ? new Uint8Array(Buffer.from(ski, 'hex')).buffer : null;
-    }
-    return this.#subjectKeyId;
-  }
-  /** Hex key identifiers ('' when absent). */
-  get subjectKeyIdHex(): string {
-    return subjectKeyIdHex(this.der) ?? '';
-  }
-  get authorityKeyIdHex(): string {
-    return authorityKeyIdHex(this.der) ?? '';
-  }
-  /** KeyUsage bits (RFC 5280 order), undefined when the extension is absent. */
-  get keyUsageBits(): number | undefined {
-    return keyUsageBits(this.der);
-  }
-  get notBefore(): Date {
-    return new Date(this.node.validFrom);
-  }
-}
-
-// @peculiar/x509 (and the Reflect polyfill its schemas need) only when a certificate's `parsed` view is asked for.
-const requireCjs = createRequire(import.meta.url);
-let peculiar: typeof X509Lib | undefined;
-function peculiarX509(): typeof X509Lib {
-  if (!peculiar) {
-    requireCjs('reflect-metadata');
-    peculiar = requireCjs('@peculiar/x509') as typeof X509Lib;
-  }
-  return peculiar;
-}
-
-/**
- * Certificates read from files, kubeconfigs and handshakes recur (every client sees the same
- * serving certificate): parsed once, by their bytes. Bounded, oldest dropped first.
- */
-const parsedByDer = new BoundedCache<string, IssuedCert>(2048);
-
-/**
- * Wraps DER bytes read from a file, a kubeconfig or a handshake; a malformed certificate fails here,
- * and so does one whose public key does not decode (OpenSSL parses the envelope and decodes the key
- * only when asked; Go's x509.ParseCertificate refuses both at once).
- */
-export function fromDer(der: Buffer): IssuedCert {
-  return parsedByDer.getOrCreate(der.toString('base64'), () => {
-    const cert = new IssuedCert(Buffer.from(der));
-    void cert.node; // parse now, so a malformed certificate fails where it is read
-    try {
-      void cert.node.publicKey;
-    } catch (cause) {
-      throw new PublicKeyDecodeError(cert.der, cause);
-    }
-    // Node parses a certificate whose UTCTime/GeneralizedTime is malformed and reports the date as
-    // "Bad time value"; Go's x509.ParseCertificate refuses it ("x509: malformed UTCTime" / "GeneralizedTime").
-    for (const [field, value] of [['notBefore', cert.node.validFrom], ['notAfter', cert.node.validTo]] as const) {
-      if (Number.isNaN(Date.parse(value))) throw new Error(`its ${field} time does not parse (${value})`);
-    }
-    return cert;
-  });
-}
-
-/** A certificate that parses but whose SubjectPublicKeyInfo does not decode; `goMessage` is Go's parser's error for that key type. */
-export class PublicKeyDecodeError extends Error {
-  readonly goMessage: string;
-  constructor(der: Buffer, cause: unknown) {
-    super(`its public key does not decode (${(cause as Error).message})`, { cause });
-    this.name = 'PublicKeyDecodeError';
-    this.goMessage = goPublicKeyError(der);
-  }
-}
-
-// crypto/x509/parser.go's parsePublicKey errors, by the key's algorithm OID (DER content bytes).
-const GO_PUBLIC_KEY_ERRORS: Record<string, string> = {
-  '2a8648ce3d0201': 'x509: failed to unmarshal elliptic curve point', // id-ecPublicKey
-  '2a864886f70d010101': 'x509: invalid RSA public key', // rsaEncryption
-  '2b6570': 'x509: wrong Ed25519 public key size', // id-Ed25519
-};
-
-function goPublicKeyError(der: Buffer): string {
-  try {
-    const tbs = derElements(derElements(der)[0]!);
-    const spki = tbs[tbs[0]![0] === 0xa0 ? 6 : 5]!;
-    const oid = derElements(derElements(spki)[0]!)[0]!;
-    return GO_PUBLIC_KEY_ERRORS[oid.subarray(2).toString('hex')] ?? 'x509: malformed certificate';
-  } catch {
-    return 'x509: malformed certificate';
-  }
-}
-
-/** Wraps a certificate node:tls already parsed (a peer's, from a handshake): by its bytes, as `fromDer`, without parsing it again. */
-export function fromX509(node: NodeX509, der: Buffer = node.raw): IssuedCert {
-  return parsedByDer.getOrCreate(der.toString('base64'), () => new IssuedCert(Buffer.from(der), { node }));
-}
 
 // The ASN.1 schemas load with the first certificate issued, not with the package: importing it, or a
 // command that only reads files, does not pay for them.
@@ -347,13 +193,6 @@ function sign(r: IssueRequest): IssuedCert {
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
 export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer): Buffer {
   return derSequence([signed, signatureAlgorithmDer(algorithm), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
-}
-
-export function toPem(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /**
