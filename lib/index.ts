@@ -23,6 +23,8 @@ export { checkRegistry, registryProblems } from './scenarios/registry.js';
 export type { Expectation, Scenario, ScenarioChanges } from './scenarios/types.js';
 export { goVerify, type GoVerifyOptions, type GoVerifyResult } from './x509/go-verify.js';
 export { writeLayout, readLayout, exportLayout } from './layout/layout.js';
+export { loadNode, type LoadedNode, type NodeComponent, type NodeComponentSource, type NodeProblem, type UnmodelledFlag } from './node/load.js';
+export { nodeFiles } from './node/write.js';
 export { inspectLayout, type InspectReport } from './layout/inspect.js';
 export type { UserInfo } from './authn/types.js';
 export { generateBootstrapToken, kubeadmBootstrapToken, type BootstrapTokenSecret } from './authn/bootstrap-tokens.js';
