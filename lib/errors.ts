@@ -53,6 +53,8 @@ export const ERROR_CODES = {
   ERR_FILE_OUTSIDE_ROOT: 'A symlink in a node folder leads out of it (an absolute target is taken inside the folder, as on the node).',
   ERR_FOLDER_UNSAFE: 'A folder on the way to a written file is a symlink or a file, or is writable by group or others (fix its mode, or pass `--force` / `overwrite: true` to make it 0700).',
   ERR_FILE_UNWRITABLE: 'A file or folder cannot be written (permission, read-only or full filesystem); nothing of the layout was changed.',
+  ERR_NODE_MANIFEST: 'A static Pod manifest in a node folder is not YAML, not a Pod, or has no container command.',
+  ERR_NODE_UNIT: 'A systemd unit in a node folder has no ExecStart= or an unterminated quote.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,7 +6,8 @@
 
 // The asynchronous entry points load their implementation on first call (start-up is most of a
 // short program's time): the cluster runtime, the PKI generator, the scenario runner.
-export { defineCluster, generatePki, runScenario } from './load-on-use.js';
+export { defineCluster, generatePki, loadNode, runScenario } from './load-on-use.js';
+export type { LoadedNode, NodeComponent, NodeComponentSource, NodeProblem, UnmodelledFlag } from './node/load.js';
 
 // Time and errors.
 export { fixedClock, systemClock, type Clock, type ManualClock } from './clock.js';

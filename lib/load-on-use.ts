@@ -3,6 +3,7 @@ import type { GeneratePkiOptions, Pki } from './layout/generate.js';
 import type { Scenario } from './scenarios/types.js';
 import type { ScenarioRun } from './scenarios/run.js';
 import type { Clock } from './clock.js';
+import type { LoadedNode } from './node/load.js';
 
 /**
  * The package's asynchronous entry points, each loading its implementation on first call: a cluster
@@ -29,4 +30,12 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
 /** Runs one scenario on a cluster of its own and compares the outcome with its expectation. */
 export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean } = {}): Promise<ScenarioRun> {
   return (await import('./scenarios/run.js')).runScenario(scenario, startAt, options);
+}
+
+/**
+ * Reads a folder laid out as a node's root (static Pod manifests or systemd units, the kubelet's
+ * files, every file their flags name, inside the folder only) for `defineCluster({ node })`.
+ */
+export async function loadNode(root: string): Promise<LoadedNode> {
+  return (await import('./node/load.js')).loadNode(root);
 }

@@ -6,6 +6,7 @@ import { KEY_ALGORITHMS, PRESET_NAMES, type ClusterConfig } from '../pki/types.j
 import { resolveClusterConfig } from '../pki/cluster-config.js';
 import { writeLayout } from '../layout/layout.js';
 import { manifestFile } from '../layout/manifest.js';
+import { nodeFiles } from '../node/write.js';
 import { getPreset } from '../pki/presets/index.js';
 import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
@@ -14,8 +15,11 @@ export const PKI_WRITE_USAGE = `Usage:
   kube-mtls-sim pki write DIR [--preset kubeadm|reference] [--algo ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                               [--node-name NAME] [--advertise-address IP] [--cert-sans A,B] [--now ISO-TIME] [--force] [--json]
 
-  Generates the preset's certificates, keys, kubeconfigs and kubelet config under DIR, in their
-  real paths (DIR/etc/kubernetes/pki/...). Never overwrites existing files unless --force.
+  Writes a control-plane node under DIR, in its real paths: the preset's certificates, keys,
+  kubeconfigs and kubelet config (DIR/etc/kubernetes/pki/...), and how each component runs with
+  its flags: kubeadm's static Pod manifests (DIR/etc/kubernetes/manifests/), the kubelet's drop-in
+  and kubeadm-flags.env; or, for the reference preset, systemd units (DIR/etc/systemd/system/).
+  Never overwrites existing files unless --force.
   --now ISO-TIME   the time to generate at, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --json           what was written, as JSON
   --help, -h       this text
@@ -93,12 +97,13 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
     const preset = getPreset(oneOf('preset', (values.preset as string | undefined) ?? 'kubeadm', PRESET_NAMES, 'ERR_PRESET_UNKNOWN'));
     const algorithm = oneOf('algo', (values.algo as string | undefined) ?? 'ecdsa-p256', KEY_ALGORITHMS, 'ERR_ALGORITHM_UNKNOWN');
     const pki = await generatePki({ preset, algorithm, clock, keys: 'fresh', cluster: clusterFrom(values) });
-    writeLayout([...pki.files, manifestFile(pki)], dir, { overwrite: values.force === true });
+    const files = [...pki.files, ...nodeFiles(pki)];
+    writeLayout([...files, manifestFile(pki)], dir, { overwrite: values.force === true });
     if (values.json) {
-      out(JSON.stringify({ preset: preset.name, algorithm, root: dir, files: pki.files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })) }, null, 2));
+      out(JSON.stringify({ preset: preset.name, algorithm, root: dir, files: files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })) }, null, 2));
     } else {
       out(`[pki] preset "${preset.name}" (${preset.title}), ${algorithm} keys, generated at ${pki.generatedAt.toISOString()}`);
-      for (const f of pki.files) {
+      for (const f of files) {
         out(`[pki] wrote ${dir.replace(/\/$/, '')}${f.path}${f.kind === 'symlink' ? ` -> ${f.target}` : ` (${f.mode.toString(8)})`}`);
       }
       out(`[pki] next: kube-mtls-sim pki inspect ${dir}`);

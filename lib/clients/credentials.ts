@@ -33,6 +33,9 @@ export interface ClientSide {
 }
 
 export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec, apiserverFlags: Flags, node: { name: string; address: string }): ClientSide {
+  // A client whose manifest or unit could not be read never ran: the edge fails on its side with that error.
+  const problem = spec.problems?.[edge.client];
+  if (problem) throw problem;
   if (edge.credentials.kind === 'kubeconfig') {
     const file = spec.clients[edge.credentials.client].kubeconfig;
     const kc = parseKubeconfig(fs.read(file, `${edge.client} --kubeconfig`).toString('utf8'), file, {

@@ -3,7 +3,6 @@ import { isManualClock, type Clock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
 import { dialEdge, type DialContext, type DialOptions, type ServerState } from '../clients/dial.js';
-import { pkiIssuers } from '../clients/issuers.js';
 import { EDGE_NAMES, edgeSpec, type EdgeName, type ServerComponent } from '../edges/edges.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { ControllerManagerConfig } from '../components/controller-manager.js';
@@ -18,7 +17,9 @@ import { applyFileChanges } from './file-changes.js';
 import { joinNodes } from './join.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
-import { clusterSpec } from './spec.js';
+import { clusterSpec, withOverrides } from './spec.js';
+import { nodeOrigin, pkiOrigin, type ClusterOrigin } from './basis.js';
+import type { LoadedNode } from '../node/load.js';
 import type { ClusterOptions, JoinNodesOptions } from './options.js';
 
 // The options live in options.ts, which the cluster's own modules (spec, control plane, join) read too.
@@ -30,7 +31,10 @@ export type { ClusterOptions, JoinNodesOptions } from './options.js';
  * the time, `advanceClock` is refused.
  */
 export interface StartedCluster<C extends Clock = Clock> extends AsyncDisposable {
+  /** The generated PKI; reading it on a cluster started from a node folder (`node`) is ERR_USAGE: there is none. */
   readonly pki: Pki;
+  /** The node folder the cluster was started from (`defineCluster({ node: await loadNode(dir) })`). */
+  readonly node?: LoadedNode;
   readonly fs: NodeFs;
   readonly clock: C;
   readonly spec: ControlPlaneSpec;
@@ -80,12 +84,26 @@ export function defineCluster<C extends Clock>(options: ClusterOptions & { clock
 }
 
 async function startCluster<C extends Clock>(options: ClusterOptions & { clock: C }): Promise<StartedCluster<C>> {
+  if (options.node) {
+    // The node's own files, read from its folder (fresh for each cluster: file changes stay in memory).
+    const fs = new NodeFs([], options.node.root);
+    await applyFileChanges(fs, options, undefined, options.clock.now());
+    const spec = withOverrides(options.node.spec, options);
+    const origin = nodeOrigin(options.node, fs, spec);
+    return startedCluster(origin, fs, spec, options.clock, await startControlPlane(origin.basis, fs, spec, options));
+  }
   const pki = options.pki ?? (await generatePki({ ...options, preset: options.preset ?? 'kubeadm' }));
   const fs = new NodeFs(pki.files);
   await applyFileChanges(fs, options, pki, options.clock.now());
   const spec = clusterSpec(pki, options);
-  const plane = await startControlPlane(pki, fs, spec, options);
-  return startedCluster(pki, fs, spec, options.clock, plane);
+  const origin = pkiOrigin(pki);
+  const plane = await startControlPlane(origin.basis, fs, spec, options);
+  return startedCluster(origin, fs, spec, options.clock, plane);
+}
+
+function generatedPki(origin: ClusterOrigin): Pki {
+  if (origin.pki) return origin.pki;
+  throw new KubeMtlsSimError('ERR_USAGE', `this cluster was started from the node folder ${origin.node?.root ?? ''}: it has no generated PKI (read cluster.node and cluster.fs)`, { field: 'pki' });
 }
 
 /** Each server as the report shows it: running on 127.0.0.1 (port), or the error it refused to start with. */
@@ -109,29 +127,34 @@ function stopper(plane: ControlPlane, abort: AbortController, fleets: Set<Promis
   };
 }
 
-function startedCluster<C extends Clock>(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, clock: C, plane: ControlPlane): StartedCluster<C> {
+function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec: ControlPlaneSpec, clock: C, plane: ControlPlane): StartedCluster<C> {
+  const { config, algorithm } = origin.basis;
   const abort = new AbortController();
   // One signal serves every dial of this cluster: each adds (and removes) its own listener.
   setMaxListeners(0, abort.signal);
   const fleets = new Set<Promise<NodeJoin[]>>();
   const { kubelet, restarts } = plane;
   const context: DialContext = {
-    clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: pki.config.nodeName, address: pki.config.advertiseAddress }, servers: plane.servers,
-    lookup: nodeNetwork(pki.config, spec, plane.servers),
-    signal: abort.signal, issuerOf: pkiIssuers(pki),
+    clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: config.nodeName, address: config.advertiseAddress }, servers: plane.servers,
+    lookup: nodeNetwork(config, spec, plane.servers),
+    signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}),
   };
   const stopped = () => plane.stopping !== undefined;
   const cluster: StartedCluster<C> = {
-    pki, fs, clock, spec, csrs: plane.apiserver.csrs, controllerManager: plane.controllerManager,
+    get pki() {
+      return generatedPki(origin);
+    },
+    ...(origin.node ? { node: origin.node } : {}),
+    fs, clock, spec, csrs: plane.apiserver.csrs, controllerManager: plane.controllerManager,
     get servers() {
       return serverViews(plane);
     },
     kubelet,
-    newKubelet(name, address = pki.config.advertiseAddress) {
-      return new KubeletCertificates({ ...kubelet.ctx, fs: new NodeFs(), nodeName: name, nodeAddress: address, serverAddress: pki.config.advertiseAddress });
+    newKubelet(name, address = config.advertiseAddress) {
+      return new KubeletCertificates({ ...kubelet.ctx, fs: new NodeFs(), nodeName: name, nodeAddress: address, serverAddress: config.advertiseAddress });
     },
     joinNodes: (names, token, joinOptions) => joinNodes({
-      pki, spec, clock, kubelet, fleets, signal: abort.signal, stopped,
+      config, algorithm, spec, clock, kubelet, fleets, signal: abort.signal, stopped,
       apiserver: () => plane.servers['kube-apiserver'].endpoint, register: (name) => plane.apiserver.nodes.add(name),
     }, names, token, joinOptions),
     addBootstrapToken(secret) {

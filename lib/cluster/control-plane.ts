@@ -13,11 +13,21 @@ import type { ApiServerState } from '../endpoints/apiserver.js';
 import type { KubeletConfig } from '../endpoints/kubelet.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import { KubeletCertificates } from '../kubelet/certificates.js';
-import type { Pki } from '../layout/generate.js';
+import type { IssuedCert } from '../pki/issue.js';
+import type { ClusterConfig, KeyAlgorithm } from '../pki/types.js';
 import type { ClusterOptions } from './options.js';
 import { KubeletServingRestarts } from './kubelet-serving.js';
 import type { NodeFs } from '../fs/node-fs.js';
 import { buildServer, commandLine, listenAll, startServers, type Built } from './servers.js';
+
+/** What a cluster is started from besides its files and flags: a generated PKI, or a node folder read back. */
+export interface ClusterBasis {
+  config: ClusterConfig;
+  /** The key algorithm new kubelet keys are made with. */
+  algorithm: KeyAlgorithm;
+  /** The CA the kubelet's certificate manager trusts the apiserver with (its kubeconfig's). */
+  kubeletRoots: IssuedCert[];
+}
 
 /** The running control plane: its servers, the apiserver's objects, the controller-manager and the kubelet's certificate managers. */
 export interface ControlPlane {
@@ -56,34 +66,34 @@ function startControllerManager(fs: NodeFs, spec: ControlPlaneSpec, csrs: CsrSto
 }
 
 /** The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR; it trusts the apiserver with its kubeconfig's CA. */
-function kubeletCertificates(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, plane: () => ControlPlane): KubeletCertificates {
-  const ca = pki.preset.kubeconfigs.find((k) => k.file === pki.preset.kubelet.kubeconfig)?.ca ?? pki.preset.kubelet.clientCA;
+function kubeletCertificates(basis: ClusterBasis, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, plane: () => ControlPlane): KubeletCertificates {
+  const { config } = basis;
   return new KubeletCertificates({
-    fs, clock, nodeName: pki.config.nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress,
-    certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig, algorithm: pki.algorithm, roots: [pki.certs.get(ca)!.cert],
-    apiserver: () => plane().servers['kube-apiserver'].endpoint, register: (name) => plane().apiserver.nodes.add(name), apiPort: pki.config.bindPort,
+    fs, clock, nodeName: config.nodeName, nodeAddress: config.advertiseAddress, serverAddress: config.advertiseAddress,
+    certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig, algorithm: basis.algorithm, roots: basis.kubeletRoots,
+    apiserver: () => plane().servers['kube-apiserver'].endpoint, register: (name) => plane().apiserver.nodes.add(name), apiPort: config.bindPort,
     stopped: () => plane().stopping !== undefined,
   });
 }
 
 /** Starts every server of the component table, the controller-manager and the kubelet's certificate managers. */
-export async function startControlPlane(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, options: ClusterOptions): Promise<ControlPlane> {
+export async function startControlPlane(basis: ClusterBasis, fs: NodeFs, spec: ControlPlaneSpec, options: ClusterOptions): Promise<ControlPlane> {
   const clock = options.clock;
   const csrs = new CsrStore(clock);
-  const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([pki.config.nodeName]) };
-  const env: ConfigureEnv = { nodeName: pki.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
-  const ctx: StartContext = { clock, nodeName: pki.config.nodeName, apiserver, reviewModes: reviewModes(spec) };
+  const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([basis.config.nodeName]) };
+  const env: ConfigureEnv = { nodeName: basis.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
+  const ctx: StartContext = { clock, nodeName: basis.config.nodeName, apiserver, reviewModes: reviewModes(spec) };
   const { servers, built } = startServers(fs, spec, env, ctx);
   const controllerManager = startControllerManager(fs, spec, csrs, ctx.reviewModes);
   const endpoints = await listenAll(servers);
   const rebuild = () => {
-    const next = buildServer(servers.kubelet, kubeletComponent, fs, commandLine(spec, 'kubelet'), env, ctx);
+    const next = buildServer(servers.kubelet, kubeletComponent, fs, commandLine(spec, 'kubelet'), env, ctx, spec);
     if (next) built.kubelet = next;
     return next?.endpoint;
   };
   // The kubelet's managers and restarts read the plane lazily (is it stopping? which endpoint serves?).
   let plane!: ControlPlane;
-  const kubelet = kubeletCertificates(pki, fs, spec, clock, () => plane);
+  const kubelet = kubeletCertificates(basis, fs, spec, clock, () => plane);
   const restarts = new KubeletServingRestarts(csrs, kubelet, servers.kubelet, rebuild, () => plane.stopping !== undefined);
   plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts };
   const k = built.kubelet?.config as KubeletConfig | undefined;

@@ -27,7 +27,7 @@ export interface FileChanges {
   tokens?: Readonly<Record<string, TokenChange>>;
 }
 
-export async function applyFileChanges(fs: NodeFs, changes: FileChanges, pki: Pki, now: Date): Promise<void> {
+export async function applyFileChanges(fs: NodeFs, changes: FileChanges, pki: Pki | undefined, now: Date): Promise<void> {
   for (const [path, contents] of Object.entries(changes.files ?? {})) {
     if (contents === null) fs.remove(path);
     else fs.write(path, contents);
@@ -40,8 +40,9 @@ export async function applyFileChanges(fs: NodeFs, changes: FileChanges, pki: Pk
     for (const [dotted, value] of Object.entries(edits)) setPath(doc, dotted, resolveValue(fs, value), file);
     fs.write(file, stringifyKubeconfig(doc));
   }
-  const signingKey = pki.keyPairs.values().next().value;
+  const signingKey = pki?.keyPairs.values().next().value;
   for (const [path, change] of Object.entries(changes.tokens ?? {})) {
+    if (!pki) throw new KubeMtlsSimError('ERR_USAGE', `tokens.${path}: token changes need a generated PKI (its signing key), not a node folder`, { field: `tokens.${path}` });
     if ('bootstrapToken' in change) {
       fs.write(path, change.bootstrapToken);
       continue;

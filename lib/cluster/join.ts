@@ -4,12 +4,13 @@ import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import type { KubeletCertificates } from '../kubelet/certificates.js';
 import { runFleet, type NodeJoin } from '../kubelet/fleet.js';
-import type { Pki } from '../layout/generate.js';
+import type { ClusterConfig, KeyAlgorithm } from '../pki/types.js';
 import type { JoinNodesOptions } from './options.js';
 
 /** What joining nodes needs from a started cluster. */
 export interface JoinContext {
-  pki: Pki;
+  config: ClusterConfig;
+  algorithm: KeyAlgorithm;
   spec: ControlPlaneSpec;
   clock: Clock;
   kubelet: KubeletCertificates;
@@ -34,12 +35,12 @@ export async function joinNodes(ctx: JoinContext, names: readonly string[], toke
   const workers = whole('workers', options.workers ?? 1);
   const concurrency = whole('concurrency', options.concurrency ?? 32);
   if (names.length === 0) return [];
-  const { pki, spec } = ctx;
+  const { config, spec } = ctx;
   const fleet = runFleet({
-    names: [...names], token, port: endpoint.port, apiPort: pki.config.bindPort,
-    serverAddress: pki.config.advertiseAddress, nodeAddress: pki.config.advertiseAddress,
+    names: [...names], token, port: endpoint.port, apiPort: config.bindPort,
+    serverAddress: config.advertiseAddress, nodeAddress: config.advertiseAddress,
     rootsPem: ctx.kubelet.ctx.roots.map((c) => c.pem).join(''), apiserverChainPem: endpoint.chain.map((c) => c.pem).join(''),
-    algorithm: pki.algorithm, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
+    algorithm: ctx.algorithm, certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig,
     nowMs: ctx.clock.now().getTime(), concurrency,
     ...(options.request ? { request: options.request } : {}),
   }, workers, ctx.register, ctx.signal);

@@ -3,6 +3,7 @@ import type { FlagOverrides } from '../component-base/flags.js';
 import type { ClientComponent, ComponentSpecs } from '../component-base/presets.js';
 import type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
 import type { GeneratePkiOptions, Pki } from '../layout/generate.js';
+import type { LoadedNode } from '../node/load.js';
 import type { FileChanges } from './file-changes.js';
 
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
@@ -10,6 +11,12 @@ export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit
   preset?: 'kubeadm' | 'reference';
   /** Use this PKI instead of generating one. */
   pki?: Pki;
+  /**
+   * Start from a node folder read by `loadNode(dir)`: the components' flags and files are the
+   * node's (no PKI is generated; `preset`, `pki` and key options are not used). Flag and file
+   * changes below still apply on top.
+   */
+  node?: LoadedNode;
   /** Changes to the node's files after generation: contents, or `null` to delete. */
   files?: Readonly<Record<string, string | Buffer | null>>;
   /** kube-apiserver flag changes, e.g. `{ '--kubelet-certificate-authority': '/etc/kubernetes/pki/ca.crt' }`; `null` removes a flag. */

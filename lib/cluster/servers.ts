@@ -25,8 +25,10 @@ export type Built = { module: ServerComponentModule; config: unknown; endpoint: 
  * Configures one server, records on `state` what it presents and verifies with, and builds its
  * endpoint; a typed error is the server refusing to start (kept on `state`; undefined is returned).
  */
-export function buildServer(state: ServerState, module: ServerComponentModule, fs: NodeFs, flags: Flags, env: ConfigureEnv, ctx: StartContext): Built | undefined {
+export function buildServer(state: ServerState, module: ServerComponentModule, fs: NodeFs, flags: Flags, env: ConfigureEnv, ctx: StartContext, spec?: ControlPlaneSpec): Built | undefined {
   try {
+    const problem = spec?.problems?.[module.name];
+    if (problem) throw problem;
     const config = module.configure(fs, flags, env);
     const described = module.describe(config);
     state.presents = described.presents;
@@ -47,7 +49,7 @@ export function startServers(fs: NodeFs, spec: ControlPlaneSpec, env: ConfigureE
   for (const module of SERVER_COMPONENTS) {
     const state: ServerState = { component: module.name };
     servers[module.name] = state;
-    const server = buildServer(state, module, fs, commandLine(spec, module.name), env, ctx);
+    const server = buildServer(state, module, fs, commandLine(spec, module.name), env, ctx, spec);
     if (server) {
       state.endpoint = server.endpoint;
       built[module.name] = server;

@@ -5,7 +5,11 @@ import type { ClusterOptions } from './options.js';
 
 /** The preset's component specs with the caller's flag and kubeconfig changes applied (an unknown flag is refused here). */
 export function clusterSpec(pki: Pki, options: ClusterOptions): ControlPlaneSpec {
-  const base = controlPlaneSpec(pki.preset, pki.config, options.components);
+  return withOverrides(controlPlaneSpec(pki.preset, pki.config, options.components), options);
+}
+
+/** A spec (a preset's, or a node's as read) with the caller's flag and kubeconfig changes applied. */
+export function withOverrides(base: ControlPlaneSpec, options: ClusterOptions): ControlPlaneSpec {
   return {
     ...base,
     'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),

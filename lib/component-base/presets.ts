@@ -12,6 +12,11 @@ export interface ControlPlaneSpec {
   'kube-controller-manager': Flags;
   kubelet: { config: string; kubeconfig: string; certDir: string };
   clients: Record<ClientComponent, { kubeconfig: string }>;
+  /**
+   * Components that cannot be configured at all (a node folder whose manifest for it is not YAML,
+   * or that does not run it): the error each one fails with, by component name.
+   */
+  problems?: Partial<Record<string, KubeMtlsSimError>>;
 }
 
 /**

@@ -4,7 +4,9 @@ import { KubeMtlsSimError } from '../errors.js';
 import { readInRoot, resolveInRoot } from './read.js';
 
 /** What a file of the node's layout is, as the layout writer and inspector tell them apart. */
-export type FileKind = 'cert' | 'key' | 'cert-and-key' | 'public-key' | 'kubeconfig' | 'kubelet-config' | 'token';
+export type FileKind = 'cert' | 'key' | 'cert-and-key' | 'public-key' | 'kubeconfig' | 'kubelet-config' | 'token'
+  /** How a component is run: a static Pod manifest, a systemd unit or drop-in, an environment file. */
+  | 'node-config';
 
 /**
  * One file of a node's layout at its real path. Defined here, below the PKI and the layout that
@@ -70,13 +72,25 @@ export class NodeFs {
     }
   }
 
+  /** Follows the links held in memory only. */
+  #resolveHeld(path: string): string {
+    let current = path;
+    for (let hops = 0; hops < 8; hops++) {
+      const target = this.#links.get(current);
+      if (target === undefined) return current;
+      current = target.startsWith('/') ? target : posix.join(posix.dirname(current), target);
+    }
+    return current;
+  }
+
   /** Reads a file; a missing one is ERR_FILE_NOT_FOUND naming the flag or field that named it. */
   read(path: string, referredBy?: string): Buffer {
     const real = this.resolve(path);
     const held = this.#files.get(real);
     if (held) return held;
-    // The backing folder is read the one safe way: links only inside it, no FIFO, no giant file.
-    if (this.#root) return readInRoot(this.#root, real, referredBy ? { field: referredBy } : undefined);
+    // The backing folder is read the one safe way: its links followed by readInRoot, inside it only
+    // (resolve() would clamp a relative link that climbs out of the folder to its top), no FIFO, no giant file.
+    if (this.#root) return readInRoot(this.#root, this.#resolveHeld(path), referredBy ? { field: referredBy } : undefined);
     const by = referredBy ? ` (named by ${referredBy})` : '';
     throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `${path}: no such file${by}`, {
       file: path, ...(referredBy ? { field: referredBy } : {}), goMessage: `open ${path}: no such file or directory`,
