@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { CertificateSigningRequest } from './types.js';
+import { goStringOrder } from '../util/order.js';
 
 /**
  * The CSR objects of the fake apiserver, with what the real registry adds: uid, a resourceVersion
@@ -42,7 +43,7 @@ export class CsrStore {
   }
 
   list(): CertificateSigningRequest[] {
-    return [...this.#items.values()].sort((a, b) => a.metadata.name.localeCompare(b.metadata.name)).map((c) => structuredClone(c));
+    return [...this.#items.values()].sort((a, b) => goStringOrder(a.metadata.name, b.metadata.name)).map((c) => structuredClone(c));
   }
 
   has(name: string): boolean {

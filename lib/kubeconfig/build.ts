@@ -1,6 +1,7 @@
 import { stringifyYaml as stringify } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
+import { goStringOrder } from '../util/order.js';
 
 export interface KubeconfigSpec {
   clusterName: string;
@@ -32,5 +33,5 @@ export function stringifyKubeconfig(config: Kubeconfig | Record<string, unknown>
 const written = new BoundedCache<string, string>(256);
 
 function sortKeys<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => goStringOrder(a, b))) as T;
 }

@@ -7,6 +7,7 @@ import { readLayout, type Layout, type LayoutEntry } from './layout.js';
 import { PRESETS } from '../pki/presets/index.js';
 import type { CertRecord } from '../pki/types.js';
 import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from '../pki/verify.js';
+import { goStringOrder } from '../util/order.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -141,8 +142,8 @@ export function inspectLayout(root: string, clock: Clock): InspectReport {
       }
     }
   }
-  rows.sort((a, b) => a.name.localeCompare(b.name));
-  const list = [...problems.values()].sort((a, b) => a.path.localeCompare(b.path));
+  rows.sort((a, b) => goStringOrder(a.name, b.name));
+  const list = [...problems.values()].sort((a, b) => goStringOrder(a.path, b.path));
   const ok = list.length === 0 && rows.every((r) => r.checks.chain.ok && r.checks.eku.ok && r.checks.key.ok);
   return { root, preset: presetName, at, rows, problems: list, ok };
 }

@@ -11,6 +11,7 @@ import type { FileKind, PkiFile } from './layout-files.js';
 import { parsePem, readCertificates, readPrivateKey, type ReadKey } from '../pki/pem.js';
 import { PRESETS } from '../pki/presets/index.js';
 import type { PresetName } from '../pki/types.js';
+import { goStringOrder } from '../util/order.js';
 
 export interface WriteLayoutOptions {
   /**
@@ -135,7 +136,7 @@ function* walk(dir: string): Generator<string> {
   } catch (cause) {
     throw fsError(dir, cause);
   }
-  for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of listing.sort((a, b) => goStringOrder(a.name, b.name))) {
     const full = join(dir, entry.name);
     if (entry.isDirectory()) yield* walk(full);
     else yield full;
