@@ -1,11 +1,10 @@
-import { isIP } from 'node:net';
 import type { ServerState } from '../clients/dial.js';
 import type { ServerComponent } from '../edges/edges.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import { listFlag } from '../component-base/flags.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { ClusterConfig } from '../pki/types.js';
-import { formatIP } from '../util/ip.js';
+import { formatIP, isIP } from '../util/ip.js';
 
 /** One spelling per address, so that 2001:db8:0:0:1::10 in a config and [2001:db8::1:0:0:10] in a URL meet. */
 const routeKey = (host: string, port: number) => `${isIP(host) ? formatIP(host) : host.toLowerCase()}:${port}`;

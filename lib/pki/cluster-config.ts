@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../util/ip.js';
 import { KubeMtlsSimError } from '../errors.js';
 import type { ClusterConfig, Derived, RecordContext, San, Value } from './types.js';
 

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isIP } from '../util/ip.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, YEAR } from '../clock.js';
 import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';

@@ -1,7 +1,6 @@
-import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import { KEY_CERT_SIGN } from '../pki/der-extensions.js';
-import { formatIP, sameIP } from '../util/ip.js';
+import { formatIP, isIP, sameIP } from '../util/ip.js';
 
 /**
  * Certificate verification with Go crypto/x509's semantics and wording, which is what every
