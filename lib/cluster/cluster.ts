@@ -147,7 +147,7 @@ function startedCluster<C extends Clock>(pki: Pki, fs: NodeFs, spec: ControlPlan
   const context: DialContext = {
     clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: pki.config.nodeName, address: pki.config.advertiseAddress }, servers: plane.servers,
     lookup: nodeNetwork(pki.config, spec, plane.servers),
-    signal: abort.signal, issuerOf: pkiIssuers(pki),
+    signal: abort.signal, issuerOf: pkiIssuers(pki), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
   const cluster: StartedCluster<C> = {

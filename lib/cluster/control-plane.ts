@@ -11,7 +11,8 @@ import type { ControlPlaneSpec } from '../components/presets.js';
 import { CsrStore } from '../csr/store.js';
 import type { ApiServerState } from '../endpoints/apiserver.js';
 import type { KubeletConfig } from '../endpoints/kubelet.js';
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';
+import { ConnectionLedger } from '../tls/connection-ledger.js';
 import { KubeletCertificates } from '../kubelet/certificates.js';
 import type { Pki } from '../pki/generate.js';
 import type { ClusterOptions } from './cluster.js';
@@ -30,6 +31,8 @@ export interface ControlPlane {
   controllerManager: ControllerManagerConfig | KubeMtlsSimError;
   kubelet: KubeletCertificates;
   restarts: KubeletServingRestarts;
+  /** Pairs each connection's client and server views: the endpoints file their records, the clients read them. */
+  ledger: ConnectionLedger<ConnectionRecord>;
   /** Set once stop() began. */
   stopping?: Promise<void>;
 }
@@ -56,13 +59,13 @@ function startControllerManager(fs: NodeFs, spec: ControlPlaneSpec, csrs: CsrSto
 }
 
 /** The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR; it trusts the apiserver with its kubeconfig's CA. */
-function kubeletCertificates(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, plane: () => ControlPlane): KubeletCertificates {
+function kubeletCertificates(pki: Pki, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, ledger: ConnectionLedger<ConnectionRecord>, plane: () => ControlPlane): KubeletCertificates {
   const ca = pki.preset.kubeconfigs.find((k) => k.file === pki.preset.kubelet.kubeconfig)?.ca ?? pki.preset.kubelet.clientCA;
   return new KubeletCertificates({
     fs, clock, nodeName: pki.config.nodeName, nodeAddress: pki.config.advertiseAddress, serverAddress: pki.config.advertiseAddress,
     certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig, algorithm: pki.algorithm, roots: [pki.certs.get(ca)!.cert],
     apiserver: () => plane().servers['kube-apiserver'].endpoint, register: (name) => plane().apiserver.nodes.add(name), apiPort: pki.config.bindPort,
-    stopped: () => plane().stopping !== undefined,
+    stopped: () => plane().stopping !== undefined, ledger,
   });
 }
 
@@ -72,7 +75,8 @@ export async function startControlPlane(pki: Pki, fs: NodeFs, spec: ControlPlane
   const csrs = new CsrStore(clock);
   const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([pki.config.nodeName]) };
   const env: ConfigureEnv = { nodeName: pki.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
-  const ctx: StartContext = { clock, nodeName: pki.config.nodeName, apiserver, reviewModes: reviewModes(spec) };
+  const ledger = new ConnectionLedger<ConnectionRecord>();
+  const ctx: StartContext = { clock, nodeName: pki.config.nodeName, apiserver, reviewModes: reviewModes(spec), ledger };
   const { servers, built } = startServers(fs, spec, env, ctx);
   const controllerManager = startControllerManager(fs, spec, csrs, ctx.reviewModes);
   const endpoints = await listenAll(servers);
@@ -83,9 +87,9 @@ export async function startControlPlane(pki: Pki, fs: NodeFs, spec: ControlPlane
   };
   // The kubelet's managers and restarts read the plane lazily (is it stopping? which endpoint serves?).
   let plane!: ControlPlane;
-  const kubelet = kubeletCertificates(pki, fs, spec, clock, () => plane);
+  const kubelet = kubeletCertificates(pki, fs, spec, clock, ledger, () => plane);
   const restarts = new KubeletServingRestarts(csrs, kubelet, servers.kubelet, rebuild, () => plane.stopping !== undefined);
-  plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts };
+  plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts, ledger };
   const k = built.kubelet?.config as KubeletConfig | undefined;
   if (k?.servingSource === 'serverTLSBootstrap' && !k.serving && servers['kube-apiserver'].endpoint) await plane.kubelet.requestServing();
   return plane;
