@@ -1,7 +1,7 @@
 import test from 'ava';
 import { connect, createServer, type TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { peerChain } from '../lib/endpoints/peer-chain.js';
+import { peerChain } from '../lib/tls/peer-chain.js';
 import { issueCertificate, type IssuedCert } from '../lib/pki/issue.js';
 import { generateKey, type KeyMaterial } from '../lib/pki/keys.js';
 

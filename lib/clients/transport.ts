@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ClientSeat } from '../tls/connection-ledger.js';
 import { BoundedCache } from '../util/bounded-cache.js';
-import { peerChain } from '../endpoints/peer-chain.js';
+import { peerChain } from '../tls/peer-chain.js';
 import { goVerify, type GoVerification } from '../x509/go-verify.js';
 
 /**

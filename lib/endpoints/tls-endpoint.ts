@@ -5,7 +5,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AuthnResult } from '../authn/types.js';
 import type { AuthzDecision } from '../authz/types.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { peerChain } from './peer-chain.js';
+import { peerChain } from '../tls/peer-chain.js';
 import { ConnectionLedger, type ServerSeat } from '../tls/connection-ledger.js';
 import { LoopbackListener } from './loopback-listener.js';
 import type { Reason } from '../verdict/reasons.js';
