@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { openTls, type TlsLeg, type TlsObservation, type TransportOptions } from './transport.js';
+import { clientContext, openTls, type TlsLeg, type TlsObservation, type TransportOptions } from './transport.js';
 
 export type { ClientRefusal } from './transport.js';
 
@@ -24,16 +24,21 @@ export interface ExchangeOptions extends TransportOptions {
  */
 export function exchange(options: ExchangeOptions): Promise<WireOutcome> {
   return new Promise((resolve) => {
+    let leg: TlsLeg;
+    try {
+      clientContext(options);
+    } catch (error) {
+      resolve({ localPort: undefined, serverChain: [], contextError: errorOf(error) });
+      return;
+    }
     if (options.signal?.aborted) {
       resolve({ localPort: undefined, serverChain: [], aborted: true });
       return;
     }
-    let leg: TlsLeg;
     try {
       leg = openTls(options);
     } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      resolve({ localPort: undefined, serverChain: [], contextError: { code: e.code ?? 'UNKNOWN', message: e.message } });
+      resolve({ localPort: undefined, serverChain: [], error: errorOf(error) });
       return;
     }
     const outcome: WireOutcome = leg.seen;
@@ -103,4 +108,9 @@ function responseOf(res: IncomingMessage, chunks: Buffer[]): NonNullable<WireOut
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers[res.rawHeaders[i]!.toLowerCase()] = res.rawHeaders[i + 1]!;
   return { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') };
+}
+
+function errorOf(error: unknown): { code: string; message: string } {
+  const e = error as NodeJS.ErrnoException;
+  return { code: e.code ?? 'UNKNOWN', message: e.message };
 }

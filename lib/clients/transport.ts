@@ -73,7 +73,7 @@ export interface TlsLeg {
  * own verification is off on purpose (`rejectUnauthorized: false`); the server's chain is checked
  * here, once, with Go's rules, and a refusal closes the connection before any request (and token)
  * is written, as Go fails inside the handshake. No session is resumed (client-go sets no
- * ClientSessionCache). Throws the TLS library's error when the client's certificate or key is refused.
+ * ClientSessionCache). Throws the TLS library's error when the client's certificate or key is refused (see clientContext).
  */
 export function openTls(options: TransportOptions): TlsLeg {
   const started = performance.now();
