@@ -1,7 +1,13 @@
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { IssuedCert } from '../pki/issue.js';
 import type { ClientSeat } from '../tls/connection-ledger.js';
 import type { ServerView } from '../verdict/observation.js';
 import { exchange } from './exchange.js';
+
+/** The server probed, as the dialler reached it: where it listens and what it sends. */
+export interface ProbedServer {
+  readonly port: number;
+  readonly chain: readonly IssuedCert[];
+}
 
 /** What a client without any credential got for the same request. */
 export interface AnonymousAnswer {
@@ -23,9 +29,9 @@ export interface AnonymousAnswer {
  * A running endpoint's authenticator and authorizer do not change (a new configuration is a new
  * endpoint), so the answer is kept per endpoint and request: one extra handshake per edge.
  */
-const answers = new WeakMap<Endpoint, Map<string, Promise<AnonymousAnswer | undefined>>>();
+const answers = new WeakMap<ProbedServer, Map<string, Promise<AnonymousAnswer | undefined>>>();
 
-export function probeAnonymous(endpoint: Endpoint, probe: {
+export function probeAnonymous(endpoint: ProbedServer, probe: {
   ledger: ClientSeat<ServerView>; servername: string; host: string; request: { method: string; path: string; body?: string }; timeoutMs: number; signal: AbortSignal;
 }): Promise<AnonymousAnswer | undefined> {
   let byRequest = answers.get(endpoint);
@@ -42,7 +48,7 @@ export function probeAnonymous(endpoint: Endpoint, probe: {
   return asked;
 }
 
-async function ask(endpoint: Endpoint, probe: Parameters<typeof probeAnonymous>[1]): Promise<AnonymousAnswer | undefined> {
+async function ask(endpoint: ProbedServer, probe: Parameters<typeof probeAnonymous>[1]): Promise<AnonymousAnswer | undefined> {
   const wire = await exchange({
     port: endpoint.port, servername: probe.servername, serverSends: endpoint.chain,
     ledger: probe.ledger, keep: true,
