@@ -2,7 +2,8 @@ import test, { type ExecutionContext } from 'ava';
 import { connect, type TLSSocket } from 'node:tls';
 import { CsrStore } from '../lib/csr/store.js';
 import { MAX_REQUEST_BODY_BYTES, startApiServer, type ApiServerConfig } from '../lib/endpoints/apiserver.js';
-import { EXCHANGE_LIMIT } from '../lib/endpoints/tls-endpoint.js';
+import { EXCHANGE_LIMIT, type ConnectionRecord } from '../lib/endpoints/tls-endpoint.js';
+import { ConnectionLedger } from '../lib/tls/connection-ledger.js';
 import type { AuthorizationMode } from '../lib/authz/types.js';
 import { clock, pkiFor } from './helpers/pki.js';
 
@@ -21,11 +22,12 @@ async function apiserver(t: ExecutionContext, modes: AuthorizationMode[] = ['Nod
     serving: { chain: [serving.cert], key: serving.key.keyObject, certPem: serving.cert.pem, keyPem: serving.key.pem, certFile: 'apiserver.crt', keyFile: 'apiserver.key' },
     clientCa: { certs: [pki.certs.get('ca')!.cert], file: 'ca.crt' },
   };
-  const endpoint = startApiServer(config, { clock, bootstrapTokens: [], csrs: new CsrStore(clock), nodes: new Set() });
+  const ledger = new ConnectionLedger<ConnectionRecord>();
+  const endpoint = startApiServer(config, { clock, bootstrapTokens: [], csrs: new CsrStore(clock), nodes: new Set() }, ledger);
   const port = await endpoint.listen();
   t.teardown(() => endpoint.close());
   const admin = pki.certs.get('admin')!;
-  return { endpoint, port, admin: { cert: admin.cert.pem, key: admin.key.pem } };
+  return { endpoint, port, ledger, admin: { cert: admin.cert.pem, key: admin.key.pem } };
 }
 
 interface Streamed {
@@ -126,7 +128,7 @@ test('a body of exactly 3 MiB is read and handled (no 413)', async (t) => {
 });
 
 test('a keep-alive connection\'s record keeps its first exchange and the latest ones, and counts them all', async (t) => {
-  const { port, endpoint, admin } = await apiserver(t);
+  const { port, ledger, admin } = await apiserver(t);
   const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...admin });
   t.teardown(() => socket.destroy());
   await new Promise((resolve) => socket.once('secureConnect', resolve));
@@ -141,7 +143,7 @@ test('a keep-alive connection\'s record keeps its first exchange and the latest 
   }));
   for (let i = 0; i < total; i++) socket.write(`GET /version?n=${i} HTTP/1.1\r\nHost: x\r\n\r\n`);
   await done;
-  const record = endpoint.takeRecord(socket.localPort!);
+  const record = ledger.take({ serverPort: port, clientPort: socket.localPort! });
   t.truthy(record);
   t.is(record!.requests, total);
   t.is(record!.exchanges.length, EXCHANGE_LIMIT);

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { connect } from 'node:tls';
-import { TlsEndpoint } from '../lib/endpoints/tls-endpoint.js';
+import { TlsEndpoint, type ConnectionRecord } from '../lib/endpoints/tls-endpoint.js';
+import { ConnectionLedger } from '../lib/tls/connection-ledger.js';
 import { pkiFor } from './helpers/pki.js';
 
 /** One HTTP request over a fresh TLS connection; resolves with the client's local port once the client side has closed. */
@@ -24,8 +25,9 @@ test('a connection nobody dialled leaves no record behind; a dial\'s record wait
   // The server side of each connection, closed: records are dropped (or kept) on that event.
   const serverClosed: Array<Promise<unknown>> = [];
   const apiserver = pki.certs.get('apiserver')!;
+  const ledger = new ConnectionLedger<ConnectionRecord>();
   const endpoint = new TlsEndpoint({
-    name: 'test', certPem: apiserver.cert.pem, keyPem: apiserver.key.pem, chain: [apiserver.cert], requestCert: false,
+    name: 'test', ledger, certPem: apiserver.cert.pem, keyPem: apiserver.key.pem, chain: [apiserver.cert], requestCert: false,
     handle: (req, res) => {
       serverClosed.push(new Promise((resolve) => req.socket.once('close', resolve)));
       res.end('ok');
@@ -35,12 +37,12 @@ test('a connection nobody dialled leaves no record behind; a dial\'s record wait
   t.teardown(() => endpoint.close());
   const stranger = await requestOnce(port);
   await serverClosed[0];
-  t.is(endpoint.takeRecord(stranger), undefined, 'a connection like a kubelet\'s or kubectl\'s: its record went with it');
-  const dialled = await requestOnce(port, (local) => endpoint.keepRecord(local));
+  t.is(ledger.take({ serverPort: port, clientPort: stranger }), undefined, 'a connection like a kubelet\'s or kubectl\'s: its record went with it');
+  const dialled = await requestOnce(port, (local) => ledger.keep({ serverPort: port, clientPort: local }));
   await serverClosed[1];
-  const record = endpoint.takeRecord(dialled);
+  const record = ledger.take({ serverPort: port, clientPort: dialled });
   t.truthy(record, 'a dial\'s record is there after the connection closed');
   t.is(record?.remotePort, dialled);
   t.false('socket' in record!, 'and it no longer holds the closed socket');
-  t.is(endpoint.takeRecord(dialled), undefined, 'taken once');
+  t.is(ledger.take({ serverPort: port, clientPort: dialled }), undefined, 'taken once');
 });

@@ -1,5 +1,13 @@
-import type { Endpoint } from '../tls/connection.js';
+import type { IssuedCert } from '../pki/issue.js';
+import type { ClientSeat } from '../tls/connection-ledger.js';
+import type { ServerView } from '../verdict/observation.js';
 import { exchange } from './exchange.js';
+
+/** The server probed, as the dialler reached it: where it listens and what it sends. */
+export interface ProbedServer {
+  readonly port: number;
+  readonly chain: readonly IssuedCert[];
+}
 
 /** What a client without any credential got for the same request. */
 export interface AnonymousAnswer {
@@ -21,10 +29,10 @@ export interface AnonymousAnswer {
  * A running endpoint's authenticator and authorizer do not change (a new configuration is a new
  * endpoint), so the answer is kept per endpoint and request: one extra handshake per edge.
  */
-const answers = new WeakMap<Endpoint, Map<string, Promise<AnonymousAnswer | undefined>>>();
+const answers = new WeakMap<ProbedServer, Map<string, Promise<AnonymousAnswer | undefined>>>();
 
-export function probeAnonymous(endpoint: Endpoint, probe: {
-  servername: string; host: string; request: { method: string; path: string; body?: string }; timeoutMs: number; signal: AbortSignal;
+export function probeAnonymous(endpoint: ProbedServer, probe: {
+  ledger: ClientSeat<ServerView>; servername: string; host: string; request: { method: string; path: string; body?: string }; timeoutMs: number; signal: AbortSignal;
 }): Promise<AnonymousAnswer | undefined> {
   let byRequest = answers.get(endpoint);
   if (!byRequest) answers.set(endpoint, (byRequest = new Map()));
@@ -40,17 +48,17 @@ export function probeAnonymous(endpoint: Endpoint, probe: {
   return asked;
 }
 
-async function ask(endpoint: Endpoint, probe: Parameters<typeof probeAnonymous>[1]): Promise<AnonymousAnswer | undefined> {
+async function ask(endpoint: ProbedServer, probe: Parameters<typeof probeAnonymous>[1]): Promise<AnonymousAnswer | undefined> {
   const wire = await exchange({
     port: endpoint.port, servername: probe.servername, serverSends: endpoint.chain,
-    onConnect: (port) => endpoint.keepRecord(port),
+    ledger: probe.ledger, keep: true,
     // The probe judges the server's door, not its certificate: the real dial already did.
-    checkServer: () => null,
+    verify: null,
     request: { method: probe.request.method, path: probe.request.path, host: probe.host, ...(probe.request.body !== undefined ? { body: probe.request.body } : {}) },
     timeoutMs: probe.timeoutMs,
     signal: probe.signal,
   });
-  const record = wire.localPort !== undefined ? endpoint.takeRecord(wire.localPort) : undefined;
+  const record = wire.localPort !== undefined ? probe.ledger.take({ serverPort: endpoint.port, clientPort: wire.localPort }) : undefined;
   // Refused at the handshake or hung up on (etcd's client-certificate policy): the door is shut. A stop or a timeout says nothing.
   if (!wire.response) return wire.aborted || wire.error?.code === 'ETIMEDOUT' ? undefined : { allowed: false, status: 0 };
   const status = wire.response.status;

@@ -1,11 +1,9 @@
-import { Agent, request as httpsRequest } from 'node:https';
-import { createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
-import { isIP } from 'node:net';
+import { Agent, request as httpRequest, type ClientRequestArgs } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Clock } from '../clock.js';
-import { peerChain } from '../tls/peer-chain.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { goVerify } from '../x509/go-verify.js';
-import type { Endpoint } from '../tls/connection.js';
+import type { ClientSeat } from '../tls/connection-ledger.js';
+import { clientContext, openTls, type TransportOptions } from './transport.js';
 
 /** How a client reaches the simulated apiserver: its real port, and what it trusts and presents. */
 export interface ApiClientOptions {
@@ -14,15 +12,16 @@ export interface ApiClientOptions {
   serverName: string;
   roots: readonly IssuedCert[];
   clock: Clock;
-  /** The client certificate and key; `chain` gives what `certPem` holds, parsed (announced to `peer`). */
+  /** The client certificate and key; `chain` gives what `certPem` holds, parsed (announced through `ledger`). */
   cert?: { certPem: string; keyPem: string; chain?: () => readonly IssuedCert[] };
   token?: string;
+  /** What the apiserver sends, when it runs in this process: spares reading the certificates back out of OpenSSL. */
+  serverSends?: readonly IssuedCert[];
   /**
-   * The endpoint dialled, when it runs in this process: what it announces it sends spares reading
-   * the certificates back out of OpenSSL, and the client announces its own chain to it in turn
-   * (when it listens on this thread: an endpoint on another thread cannot be told).
+   * The cluster's ledger, when the apiserver listens on this thread: the client announces its own
+   * chain through it (an endpoint on another thread cannot be told).
    */
-  peer?: Pick<Endpoint, 'chain'> & Partial<Pick<Endpoint, 'announceClientChain'>>;
+  ledger?: ClientSeat;
   /** Give up on a request that gets no answer (client-go's default is no timeout; a simulation must not hang). @default 15000 */
   timeoutMs?: number;
 }
@@ -34,33 +33,59 @@ export interface ApiResponse {
 }
 
 /**
+ * client-go's transport for node:http: each connection is a TLS connection opened and judged by
+ * transport.ts (Go's verification at the cluster clock) before the HTTP layer gets it; a server that
+ * fails the check is the request's error, never an answer. One connection, kept alive.
+ */
+class VerifyingAgent extends Agent {
+  constructor(readonly transport: () => TransportOptions, readonly timeoutError: () => Error, readonly timeoutMs: number) {
+    // client-go never resumes a TLS session (no ClientSessionCache): every connection is a full handshake.
+    super({ keepAlive: true, maxSockets: 1 });
+  }
+
+  override createConnection(_options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const leg = openTls(this.transport());
+    const timer = setTimeout(() => leg.socket.destroy(this.timeoutError()), this.timeoutMs);
+    void leg.secured.then((secured) => {
+      clearTimeout(timer);
+      if (secured.ok) return callback?.(null, leg.socket);
+      const refusal = leg.seen.clientRefused;
+      const error = refusal
+        ? new Error(refusal.reason === 'HANDSHAKE_FAILED' ? refusal.error : `tls: failed to verify certificate: ${refusal.error}`)
+        : (secured.error ?? new Error('socket hang up'));
+      callback?.(error, undefined as unknown as Duplex);
+    });
+    return undefined;
+  }
+}
+
+/**
  * A client-go-like client for the simulated apiserver: HTTP/1.1 keep-alive over one TLS connection
- * (the kubelet's bootstrap requests share it), the server certificate checked with Go's rules at
- * the cluster clock. A server that fails the check is an error, never an answer.
+ * (the kubelet's bootstrap requests share it), node:http's own client over the one wire transport.
  */
 export class ApiClient {
-  readonly #agent: Agent;
-  readonly #verified = new WeakSet<TLSSocket>();
-
-  readonly #context: SecureContext;
+  readonly #agent: VerifyingAgent;
 
   constructor(readonly options: ApiClientOptions) {
-    // client-go never resumes a TLS session (no ClientSessionCache): neither does this client.
-    this.#agent = new Agent({ keepAlive: true, maxSockets: 1, maxCachedSessions: 0 });
-    // One secure context for every connection of this client: parsing PEM per connection costs more than the handshake.
-    this.#context = options.cert ? createSecureContext({ cert: options.cert.certPem, key: options.cert.keyPem }) : anonymousContext();
+    const { cert } = options;
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    const transport: TransportOptions = {
+      port: options.port, servername: options.serverName,
+      ...(cert ? { certPem: cert.certPem, keyPem: cert.keyPem, sends: cert.chain } : {}),
+      verify: { roots: options.roots, host: options.serverName, now: () => options.clock.now() },
+      serverSends: options.serverSends, ledger: options.ledger,
+    };
+    // The TLS library refuses a bad certificate or key here, as client-go's transport does when it is built.
+    clientContext(transport);
+    this.#agent = new VerifyingAgent(() => transport, () => new Error(`no answer from ${options.serverName} within ${timeoutMs} ms`), timeoutMs);
   }
 
   request(method: string, path: string, body?: unknown): Promise<ApiResponse> {
     const { options } = this;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
-      const req = httpsRequest({
+      const req = httpRequest({
         host: '127.0.0.1', port: options.port, method, path, agent: this.#agent,
-        ...(isIP(options.serverName) === 0 ? { servername: options.serverName } : {}),
-        ...{ secureContext: this.#context },
-        rejectUnauthorized: false,
-        checkServerIdentity: () => undefined,
         headers: {
           Accept: 'application/json',
           ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}),
@@ -75,40 +100,7 @@ export class ApiClient {
         });
         res.on('error', reject);
       });
-      req.on('socket', (socket) => {
-        const tls = socket as TLSSocket;
-        const announce = options.peer?.announceClientChain?.bind(options.peer);
-        const chain = options.cert?.chain;
-        if (announce && chain && tls.connecting) {
-          tls.once('connect', () => {
-            // Only a shortcut for the endpoint: a certificate that does not parse here is left for it to read off the wire.
-            let sent: readonly IssuedCert[] | undefined;
-            try {
-              sent = chain();
-            } catch {
-              sent = undefined;
-            }
-            if (sent && tls.localPort !== undefined) announce(tls.localPort, sent);
-          });
-        }
-        const check = () => {
-          if (this.#verified.has(tls)) return;
-          const chain = peerChain(tls, options.peer?.chain);
-          const result = chain[0]
-            ? goVerify(chain[0], { roots: options.roots, intermediates: chain.slice(1), now: options.clock.now(), keyUsages: ['serverAuth'], host: options.serverName })
-            : { ok: false as const, error: 'the server sent no certificate' };
-          if (!result.ok) {
-            req.destroy(new Error(`tls: failed to verify certificate: ${result.error}`));
-            return;
-          }
-          this.#verified.add(tls);
-        };
-        if (tls.encrypted && (tls as { _secureEstablished?: boolean })._secureEstablished) check();
-        // Before the HTTP layer writes the request (and its token): Go verifies inside the handshake.
-        else tls.prependOnceListener('secureConnect', check);
-      });
-      const timeoutMs = options.timeoutMs ?? 15_000;
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer from ${options.serverName} within ${timeoutMs} ms`)));
+      req.setTimeout(this.#agent.timeoutMs, () => req.destroy(this.#agent.timeoutError()));
       req.on('error', reject);
       req.end(payload);
     });
@@ -117,10 +109,4 @@ export class ApiClient {
   close(): void {
     this.#agent.destroy();
   }
-}
-
-/** A client with no certificate (a token, or nothing): one context for all of them, since nothing in it differs. */
-let anonymous: SecureContext | undefined;
-function anonymousContext(): SecureContext {
-  return (anonymous ??= createSecureContext({}));
 }

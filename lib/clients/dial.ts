@@ -4,9 +4,9 @@ import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Flags } from '../component-base/flags.js';
 import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
 import type { Endpoint } from '../tls/connection.js';
-import { goVerify } from '../x509/go-verify.js';
 import { decide, decideConfigError, needsAnonymousProbe } from '../verdict/decide.js';
-import type { ClientFacts, IssuerOf, Observation } from '../verdict/observation.js';
+import type { ClientFacts, IssuerOf, Observation, ServerView } from '../verdict/observation.js';
+import type { ClientSeat } from '../tls/connection-ledger.js';
 import { summarizeCert, summarizeTrust, type EdgeResult, type TrustSummary } from '../verdict/result.js';
 import { resolveClient, type ClientSide } from './credentials.js';
 import type { EdgeSpec, ServerComponent } from '../edges/edges.js';
@@ -35,6 +35,8 @@ export interface DialContext {
   /** Which running server answers at host:port (the cluster's "network"); everything really listens on 127.0.0.1. */
   lookup(host: string, port: number): ServerState | undefined;
   signal: AbortSignal;
+  /** The cluster's connection ledger: the client announces what it sends and reads the server's record of its connection. */
+  ledger: ClientSeat<ServerView>;
   /** The certificate that really signed one the cluster issued (the PKI's own record), so a result can say an intermediate was not sent. */
   issuerOf?: IssuerOf;
 }
@@ -98,7 +100,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
       { ...(client.cert ? { file: client.cert.file, field: client.cert.field } : {}) });
     return finish({ ...configError('client', client.component, error), client: { ...clientView, saw: wire.contextError } });
   }
-  const record = wire.localPort !== undefined ? target.endpoint.takeRecord(wire.localPort) : undefined;
+  const record = wire.localPort !== undefined ? ctx.ledger.take({ serverPort: target.endpoint.port, clientPort: wire.localPort }) : undefined;
   let observation: Extract<Observation, { kind: 'exchange' }> = {
     kind: 'exchange', edge, nodeName: ctx.node.name, client: facts, wire, ...(record ? { record } : {}), ...(ctx.issuerOf ? { issuerOf: ctx.issuerOf } : {}),
   };
@@ -106,7 +108,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
   if (needsAnonymousProbe(decided, observation)) {
     const request = edge.request(ctx.node.name);
     const anonymous = await probeAnonymous(target.endpoint, {
-      servername: client.verifyName, host: `${client.host}:${client.port}`, request, timeoutMs: options.timeoutMs ?? 15_000, signal: ctx.signal,
+      ledger: ctx.ledger, servername: client.verifyName, host: `${client.host}:${client.port}`, request, timeoutMs: options.timeoutMs ?? 15_000, signal: ctx.signal,
     });
     if (anonymous?.allowed) decided = decide((observation = { ...observation, anonymous }));
   }
@@ -122,15 +124,9 @@ function dialOnce(ctx: DialContext, edge: EdgeSpec, client: ClientSide, endpoint
     ...(client.cert ? { certPem: client.cert.certPem, keyPem: client.cert.keyPem } : {}),
     ...(options.clientMaxVersion ? { maxVersion: options.clientMaxVersion } : {}),
     serverSends: endpoint.chain,
-    onConnect: (port: number) => {
-      endpoint.keepRecord(port);
-      if (client.cert) endpoint.announceClientChain(port, client.cert.chain);
-    },
-    checkServer: (chain) => {
-      if (client.trust.kind === 'none') return null;
-      const result = goVerify(chain[0]!, { roots: client.trust.certs, intermediates: chain.slice(1), now, keyUsages: ['serverAuth'], host: client.verifyName });
-      return result.ok ? null : { reason: result.reason, error: result.error, verification: result };
-    },
+    ledger: ctx.ledger, keep: true,
+    ...(client.cert ? { sends: () => client.cert?.chain } : {}),
+    verify: client.trust.kind === 'none' ? null : { roots: client.trust.certs, host: client.verifyName, now: () => now },
     request: {
       method: request.method, path: request.path, host: `${client.host}:${client.port}`,
       ...(client.token ? { headers: { Authorization: `Bearer ${client.token.value}` } } : {}),

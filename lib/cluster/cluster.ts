@@ -137,7 +137,7 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
   const context: DialContext = {
     clock, fs, spec, apiserverFlags: spec['kube-apiserver'], node: { name: config.nodeName, address: config.advertiseAddress }, servers: plane.servers,
     lookup: nodeNetwork(config, spec, plane.servers),
-    signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}),
+    signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
   const cluster: StartedCluster<C> = {

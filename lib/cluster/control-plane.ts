@@ -11,7 +11,8 @@ import type { ControlPlaneSpec } from '../component-base/presets.js';
 import { CsrStore } from '../csr/store.js';
 import type { ApiServerState } from '../endpoints/apiserver.js';
 import type { KubeletConfig } from '../endpoints/kubelet.js';
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';
+import { ConnectionLedger } from '../tls/connection-ledger.js';
 import { KubeletCertificates } from '../kubelet/certificates.js';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ClusterConfig, KeyAlgorithm } from '../pki/types.js';
@@ -40,6 +41,8 @@ export interface ControlPlane {
   controllerManager: ControllerManagerConfig | KubeMtlsSimError;
   kubelet: KubeletCertificates;
   restarts: KubeletServingRestarts;
+  /** Pairs each connection's client and server views: the endpoints file their records, the clients read them. */
+  ledger: ConnectionLedger<ConnectionRecord>;
   /** Set once stop() began. */
   stopping?: Promise<void>;
 }
@@ -66,13 +69,13 @@ function startControllerManager(fs: NodeFs, spec: ControlPlaneSpec, csrs: CsrSto
 }
 
 /** The kubelet's certificate managers: TLS bootstrap, client rotation, the serving CSR; it trusts the apiserver with its kubeconfig's CA. */
-function kubeletCertificates(basis: ClusterBasis, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, plane: () => ControlPlane): KubeletCertificates {
+function kubeletCertificates(basis: ClusterBasis, fs: NodeFs, spec: ControlPlaneSpec, clock: Clock, ledger: ConnectionLedger<ConnectionRecord>, plane: () => ControlPlane): KubeletCertificates {
   const { config } = basis;
   return new KubeletCertificates({
     fs, clock, nodeName: config.nodeName, nodeAddress: config.advertiseAddress, serverAddress: config.advertiseAddress,
     certDir: spec.kubelet.certDir, kubeconfig: spec.kubelet.kubeconfig, algorithm: basis.algorithm, roots: basis.kubeletRoots,
     apiserver: () => plane().servers['kube-apiserver'].endpoint, register: (name) => plane().apiserver.nodes.add(name), apiPort: config.bindPort,
-    stopped: () => plane().stopping !== undefined,
+    stopped: () => plane().stopping !== undefined, ledger,
   });
 }
 
@@ -82,7 +85,8 @@ export async function startControlPlane(basis: ClusterBasis, fs: NodeFs, spec: C
   const csrs = new CsrStore(clock);
   const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([basis.config.nodeName]) };
   const env: ConfigureEnv = { nodeName: basis.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
-  const ctx: StartContext = { clock, nodeName: basis.config.nodeName, apiserver, reviewModes: reviewModes(spec) };
+  const ledger = new ConnectionLedger<ConnectionRecord>();
+  const ctx: StartContext = { clock, nodeName: basis.config.nodeName, apiserver, reviewModes: reviewModes(spec), ledger };
   const { servers, built } = startServers(fs, spec, env, ctx);
   const controllerManager = startControllerManager(fs, spec, csrs, ctx.reviewModes);
   const endpoints = await listenAll(servers);
@@ -93,9 +97,9 @@ export async function startControlPlane(basis: ClusterBasis, fs: NodeFs, spec: C
   };
   // The kubelet's managers and restarts read the plane lazily (is it stopping? which endpoint serves?).
   let plane!: ControlPlane;
-  const kubelet = kubeletCertificates(basis, fs, spec, clock, () => plane);
+  const kubelet = kubeletCertificates(basis, fs, spec, clock, ledger, () => plane);
   const restarts = new KubeletServingRestarts(csrs, kubelet, servers.kubelet, rebuild, () => plane.stopping !== undefined);
-  plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts };
+  plane = { servers, built, endpoints, apiserver, controllerManager, kubelet, restarts, ledger };
   const k = built.kubelet?.config as KubeletConfig | undefined;
   if (k?.servingSource === 'serverTLSBootstrap' && !k.serving && servers['kube-apiserver'].endpoint) await plane.kubelet.requestServing();
   return plane;

@@ -3,7 +3,8 @@ import type { NodeFs } from '../fs/node-fs.js';
 import type { AuthorizationMode } from '../authz/types.js';
 import type { ServerComponent } from '../edges/edges.js';
 import type { ApiServerState } from '../endpoints/apiserver.js';
-import type { Endpoint } from '../endpoints/tls-endpoint.js';
+import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';
+import type { ServerSeat } from '../tls/connection-ledger.js';
 import type { EdgeResult, TrustSummary } from '../verdict/result.js';
 import type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
 import type { FlagTable } from '../component-base/flag-table.js';
@@ -32,6 +33,8 @@ export interface StartContext {
   apiserver: ApiServerState;
   /** What a SubjectAccessReview is answered with: the apiserver's --authorization-mode. */
   reviewModes: readonly AuthorizationMode[];
+  /** Where the endpoints file their records of connections for the cluster's clients. */
+  ledger: ServerSeat<ConnectionRecord>;
 }
 
 /**

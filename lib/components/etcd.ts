@@ -71,5 +71,5 @@ export const etcd: ServerComponentModule<EtcdConfig> = {
         ? summarizeTrust('system-roots', `${C} --client-cert-auth, --trusted-ca-file`, [])
         : summarizeTrust('none', `${C} --trusted-ca-file, --client-cert-auth`, []),
   }),
-  start: (config, ctx) => startEtcd(config, ctx.clock),
+  start: (config, ctx) => startEtcd(config, ctx.clock, ctx.ledger),
 };

@@ -122,5 +122,5 @@ export const kubeApiserver: ServerComponentModule<ApiServerConfig> = {
       : summarizeTrust('none', `${C} --client-ca-file`, []),
     ...(a.minVersion ? { minVersion: a.minVersion } : {}),
   }),
-  start: (config, ctx) => startApiServer(config, ctx.apiserver),
+  start: (config, ctx) => startApiServer(config, ctx.apiserver, ctx.ledger),
 };

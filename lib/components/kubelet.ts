@@ -82,5 +82,5 @@ export const kubelet: ServerComponentModule<KubeletConfig> = {
       ? summarizeTrust('ca', 'KubeletConfiguration authentication.x509.clientCAFile', k.clientCa.certs, k.clientCa.file)
       : summarizeTrust('none', 'KubeletConfiguration authentication.x509.clientCAFile', []),
   }),
-  start: (config, ctx) => startKubelet(config, ctx.clock, ctx.reviewModes),
+  start: (config, ctx) => startKubelet(config, ctx.clock, ctx.reviewModes, ctx.ledger),
 };

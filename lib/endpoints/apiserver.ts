@@ -13,6 +13,7 @@ import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import type { ServerSeat } from '../tls/connection-ledger.js';
 import { apiObject } from './objects.js';
 import { handleCsrApi, type ApiAnswer } from './csr-api.js';
 import { discovery } from './discovery.js';
@@ -89,9 +90,10 @@ export function authenticateRequest(config: ApiServerConfig, state: ApiServerSta
   };
 }
 
-export function startApiServer(config: ApiServerConfig, state: ApiServerState): TlsEndpoint {
+export function startApiServer(config: ApiServerConfig, state: ApiServerState, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
   return new TlsEndpoint({
     name: C,
+    ...(ledger ? { ledger } : {}),
     certPem: config.serving.certPem,
     chain: config.serving.chain,
     keyPem: config.serving.keyPem,

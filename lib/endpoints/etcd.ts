@@ -7,6 +7,7 @@ import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
 import { sendJson } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import type { ServerSeat } from '../tls/connection-ledger.js';
 
 /** etcd's client port as its flags make it (lib/components/etcd.ts reads them). */
 export interface EtcdConfig {
@@ -29,9 +30,10 @@ export function etcdClientTlsLine(config: EtcdConfig): string {
   return `embed: ClientTLS: cert = ${f['--cert-file']}, key = ${f['--key-file']}, trusted-ca = ${f['--trusted-ca-file'] ?? ''}, client-cert-auth = ${config.clientCertAuth}, crl-file = `;
 }
 
-export function startEtcd(config: EtcdConfig, clock: Clock): TlsEndpoint {
+export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
   return new TlsEndpoint({
     name: C,
+    ...(ledger ? { ledger } : {}),
     certPem: config.serving.certPem,
     chain: config.serving.chain,
     keyPem: config.serving.keyPem,

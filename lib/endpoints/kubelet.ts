@@ -9,6 +9,7 @@ import type { KubeletConfiguration } from '../kubeletconfig/config.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { sendJson, sendText } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord, type Endpoint } from './tls-endpoint.js';
+import type { ServerSeat } from '../tls/connection-ledger.js';
 import { NoCertEndpoint } from './no-cert-endpoint.js';
 
 /** The kubelet's HTTPS server on 10250 as its KubeletConfiguration and --cert-dir make it (lib/components/kubelet.ts reads them). */
@@ -26,10 +27,11 @@ export interface KubeletConfig {
 }
 
 /** `reviewModes`: the --authorization-mode of the kube-apiserver the Webhook authorizer sends its SubjectAccessReviews to. */
-export function startKubelet(config: KubeletConfig, clock: Clock, reviewModes: readonly AuthorizationMode[] = ['Node', 'RBAC']): Endpoint {
-  if (!config.serving) return new NoCertEndpoint('kubelet', 'no serving certificate available for the kubelet');
+export function startKubelet(config: KubeletConfig, clock: Clock, reviewModes: readonly AuthorizationMode[] = ['Node', 'RBAC'], ledger?: ServerSeat<ConnectionRecord>): Endpoint {
+  if (!config.serving) return new NoCertEndpoint('kubelet', 'no serving certificate available for the kubelet', ledger);
   return new TlsEndpoint({
     name: 'kubelet',
+    ...(ledger ? { ledger } : {}),
     certPem: config.serving.certPem,
     chain: config.serving.chain,
     keyPem: config.serving.keyPem,

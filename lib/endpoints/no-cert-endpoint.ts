@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ConnectionRecord, Endpoint } from './tls-endpoint.js';
+import { ConnectionLedger, type ServerSeat } from '../tls/connection-ledger.js';
 import { LoopbackListener } from './loopback-listener.js';
 
 /**
@@ -11,15 +12,15 @@ import { LoopbackListener } from './loopback-listener.js';
  */
 export class NoCertEndpoint implements Endpoint {
   readonly chain: readonly IssuedCert[] = [];
-  readonly #records = new Map<number, ConnectionRecord>();
   readonly #listener: LoopbackListener;
 
-  constructor(readonly name: string, message: string) {
+  /** Its records hold no socket and are made only while a serving CSR waits for approval: filed, never dropped on close. */
+  constructor(readonly name: string, message: string, ledger: ServerSeat<ConnectionRecord> = new ConnectionLedger()) {
     const server = createServer((socket) => {
       socket.on('error', () => undefined);
       socket.once('data', () => {
         const port = socket.remotePort ?? 0;
-        this.#records.set(port, {
+        ledger.open({ serverPort: this.port, clientPort: port }, {
           remotePort: port, peerChain: [], requestedClientCert: false, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
           rejected: { reason: 'NO_SERVING_CERT', log: `http: TLS handshake error from 127.0.0.1:${port}: ${message}` },
         });
@@ -35,17 +36,6 @@ export class NoCertEndpoint implements Endpoint {
 
   get port(): number {
     return this.#listener.port;
-  }
-
-  announceClientChain(): void {}
-
-  // Its records hold no socket and are made only while a serving CSR waits for approval.
-  keepRecord(): void {}
-
-  takeRecord(clientPort: number): ConnectionRecord | undefined {
-    const record = this.#records.get(clientPort);
-    this.#records.delete(clientPort);
-    return record;
   }
 
   async close(): Promise<void> {

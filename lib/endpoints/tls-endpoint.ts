@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from '../tls/peer-chain.js';
-import { BoundedCache } from '../util/bounded-cache.js';
+import { ConnectionLedger, type ServerSeat } from '../tls/connection-ledger.js';
 import { LoopbackListener } from './loopback-listener.js';
 import type { ConnectionRecord, Endpoint } from '../tls/connection.js';
 
@@ -24,31 +24,31 @@ export interface TlsEndpointOptions {
   /** Called once the handshake completes, before any request: may reject the connection. */
   onSecure?: (record: ConnectionRecord, socket: TLSSocket) => void;
   handle: (req: IncomingMessage, res: ServerResponse, record: ConnectionRecord) => void;
+  /** Where the endpoint files its record of each connection for the clients of its cluster (its own, if none is given). */
+  ledger?: ServerSeat<ConnectionRecord>;
 }
 
-const RECORD_LIMIT = 4096;
 
 /**
  * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
  * itself (`rejectUnauthorized: false`): node would drop the connection without a reason, while
  * Kubernetes components decide after the handshake (the apiserver and kubelet at the HTTP layer,
- * etcd right after it). Each connection's facts are kept for the dialler to read.
+ * etcd right after it). Each connection's facts are filed in the cluster's ledger for the dialler to read.
  */
 export class TlsEndpoint implements Endpoint {
   readonly name: string;
   /** The certificates this endpoint sends, leaf first. */
   readonly chain: readonly IssuedCert[];
-  /** What a client in this process says it sends, by its port (see peer-chain.ts). */
-  readonly #announced = new BoundedCache<number, readonly IssuedCert[]>(RECORD_LIMIT);
   readonly #server: Server;
-  readonly #records = new BoundedCache<number, ConnectionRecord>(RECORD_LIMIT);
-  /** Client ports whose records a dialler will take (see keepRecord); other records go when their connection closes. */
-  readonly #kept = new BoundedCache<number, true>(RECORD_LIMIT);
+  readonly #ledger: ServerSeat<ConnectionRecord>;
+  /** Each open connection's record, by its socket (a record filed in the ledger outlives it only when a client keeps it). */
+  readonly #open = new WeakMap<TLSSocket, ConnectionRecord>();
   readonly #listener: LoopbackListener;
 
   constructor(options: TlsEndpointOptions) {
     this.name = options.name;
     this.chain = options.chain ?? [];
+    this.#ledger = options.ledger ?? new ConnectionLedger<ConnectionRecord>();
     this.#server = createServer({
       cert: options.certPem, key: options.keyPem,
       ...(options.caPem ? { ca: options.caPem } : {}),
@@ -76,40 +76,34 @@ export class TlsEndpoint implements Endpoint {
       options.onSecure?.(record, socket);
     });
     this.#server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
-      const port = socket.remotePort;
-      if (port === undefined) return;
+      if (socket.remotePort === undefined) return;
       // Only this connection's record: a stale one left on the same client port by an earlier connection is replaced.
-      const existing = this.#records.get(port);
-      const record = existing && (existing as { socket?: TLSSocket }).socket === socket ? existing : this.#newRecord(port, options.requestCert, socket);
+      const record = this.#open.get(socket) ?? this.#newRecord(options.requestCert, socket);
       record.tlsError = { code: error.code ?? 'UNKNOWN', message: error.message };
     });
   }
 
   /**
    * A connection's record, tied to its socket while it is open. When it closes, the socket is let go,
-   * and so is the record unless a dialler said it will take it (a kubelet's or kubectl's connections
+   * and so is the record unless a client said it will take it (a kubelet's or kubectl's connections
    * are not dials: nobody reads their records after the answer).
    */
-  #newRecord(port: number, requested: boolean, socket: TLSSocket): ConnectionRecord {
+  #newRecord(requested: boolean, socket: TLSSocket): ConnectionRecord {
+    const key = { serverPort: this.port, clientPort: socket.remotePort ?? 0 };
     const record: ConnectionRecord = {
-      remotePort: port, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
+      remotePort: key.clientPort, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
     };
-    Object.defineProperty(record, 'socket', { value: socket, enumerable: false, configurable: true });
-    this.#records.set(port, record);
-    socket.once('close', () => {
-      delete (record as { socket?: TLSSocket }).socket;
-      if (!this.#kept.has(port) && this.#records.get(port) === record) this.#records.delete(port);
-    });
+    this.#open.set(socket, record);
+    this.#ledger.open(key, record);
+    socket.once('close', () => this.#ledger.closed(key, record));
     return record;
   }
 
   #recordFor(socket: TLSSocket, requested: boolean): ConnectionRecord {
-    const port = socket.remotePort ?? 0;
-    const existing = this.#records.get(port);
-    if (existing && (existing as { socket?: TLSSocket }).socket === socket) return existing;
-    const record = this.#newRecord(port, requested, socket);
-    record.peerChain = peerChain(socket, this.#announced.get(port));
-    this.#announced.delete(port);
+    const existing = this.#open.get(socket);
+    if (existing) return existing;
+    const record = this.#newRecord(requested, socket);
+    record.peerChain = peerChain(socket, this.#ledger.announced({ serverPort: this.port, clientPort: record.remotePort }));
     record.nodeAuthorizationError = socket.authorized ? null : String(socket.authorizationError ?? '');
     record.protocol = socket.getProtocol();
     record.servername = typeof (socket as { servername?: unknown }).servername === 'string' ? (socket as unknown as { servername: string }).servername : null;
@@ -124,28 +118,8 @@ export class TlsEndpoint implements Endpoint {
     return this.#listener.port;
   }
 
-  /** A client of this process announces the chain it sends from `clientPort`, before its handshake completes. */
-  announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void {
-    this.#announced.set(clientPort, chain);
-  }
-
-  keepRecord(clientPort: number): void {
-    this.#kept.set(clientPort, true);
-  }
-
-  /** The server's record of the connection from this client port (removed once read). */
-  takeRecord(clientPort: number): ConnectionRecord | undefined {
-    const record = this.#records.get(clientPort);
-    this.#records.delete(clientPort);
-    this.#announced.delete(clientPort);
-    this.#kept.delete(clientPort);
-    return record;
-  }
-
   /** Stops accepting, destroys every open connection, resolves when the listener is closed. Idempotent. */
   async close(): Promise<void> {
-    this.#records.clear();
-    this.#kept.clear();
     await this.#listener.close();
   }
 }

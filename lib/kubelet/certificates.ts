@@ -4,6 +4,7 @@ import { ApiClient } from '../clients/api-client.js';
 import type { NodeFs } from '../fs/node-fs.js';
 import { KubeMtlsSimError } from '../errors.js';
 import type { Endpoint } from '../tls/connection.js';
+import type { ClientSeat } from '../tls/connection-ledger.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generateKey } from '../pki/keys.js';
 import type { IssuedCert } from '../pki/issue.js';
@@ -31,7 +32,9 @@ export interface KubeletContext {
   kubeconfig: string;
   algorithm: KeyAlgorithm;
   /** The running kube-apiserver endpoint on 127.0.0.1 (undefined when it is not running). */
-  apiserver: () => (Pick<Endpoint, 'port' | 'chain'> & Partial<Pick<Endpoint, 'announceClientChain'>>) | undefined;
+  apiserver: () => Pick<Endpoint, 'port' | 'chain'> | undefined;
+  /** The cluster's connection ledger, when the apiserver listens on this thread: the kubelet announces the chain it sends. */
+  ledger?: ClientSeat;
   /** The CA the kubelet trusts for the apiserver (the bootstrap kubeconfig's). */
   roots: readonly IssuedCert[];
   /** A node that got a client certificate registers its Node object. */
@@ -79,7 +82,7 @@ export class KubeletCertificates {
     const peer = this.ctx.apiserver();
     if (peer === undefined) return undefined;
     return new ApiClient({
-      port: peer.port, peer, serverName: this.ctx.serverAddress, roots: this.ctx.roots, clock: this.ctx.clock,
+      port: peer.port, serverSends: peer.chain, ...(this.ctx.ledger ? { ledger: this.ctx.ledger } : {}), serverName: this.ctx.serverAddress, roots: this.ctx.roots, clock: this.ctx.clock,
       ...(credentials.token ? { token: credentials.token } : {}),
       ...(credentials.certPem && credentials.keyPem ? { cert: { certPem: credentials.certPem, keyPem: credentials.keyPem, ...(credentials.chain ? { chain: credentials.chain } : {}) } } : {}),
     });

@@ -65,8 +65,4 @@ export interface Endpoint {
   readonly port: number;
   listen(): Promise<number>;
   close(): Promise<void>;
-  takeRecord(clientPort: number): ConnectionRecord | undefined;
-  announceClientChain(clientPort: number, chain: readonly IssuedCert[]): void;
-  /** A dialler in this process will take the record of the connection from `clientPort`: keep it after the connection ends. */
-  keepRecord(clientPort: number): void;
 }

@@ -1,0 +1,156 @@
+import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import type { IssuedCert } from '../pki/issue.js';
+import type { ClientSeat } from '../tls/connection-ledger.js';
+import { BoundedCache } from '../util/bounded-cache.js';
+import { isIP } from '../util/ip.js';
+import { peerChain } from '../tls/peer-chain.js';
+import { goVerify, type GoVerification } from '../x509/go-verify.js';
+
+/**
+ * Why the client hung up after the handshake: Go's verification refused the server's certificate
+ * (`verification` carries its facts), the server sent none, or one the client could not parse.
+ */
+export interface ClientRefusal {
+  reason: GoVerification['reason'] | 'HANDSHAKE_FAILED';
+  error: string;
+  verification?: GoVerification;
+}
+
+/** How a client checks the server's certificate: Go's rules (crypto/tls, crypto/x509) against its roots. */
+export interface ServerCheck {
+  roots: readonly IssuedCert[];
+  /** The name checked against the certificate's SANs. */
+  host: string;
+  /** The time the certificate is checked at (the cluster clock), read when the handshake completes. */
+  now: () => Date;
+}
+
+/** A client's TLS side of one connection: what it presents and how it judges the server. */
+export interface TransportOptions {
+  port: number;
+  /** The host the client dialled: sent as SNI when it is a name (Go sends no SNI for IP literals). */
+  servername?: string;
+  certPem?: string;
+  keyPem?: string;
+  minVersion?: 'TLSv1.2' | 'TLSv1.3';
+  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  /** Go's check of the server; `null` for a client that checks nothing (insecure-skip-tls-verify, the anonymous probe). */
+  verify: ServerCheck | null;
+  /** What the server sends, as configured (see peer-chain.ts). */
+  serverSends?: readonly IssuedCert[] | undefined;
+  /** The cluster's ledger, when the server runs in this process: the client tells it what it sends and, with `keep`, that it will read the server's record. */
+  ledger?: ClientSeat | undefined;
+  /** What the client's certificate file holds, parsed (announced to the server through the ledger). */
+  sends?: (() => readonly IssuedCert[] | undefined) | undefined;
+  keep?: boolean;
+}
+
+/** What the client saw of the TLS handshake, filled in as it happens. */
+export interface TlsObservation {
+  localPort: number | undefined;
+  /** Certificates the server sent (empty if the handshake never completed). */
+  serverChain: IssuedCert[];
+  /** Set when the client's own check of the server certificate refused it; the client then hangs up. */
+  clientRefused?: ClientRefusal;
+  /** A node:tls / socket error the client saw. */
+  error?: { code: string; message: string };
+  handshakeMs?: number;
+}
+
+/** The TLS leg of a connection: the socket, what was seen on it, and whether HTTP may go over it. */
+export interface TlsLeg {
+  socket: TLSSocket;
+  seen: TlsObservation;
+  /**
+   * Settles once the TLS outcome is known: `ok` when the handshake completed and the server passed
+   * the client's check (the request may go), else the connection is over (`error`: what ended it).
+   */
+  secured: Promise<{ ok: true } | { ok: false; error?: Error }>;
+}
+
+/**
+ * Opens one TLS connection to 127.0.0.1 as a Kubernetes client would, before any HTTP: node:tls's
+ * own verification is off on purpose (`rejectUnauthorized: false`); the server's chain is checked
+ * here, once, with Go's rules, and a refusal closes the connection before any request (and token)
+ * is written, as Go fails inside the handshake. No session is resumed (client-go sets no
+ * ClientSessionCache). Throws the TLS library's error when the client's certificate or key is refused (see clientContext).
+ */
+export function openTls(options: TransportOptions): TlsLeg {
+  const started = performance.now();
+  const socket = connect({
+    host: '127.0.0.1', port: options.port,
+    ...(options.servername && isIP(options.servername) === 0 ? { servername: options.servername } : {}),
+    secureContext: clientContext(options),
+    rejectUnauthorized: false,
+    checkServerIdentity: () => undefined,
+  });
+  const seen: TlsObservation = { localPort: undefined, serverChain: [] };
+  let lastError: Error | undefined;
+  const secured = new Promise<{ ok: true } | { ok: false; error?: Error }>((resolve) => {
+    socket.once('connect', () => {
+      seen.localPort = socket.localPort;
+      if (seen.localPort !== undefined) announce(options, { serverPort: options.port, clientPort: seen.localPort });
+    });
+    socket.once('secureConnect', () => {
+      seen.handshakeMs = performance.now() - started;
+      const refusal = checkServer(socket, seen, options);
+      if (!refusal) return resolve({ ok: true });
+      seen.clientRefused = refusal;
+      socket.destroy();
+      resolve({ ok: false });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      lastError ??= error;
+      seen.error ??= { code: error.code ?? 'UNKNOWN', message: error.message };
+    });
+    socket.once('close', () => resolve(lastError ? { ok: false, error: lastError } : { ok: false }));
+  });
+  socket.on('end', () => socket.end());
+  return { socket, seen, secured };
+}
+
+/** The client's own check of the server, right after the handshake: Go's verification, or a refusal it cannot even read. */
+function checkServer(socket: TLSSocket, seen: TlsObservation, options: TransportOptions): ClientRefusal | null {
+  try {
+    seen.serverChain = peerChain(socket, options.serverSends);
+  } catch (error) {
+    // A certificate the verifier cannot even read: the client hangs up, as Go's handshake would fail.
+    return { reason: 'HANDSHAKE_FAILED', error: `tls: failed to parse certificate from server: ${(error as Error).message}` };
+  }
+  const chain = seen.serverChain;
+  if (!chain[0]) return { reason: 'UNKNOWN_AUTHORITY', error: 'the server sent no certificate' };
+  if (!options.verify) return null;
+  const { roots, host, now } = options.verify;
+  const result = goVerify(chain[0], { roots, intermediates: chain.slice(1), now: now(), keyUsages: ['serverAuth'], host });
+  return result.ok ? null : { reason: result.reason, error: result.error, verification: result };
+}
+
+function announce(options: TransportOptions, key: { serverPort: number; clientPort: number }): void {
+  const ledger = options.ledger;
+  if (!ledger) return;
+  if (options.keep) ledger.keep(key);
+  if (!options.sends) return;
+  // Only a shortcut for the server: a certificate that does not parse here is left for it to read off the wire.
+  let sent: readonly IssuedCert[] | undefined;
+  try {
+    sent = options.sends();
+  } catch {
+    sent = undefined;
+  }
+  if (sent) ledger.announce(key, sent);
+}
+
+/**
+ * A client identity's TLS context, built once for every client of the process: parsing its PEM for
+ * every connection costs more than the handshake itself. Keyed by what goes into it; bounded.
+ */
+const contexts = new BoundedCache<string, SecureContext>(256);
+
+export function clientContext(options: TransportOptions): SecureContext {
+  const key = `${options.certPem ?? ''}\u0000${options.keyPem ?? ''}\u0000${options.minVersion ?? ''}\u0000${options.maxVersion ?? ''}`;
+  return contexts.getOrCreate(key, () => createSecureContext({
+    ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
+    ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+    ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+  }));
+}
