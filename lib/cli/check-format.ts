@@ -29,6 +29,7 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
   return {
     root: report.root, at: report.at, ok,
     edges: report.edges.map(edgeRow),
+    skipped: report.skipped,
     explanations: report.edges.filter(failing).map((r): { edge: string } & Explanation => ({ edge: r.edge, ...explain(r, lang) })),
     expiration: report.static.expiration,
     findings: report.static.findings,
@@ -65,6 +66,7 @@ export function formatCheck(report: NodeCheck, ok: boolean, lang: Lang): string 
     const row = edgeRow(r);
     return [row.edge, row.verdict, row.stage ?? '-', oneLine(row.responsible || '-', 80), row.reason === 'OK' ? 'OK' : `${row.reason}: ${oneLine(row.summary, 48)}`, oneLine(row.kubernetes[0] ?? '-')];
   })));
+  for (const s of report.skipped) lines.push(`${s.edge}: not checked: ${s.why}`);
   for (const r of report.edges.filter(failing)) {
     lines.push('');
     lines.push(`${r.edge}: ${r.verdict.toUpperCase()} [${r.reason}]${r.stage ? ` at ${r.stage}` : ''}: ${r.summary}`);
