@@ -3,8 +3,11 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { request } from 'node:https';
 import test, { type ExecutionContext } from 'ava';
+import { parse as parseYaml } from 'yaml';
 import { main } from '../lib/cli/main.js';
+import { startServe } from '../lib/cli/serve.js';
 import { tempDir } from './helpers/tools.js';
 
 const NOW = '2026-01-01T00:00:00Z';
@@ -212,4 +215,30 @@ test('docs/check.md: the tar line and the check commands run as shown', async (t
   const ahead = sh(lines[2]!);
   t.is(ahead.status, 1, '13 months on, the one-year certificates have expired');
   t.regex(ahead.stdout, /CERT_EXPIRED/);
+});
+
+test('serve DIR on a node folder without kube-mtls-sim\'s manifest: the node\'s own flags and files, its admin.conf reaching the simulated apiserver', async (t) => {
+  const dir = await copyOf(t, 'kubeadm');
+  rmSync(join(dir, 'kube-mtls-sim.json'));
+  const printed: string[] = [];
+  const { cluster, kubeconfigs } = await startServe([dir, '--now', AT], (text) => printed.push(text));
+  t.teardown(() => cluster.stop());
+  t.regex(printed[0]!, /node folder control plane on 127\.0\.0\.1 from /);
+  t.is(cluster.node?.root, dir, 'started from the node as read, not from a fresh PKI');
+  const kc = parseYaml(readFileSync(kubeconfigs[0]!, 'utf8'));
+  const cluster0 = kc.clusters[0].cluster;
+  const user = kc.users[0].user;
+  const b = (s: string) => Buffer.from(s, 'base64');
+  const answer = await new Promise<{ status: number; body: string }>((done, fail) => {
+    const url = new URL('/version', cluster0.server);
+    const req = request({ host: url.hostname, port: url.port, path: url.pathname, servername: cluster0['tls-server-name'], ca: b(cluster0['certificate-authority-data']), cert: b(user['client-certificate-data']), key: b(user['client-key-data']) }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+  t.is(answer.status, 200, answer.body);
+  await t.throwsAsync(() => startServe([dir, '--preset', 'kubeadm'], () => {}), { message: /is a node folder \(--preset only chooses the preset of a new PKI\)/ });
 });
