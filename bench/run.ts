@@ -11,7 +11,8 @@
  * Then the cluster benchmarks of bench/cluster.ts (cluster up + seven edges; requests/s of the
  * simulated apiserver against a bare node:tls mTLS loop) and bench/catalogue.ts (the whole scenario
  * catalogue; 1,000 kubelets bootstrapping) and bench/process.ts (whole commands as a user runs them:
- * package import, one scenario and `pki write`, against bare node and the openssl script); all
+ * package import, one scenario and `pki write`, against bare node and the openssl script) and
+ * bench/check.ts (`check DIR` in-process, and as a process against openssl doing check-expiration's job); all
  * targets share the one table below.
  *
  * Targets are reported (PASS/MISS), not enforced: exits 0 when targets are missed, 1 on any error.
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { fixedClock, generatePki, type GeneratePkiOptions, type Pki } from '../lib/index.js';
 import { clusterBenchmarks } from './cluster.js';
 import { catalogueBenchmarks } from './catalogue.js';
+import { checkBenchmarks } from './check.js';
 import { processBenchmarks } from './process.js';
 import { median, ms, percentile, type Row } from './stats.js';
 
@@ -126,6 +128,7 @@ try {
   rows.push(...(await clusterBenchmarks(quick)));
   rows.push(...(await catalogueBenchmarks(quick)));
   rows.push(...processBenchmarks(quick));
+  rows.push(...(await checkBenchmarks(quick)));
 
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout?.split(' (')[0]?.trim() || 'openssl ?';
   console.log(`PKI and cluster benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${version}, ${availableParallelism()} CPUs\n`);

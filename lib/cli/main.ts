@@ -13,7 +13,7 @@ const strip = (usage: string) => usage.replace(`\n\n${EXIT_STATUS_HELP}`, '');
  * which names every command, loads the three.
  */
 async function usage(): Promise<string> {
-  const [{ PKI_USAGE }, { SCENARIO_USAGE }, { SERVE_USAGE }] = await Promise.all([import('./pki.js'), import('./scenario.js'), import('./serve.js')]);
+  const [{ PKI_USAGE }, { SCENARIO_USAGE }, { SERVE_USAGE }, { CHECK_USAGE }] = await Promise.all([import('./pki.js'), import('./scenario.js'), import('./serve.js'), import('./check.js')]);
   return `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
 ${strip(SCENARIO_USAGE)}
@@ -21,6 +21,8 @@ ${strip(SCENARIO_USAGE)}
 ${strip(PKI_USAGE)}
 
 ${strip(SERVE_USAGE)}
+
+${strip(CHECK_USAGE)}
 
   kube-mtls-sim --version   the package version
   kube-mtls-sim COMMAND --help
@@ -72,7 +74,8 @@ export async function main(
     if (command === 'pki') return await (await import('./pki.js')).pkiCommand(rest, out);
     if (command === 'scenario') return await (await import('./scenario.js')).scenarioCommand(rest, out, err);
     if (command === 'serve') return await (await import('./serve.js')).serveCommand(rest, out, options.stdoutClosed);
-    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve; --help, --version)`, await usage());
+    if (command === 'check') return await (await import('./check.js')).checkCommand(rest, out);
+    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve, check; --help, --version)`, await usage());
   } catch (error) {
     if (isKubeMtlsSimError(error)) {
       err(`error: [${error.code}] ${clipInputs(error.message, argv)}`);

@@ -11,6 +11,10 @@ import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../layout/m
 import { readInRoot } from '../fs/read.js';
 import { writeFilesSafely } from '../fs/write.js';
 import type { Pki } from '../layout/generate.js';
+import type { Clock } from '../clock.js';
+import { isNode } from '../cluster/check-node.js';
+import { loadNode, type LoadedNode } from '../node/load.js';
+import { nodeKubeconfigs } from './serve-node.js';
 import { PRESET_NAMES, type PresetName } from '../pki/types.js';
 import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 
@@ -18,11 +22,12 @@ export const SERVE_USAGE = `Usage:
   kube-mtls-sim serve [DIR] [--preset kubeadm|reference] [--now ISO-TIME]
 
   Starts the simulated control plane (kube-apiserver, etcd, kubelet) on 127.0.0.1 from the PKI in
-  DIR (written by \`pki write\`; a fresh one is generated into DIR when it holds none, or kept in
-  memory without DIR), writes kubeconfigs for the real kubectl (in DIR/kube-mtls-sim/, or without
+  DIR (written by \`pki write\`), or from any node folder \`check\` reads (a copy of a node's
+  /etc/kubernetes, /var/lib/kubelet and units: the components run with the node's own flags and
+  files); a fresh PKI is generated into DIR when it holds neither, or kept in memory without DIR; writes kubeconfigs for the real kubectl (in DIR/kube-mtls-sim/, or without
   DIR in a new private temporary folder removed on exit), and runs until interrupted (or until its
   standard output is closed).
-  --preset NAME    the preset of a fresh PKI; with a DIR that holds one, it must be that PKI's preset
+  --preset NAME    the preset of a fresh PKI; with a DIR that holds one, it must be that PKI's preset (a node folder takes none)
   --now ISO-TIME   the cluster's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --help, -h       this text
 
@@ -106,6 +111,28 @@ function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined):
   if (held !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held))} PKI (--preset only chooses the preset of a new one)`);
 }
 
+/** What serve starts from: a PKI (pki write's folder, or a fresh one), or a node folder read by loadNode. */
+type Origin = { pki: Pki; node?: undefined; label: string } | { node: LoadedNode; pki?: undefined; label: string };
+
+async function originOf(dir: string | undefined, preset: PresetName | undefined, clock: Clock): Promise<Origin> {
+  if (dir && present(join(dir, MANIFEST))) {
+    refusePresetOfOtherFolder(dir, preset);
+    const pki = readPkiFolder(dir);
+    return { pki, label: pki.preset.name };
+  }
+  if (dir && present(dir)) {
+    // A node's own folder (no manifest of ours): the components run with the node's flags and files.
+    const node = await loadNode(dir);
+    if (isNode(node)) {
+      if (preset !== undefined) usage(`\`--preset ${preset}\`: ${clip(dir)} is a node folder (--preset only chooses the preset of a new PKI)`);
+      return { node, label: 'node folder' };
+    }
+  }
+  const pki = await generatePki({ clock, preset: preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
+  if (dir) writeLayout([...pki.files, manifestFile(pki)], dir);
+  return { pki, label: pki.preset.name };
+}
+
 export async function startServe(args: string[], out: (text: string) => void): Promise<Serving> {
   const parsed = parseServeArgs(args);
   if (parsed.help) return usage('--help is answered by serveCommand');
@@ -113,15 +140,8 @@ export async function startServe(args: string[], out: (text: string) => void): P
   const positionals = parsed.dir === undefined ? [] : [parsed.dir];
   const clock = values.now ? fixedClock(values.now) : systemClock;
   const dir = positionals[0] ? resolve(positionals[0]) : undefined;
-  let pki: Pki;
-  if (dir && present(join(dir, MANIFEST))) {
-    refusePresetOfOtherFolder(dir, values.preset);
-    pki = readPkiFolder(dir);
-  } else {
-    pki = await generatePki({ clock, preset: values.preset === 'reference' ? 'reference' : 'kubeadm', keys: 'fresh' });
-    if (dir) writeLayout([...pki.files, manifestFile(pki)], dir);
-  }
-  const cluster = await defineCluster({ clock, pki }).start();
+  const origin = await originOf(dir, values.preset, clock);
+  const cluster = await defineCluster({ clock, ...(origin.node ? { node: origin.node } : { pki: origin.pki }) }).start();
   const port = cluster.servers['kube-apiserver'].port;
   if (port === undefined) {
     await cluster.stop();
@@ -133,7 +153,8 @@ export async function startServe(args: string[], out: (text: string) => void): P
   const written = (() => {
     try {
       // The kubeconfigs name this run's port: replace last run's (the files, never what a link points to).
-      return writeFilesSafely(dir ?? scratch!, Object.entries(labKubeconfigs(pki, port)).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
+      const texts = origin.node ? nodeKubeconfigs(origin.node, port) : labKubeconfigs(origin.pki, port);
+      return writeFilesSafely(dir ?? scratch!, Object.entries(texts).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
     } catch (error) {
       return error as Error;
     }
@@ -144,7 +165,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
     throw written;
   }
   const kubeconfigs = written;
-  out(`kube-mtls-sim: ${pki.preset.name} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
+  out(`kube-mtls-sim: ${origin.label} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
   for (const [name, s] of Object.entries(cluster.servers)) {
     out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
   }

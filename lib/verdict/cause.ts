@@ -12,7 +12,11 @@ import type { Side } from './reasons.js';
 export type Cause =
   | { kind: 'ok' }
   /** A side would not start (server) or could not load its configuration (client). */
-  | { kind: 'config-error'; side: Side; component: string; code: ErrorCode; message: string; goMessage: string }
+  | {
+    kind: 'config-error'; side: Side; component: string; code: ErrorCode; message: string; goMessage: string;
+    /** The file and the flag or field at fault, when the error names them (what `check` shows as responsible). */
+    file?: string; field?: string;
+  }
   /** Nothing listens where the client dials (`error`: the socket's own error, when a connection was tried). */
   | { kind: 'nothing-listens'; url: string; error?: WireError }
   /**

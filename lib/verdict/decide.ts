@@ -38,7 +38,10 @@ export function decideConfigError(o: Extract<Observation, { kind: 'config-error'
   const reason = CONFIG_REASONS[error.code] ?? 'BAD_FILE';
   return {
     verdict: 'config-error', stage: 'config', detectedBy: side, reason, identity: null,
-    cause: { kind: 'config-error', side, component, code: error.code, message: error.message, goMessage },
+    cause: {
+      kind: 'config-error', side, component, code: error.code, message: error.message, goMessage,
+      ...(error.file ? { file: error.file } : {}), ...(error.field ? { field: error.field } : {}),
+    },
     summary: `${component} would not ${side === 'server' ? 'start' : 'connect'}: ${error.message}`,
     client: { component: edge.client, dialled: '', configuredBy: '', presented: null, trusts: null, saw: side === 'client' ? { code: error.code, message: error.message } : {} },
     ...(side === 'server' ? { server: { saw: { log: goMessage } } } : {}),

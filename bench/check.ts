@@ -1,0 +1,75 @@
+/**
+ * `check DIR` benchmarks (issue 11): a kubeadm node folder checked in-process — read, parsed,
+ * started, seven edges dialled, kubeadm's static checks, the report formatted — median, target
+ * ≤ 120 ms; and as a whole process (`node dist/lib/cli/main.js check DIR`) against the openssl CLI
+ * doing `kubeadm certs check-expiration`'s job over the same folder (bench/openssl-check-expiration.sh),
+ * reported as a ratio. The check does much more than read dates: the ratio says what that costs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { main } from '../lib/cli/main.js';
+import { formatCheck } from '../lib/cli/check-format.js';
+import { checkPasses } from '../lib/cli/check.js';
+import { fixedClock } from '../lib/clock.js';
+import { checkNode } from '../lib/cluster/check-node.js';
+import { median, ms, percentile, type Row } from './stats.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist/lib/cli/main.js');
+const OPENSSL_SCRIPT = fileURLToPath(new URL('./openssl-check-expiration.sh', import.meta.url));
+const TARGET_IN_PROCESS_MS = 120;
+const WRITTEN_AT = '2026-01-01T00:00:00Z';
+const CHECKED_AT = '2026-01-02T00:00:00Z';
+
+function wall(command: string, args: string[], expectStatus: number): number {
+  const start = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT });
+  const elapsed = performance.now() - start;
+  if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
+  if (result.status !== expectStatus) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}, expected ${expectStatus}:\n${result.stderr}${result.stdout}`);
+  return elapsed;
+}
+
+export async function checkBenchmarks(quick: boolean): Promise<Row[]> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);
+  const dir = mkdtempSync(join(tmpdir(), 'kube-mtls-bench-check-'));
+  try {
+    const node = join(dir, 'node');
+    const written = await main(['pki', 'write', node, '--now', WRITTEN_AT], () => {}, (e) => console.error(e));
+    if (written !== 0) throw new Error('check bench: pki write failed');
+    const clock = () => fixedClock(CHECKED_AT);
+    const once = async () => {
+      const start = performance.now();
+      const report = await checkNode(node, clock());
+      formatCheck(report, checkPasses(report, false), 'en');
+      const elapsed = performance.now() - start;
+      // Only a check that read the node and dialled its seven edges is timed.
+      if (report.edges.length !== 7) throw new Error(`check bench: dialled ${report.edges.length} edges, not 7`);
+      if (!checkPasses(report, false)) throw new Error('check bench: a kubeadm folder should pass');
+      return elapsed;
+    };
+    for (let i = 0; i < 3; i++) await once();
+    const runs = quick ? 10 : 30;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) times.push(await once());
+    const inProcess = median(times);
+
+    const processRuns = quick ? 3 : 7;
+    const args = [CLI, 'check', node, '--now', CHECKED_AT];
+    wall(process.execPath, args, 0); // warm the page cache
+    const check = median(Array.from({ length: processRuns }, () => wall(process.execPath, args, 0)));
+    const openssl = median(Array.from({ length: processRuns }, () => wall('bash', [OPENSSL_SCRIPT, node], 0)));
+    return [
+      { label: `check of a kubeadm folder in-process (read, parse, start, 7 edges, static checks): median of ${runs}`, value: ms(inProcess), target: `≤ ${TARGET_IN_PROCESS_MS} ms`, pass: inProcess <= TARGET_IN_PROCESS_MS },
+      { label: `check of a kubeadm folder in-process: p90 of ${runs}`, value: ms(percentile(times, 90)), target: '—' },
+      { label: `process: \`check DIR\` (kubeadm folder), median of ${processRuns}`, value: ms(check), target: '—' },
+      { label: 'process: openssl x509 -enddate per certificate (bench/openssl-check-expiration.sh), same folder', value: ms(openssl), target: '—' },
+      { label: 'process: `check DIR` / openssl check-expiration script', value: `${(check / openssl).toFixed(2)}×`, target: '—' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

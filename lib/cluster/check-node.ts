@@ -1,0 +1,63 @@
+// `check DIR` as data: a node folder read by loadNode, its components started from what was read,
+// every edge dialled, and kubeadm's static checks over the same files, at one time.
+import type { Clock } from '../clock.js';
+import { KubeMtlsSimError } from '../errors.js';
+import { EDGE_NAMES, type EdgeName } from '../edges/edges.js';
+import { KUBE_PROXY_KUBECONFIG } from '../node/paths.js';
+import { loadNode, type LoadedNode, type NodeProblem, type UnmodelledFlag } from '../node/load.js';
+import { staticChecks, type StaticChecks } from '../node/static-checks.js';
+import type { EdgeResult } from '../verdict/result.js';
+import { defineCluster } from './cluster.js';
+
+export interface NodeCheck {
+  root: string;
+  at: string;
+  node: LoadedNode;
+  /** Every edge the node has, dialled. */
+  edges: EdgeResult[];
+  /** Edges the node's files do not hold, with why (kube-proxy as a kubeadm DaemonSet). */
+  skipped: { edge: EdgeName; why: string }[];
+  /** Servers that did not start, with why (the file and flag their error names). */
+  notStarted: { component: string; code: string; message: string; file?: string; field?: string }[];
+  problems: NodeProblem[];
+  unmodelledFlags: UnmodelledFlag[];
+  static: StaticChecks;
+}
+
+/** The folder runs at least one component (a manifest, a unit, or the kubelet's files): it is a node's root. */
+export function isNode(node: LoadedNode): boolean {
+  return Object.values(node.components).some((c) => c.how !== 'absent');
+}
+
+/** A folder that holds no component is refused by name: seven config-errors would hide that the wrong folder was given. */
+export function notANode(root: string): KubeMtlsSimError {
+  return new KubeMtlsSimError('ERR_NODE_NOT_FOUND', `${root}: not a node folder: no etc/kubernetes/manifests/*.yaml, no etc/systemd/system/kube-*.service or etcd.service, no kubelet unit or var/lib/kubelet/kubeadm-flags.env (copy the node's /etc/kubernetes, /var/lib/kubelet and systemd folders into it, as docs/check.md shows)`, { file: root });
+}
+
+/**
+ * On a kubeadm node kube-proxy is a DaemonSet: no unit, and its kubeconfig lives in the kube-proxy
+ * ConfigMap, not on the node's disk. A copy of the node without it lacks that edge; it is not a
+ * broken kube-proxy. (A kube-proxy with a unit, as the Hard Way installs it, is checked.)
+ */
+function daemonSetProxy(node: LoadedNode): NodeCheck['skipped'] {
+  const proxy = node.components['kube-proxy'];
+  const missing = node.problems.some((p) => p.component === 'kube-proxy' && p.error.code === 'ERR_FILE_NOT_FOUND');
+  if (proxy.how !== 'absent' || !missing || node.spec.clients['kube-proxy'].kubeconfig !== KUBE_PROXY_KUBECONFIG) return [];
+  return [{ edge: 'kube-proxy-to-apiserver', why: `kube-proxy has no unit and no ${KUBE_PROXY_KUBECONFIG}: on a kubeadm node it runs as a DaemonSet whose kubeconfig is in the kube-proxy ConfigMap (kubectl -n kube-system get configmap kube-proxy), not on the node` }];
+}
+
+/** Reads the node under `root`, starts it at the clock's time, dials every edge, and stops it. */
+export async function checkNode(root: string, clock: Clock): Promise<NodeCheck> {
+  const node = await loadNode(root);
+  if (!isNode(node)) throw notANode(root);
+  const skipped = daemonSetProxy(node);
+  const problems = skipped.length ? node.problems.filter((p) => p.component !== 'kube-proxy') : node.problems;
+  const checks = staticChecks(node, clock);
+  await using cluster = await defineCluster({ node, clock }).start();
+  const edges = await Promise.all(EDGE_NAMES.filter((e) => !skipped.some((s) => s.edge === e)).map((edge) => cluster.dial(edge)));
+  const notStarted = Object.entries(cluster.servers).flatMap(([component, s]) => (s.startupError ? [{
+    component, code: s.startupError.code, message: s.startupError.message,
+    ...(s.startupError.file ? { file: s.startupError.file } : {}), ...(s.startupError.field ? { field: s.startupError.field } : {}),
+  }] : []));
+  return { root, at: clock.now().toISOString(), node, edges, skipped, notStarted, problems, unmodelledFlags: node.unmodelledFlags, static: checks };
+}

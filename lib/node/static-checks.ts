@@ -1,0 +1,134 @@
+// The checks kubeadm runs on a node's files without dialling anything: `kubeadm certs
+// check-expiration`'s table, each certificate against its CA and its key, and each kubeconfig's CA
+// data against the cluster CA (kubeadm's "exists already but has got the wrong CA cert"). `check`
+// shows them beside the handshakes: a certificate that expires next month still handshakes today.
+import type { Clock } from '../clock.js';
+import { isKubeMtlsSimError } from '../errors.js';
+import { readInRoot } from '../fs/read.js';
+import { parseKubeconfig } from '../kubeconfig/parse.js';
+import { inspectLayout, type InspectRow } from '../layout/inspect.js';
+import { readCertificates } from '../pki/pem.js';
+import type { IssuedCert } from '../pki/issued-cert.js';
+import type { LoadedNode } from './load.js';
+
+/** One row of `kubeadm certs check-expiration`'s tables. */
+export interface ExpirationRow {
+  /** kubeadm's name (`apiserver`, `admin.conf`, `ca`) or, outside kubeadm's table, the file's base name. */
+  certificate: string;
+  path: string;
+  /** For a certificate inside a kubeconfig: its field. */
+  field?: string;
+  isCa: boolean;
+  expires: string;
+  /** Milliseconds left at the check's time (negative once expired). */
+  residualMs: number;
+  /** The CA it was checked against (kubeadm's CERTIFICATE AUTHORITY column; empty for a CA). */
+  authority: string;
+  /** kubeadm's EXTERNALLY MANAGED: the CA's private key is not on the node, so kubeadm cannot renew it. */
+  externallyManaged: boolean;
+}
+
+export type StaticCheck = 'expiration' | 'chain' | 'usage' | 'key-pair' | 'kubeconfig-ca' | 'file';
+
+/** Something a static check found: the file (and field) at fault, in one line, and what kubeadm would say when it says something. */
+export interface StaticFinding {
+  check: StaticCheck;
+  /** `fail` counts against the node (exit 1); `note` is listed only (a file kubeadm's table names that this node does not have: kubeadm's `!MISSING!`). */
+  severity: 'fail' | 'note';
+  file: string;
+  field?: string;
+  message: string;
+  kubeadm?: string;
+}
+
+export interface StaticChecks {
+  at: string;
+  expiration: ExpirationRow[];
+  findings: StaticFinding[];
+}
+
+const keyAbsent = (row: InspectRow) => row.checks.key.reason === 'NO_KEY' || row.checks.key.reason === 'ERR_FILE_NOT_FOUND';
+
+function expirationRows(rows: InspectRow[]): ExpirationRow[] {
+  const cas = new Map(rows.filter((r) => r.isCa).map((r) => [r.path, r] as const));
+  return rows.map((r) => {
+    const ca = r.isCa ? r : r.verifiedAgainst ? cas.get(r.verifiedAgainst.path) : undefined;
+    return {
+      certificate: r.name, path: r.path, ...(r.field ? { field: r.field } : {}), isCa: r.isCa,
+      expires: r.notAfter.toISOString(), residualMs: r.residualMs,
+      authority: r.isCa ? '' : r.verifiedAgainst?.name ?? r.issuer,
+      externallyManaged: ca !== undefined && keyAbsent(ca),
+    };
+  });
+}
+
+function certificateFindings(rows: InspectRow[]): StaticFinding[] {
+  const out: StaticFinding[] = [];
+  for (const r of rows) {
+    const at = { file: r.path, ...(r.field ? { field: r.field } : {}) };
+    if (r.residualMs <= 0) out.push({ check: 'expiration', severity: 'fail', ...at, message: `${r.name} expired on ${r.notAfter.toISOString()}`, kubeadm: `${r.name} <invalid>` });
+    else if (!r.checks.chain.ok) out.push({ check: 'chain', severity: 'fail', ...at, message: `${r.name}: ${r.checks.chain.detail}` });
+    if (!r.checks.eku.ok) out.push({ check: 'usage', severity: 'fail', ...at, message: `${r.name}: ${r.checks.eku.detail}` });
+    // A CA without its key is kubeadm's external CA, not a mistake: EXTERNALLY MANAGED says it.
+    if (!r.checks.key.ok && !(r.isCa && keyAbsent(r))) out.push({ check: 'key-pair', severity: 'fail', ...at, message: `${r.name}: ${r.checks.key.detail}` });
+  }
+  return out;
+}
+
+/** The cluster CA: the certificates kube-apiserver verifies clients with (`--client-ca-file`, kubeadm's ca.crt). */
+function clusterCa(node: LoadedNode): { file: string; certs: IssuedCert[] } | undefined {
+  const file = node.spec['kube-apiserver']['--client-ca-file'];
+  if (!file) return undefined;
+  try {
+    return { file, certs: readCertificates(readInRoot(node.root, file), { file }) };
+  } catch (error) {
+    if (isKubeMtlsSimError(error)) return undefined; // the apiserver's own problem, reported with its edges
+    throw error;
+  }
+}
+
+/** Each kubeconfig's CA against the cluster CA: one that holds none of the cluster CA's certificates is from another cluster. */
+function kubeconfigFindings(node: LoadedNode): StaticFinding[] {
+  const ca = clusterCa(node);
+  if (!ca) return [];
+  const known = new Set(ca.certs.map((c) => c.der.toString('base64')));
+  const out: StaticFinding[] = [];
+  const seen = new Set<string>();
+  for (const [client, { kubeconfig }] of Object.entries(node.spec.clients)) {
+    if (!kubeconfig || seen.has(kubeconfig) || node.problems.some((p) => p.component === client)) continue;
+    seen.add(kubeconfig);
+    let certs: IssuedCert[] | undefined;
+    let field = 'certificate-authority-data';
+    try {
+      const kc = parseKubeconfig(readInRoot(node.root, kubeconfig).toString('utf8'), kubeconfig, {
+        readFile: (path, by) => readInRoot(node.root, path, { field: by.field, file: by.file }),
+      });
+      certs = kc.ca?.certs;
+      field = kc.ca?.source.field ?? field;
+    } catch (error) {
+      if (isKubeMtlsSimError(error)) continue; // loadNode already lists it as its client's problem
+      throw error;
+    }
+    if (!certs || certs.some((c) => known.has(c.der.toString('base64')))) continue;
+    out.push({
+      check: 'kubeconfig-ca', severity: 'fail', file: kubeconfig, field,
+      message: `${kubeconfig}: ${field} holds ${certs.map((c) => c.node.subject.replace(/\n/g, ', ')).join('; ')}, not the cluster CA of ${ca.file}: a CA from another cluster`,
+      kubeadm: `a kubeconfig file "${kubeconfig}" exists already but has got the wrong CA cert`,
+    });
+  }
+  return out;
+}
+
+/** The static checks over a node read by loadNode, at the clock's time. */
+export function staticChecks(node: LoadedNode, clock: Clock): StaticChecks {
+  const report = inspectLayout(node.root, clock);
+  const files: StaticFinding[] = report.problems
+    // A node laid out otherwise than kubeadm's table is no finding; its files are still listed.
+    .filter((p) => p.code !== 'ERR_LAYOUT_UNKNOWN')
+    .map((p) => ({ check: 'file', severity: p.code === 'ERR_FILE_NOT_FOUND' ? 'note' : 'fail', file: p.path, message: `[${p.code}] ${p.message}` }));
+  return {
+    at: report.at.toISOString(),
+    expiration: expirationRows(report.rows),
+    findings: [...certificateFindings(report.rows), ...kubeconfigFindings(node), ...files],
+  };
+}
