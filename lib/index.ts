@@ -39,7 +39,7 @@ export type { KubeletConfiguration } from './kubeletconfig/config.js';
 
 // The cluster, the changes a scenario or a user makes to it, and what it exposes once started.
 export type { ClusterDefinition, ClusterOptions, JoinNodesOptions, StartedCluster } from './cluster/cluster.js';
-export type { EditValue, FileChanges, TokenChange } from './cluster/file-changes.js';
+export type { EditValue, FileChanges, TokenChange } from './node/file-changes.js';
 export type { ClientComponent, ComponentSpecs, ControlPlaneSpec, PresetFiles } from './component-base/presets.js';
 export type { FlagOverrides, Flags } from './component-base/flags.js';
 export type { ControllerManagerConfig } from './components/controller-manager.js';
