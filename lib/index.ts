@@ -6,8 +6,9 @@
 
 // The asynchronous entry points load their implementation on first call (start-up is most of a
 // short program's time): the cluster runtime, the PKI generator, the scenario runner.
-export { defineCluster, generatePki, loadNode, runScenario } from './load-on-use.js';
+export { defineCluster, generatePki, loadNode, runScenario, writeNode } from './load-on-use.js';
 export type { LoadedNode, NodeComponent, NodeComponentSource, NodeProblem, UnmodelledFlag } from './node/load.js';
+export type { NodeFolder, NodeFolderOptions } from './node/folder.js';
 
 // Time and errors.
 export { fixedClock, systemClock, type Clock, type ManualClock } from './clock.js';

@@ -2,13 +2,12 @@
 // where a real node keeps them (the code `pki write --fault/--flag` runs), read back with loadNode,
 // and its edge dialled on the cluster started from what was read. Time passing becomes the folder
 // checked that much later, as `check --now` does.
-import { fixedClock, type Clock } from '../clock.js';
-import { DAY } from '../clock.js';
-import { defineCluster } from '../cluster/cluster.js';
-import { writeNode, type NodeFolderOptions } from '../node/folder.js';
-import { loadNode } from '../node/load.js';
-import { compare, type ScenarioRun } from './run.js';
-import type { Scenario } from './types.js';
+import { DAY, fixedClock, type Clock } from '../../lib/clock.js';
+import { defineCluster } from '../../lib/cluster/cluster.js';
+import { writeNode, type NodeFolderOptions } from '../../lib/node/folder.js';
+import { loadNode } from '../../lib/node/load.js';
+import { compare, type ScenarioRun } from '../../lib/scenarios/run.js';
+import type { Scenario } from '../../lib/scenarios/types.js';
 
 /** The folder options of a scenario (throws when its registry entry says it has no on-disk form). */
 export function scenarioFolder(scenario: Scenario, clock: Clock): NodeFolderOptions {
