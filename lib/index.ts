@@ -6,8 +6,9 @@
 
 // The asynchronous entry points load their implementation on first call (start-up is most of a
 // short program's time): the cluster runtime, the PKI generator, the scenario runner.
-export { defineCluster, generatePki, loadNode, runScenario } from './load-on-use.js';
+export { defineCluster, generatePki, loadNode, runScenario, writeNode } from './load-on-use.js';
 export type { LoadedNode, NodeComponent, NodeComponentSource, NodeProblem, UnmodelledFlag } from './node/load.js';
+export type { NodeFolder, NodeFolderOptions } from './node/folder.js';
 
 // Time and errors.
 export { fixedClock, systemClock, type Clock, type ManualClock } from './clock.js';
@@ -39,7 +40,7 @@ export type { KubeletConfiguration } from './kubeletconfig/config.js';
 
 // The cluster, the changes a scenario or a user makes to it, and what it exposes once started.
 export type { ClusterDefinition, ClusterOptions, JoinNodesOptions, StartedCluster } from './cluster/cluster.js';
-export type { EditValue, FileChanges, TokenChange } from './cluster/file-changes.js';
+export type { EditValue, FileChanges, TokenChange } from './node/file-changes.js';
 export type { ClientComponent, ComponentSpecs, ControlPlaneSpec, PresetFiles } from './component-base/presets.js';
 export type { FlagOverrides, Flags } from './component-base/flags.js';
 export type { ControllerManagerConfig } from './components/controller-manager.js';

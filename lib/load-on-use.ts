@@ -4,6 +4,7 @@ import type { Scenario } from './scenarios/types.js';
 import type { ScenarioRun } from './scenarios/run.js';
 import type { Clock } from './clock.js';
 import type { LoadedNode } from './node/load.js';
+import type { NodeFolder, NodeFolderOptions } from './node/folder.js';
 
 /**
  * The package's asynchronous entry points, each loading its implementation on first call: a cluster
@@ -38,4 +39,13 @@ export async function runScenario(scenario: Scenario, startAt: Clock, options: {
  */
 export async function loadNode(root: string): Promise<LoadedNode> {
   return (await import('./node/load.js')).loadNode(root);
+}
+
+/**
+ * Writes a node under `dir` with deliberate mistakes (what `pki write DIR --fault … --flag …` writes):
+ * the PKI with `faults`, the flag changes in the manifests or units, the kubelet config fields, the
+ * file changes. `loadNode(dir)` reads it back; refuses to overwrite unless `overwrite`.
+ */
+export async function writeNode(dir: string, options: NodeFolderOptions & { overwrite?: boolean }): Promise<NodeFolder> {
+  return (await import('./node/folder.js')).writeNode(dir, options);
 }

@@ -60,9 +60,10 @@ export function usageError(message: string, usage: string): KubeMtlsSimError {
   return new KubeMtlsSimError('ERR_USAGE', `${message}\n\n${usage}`);
 }
 
-export type FlagTable = Record<string, { type: 'string' | 'boolean' }>;
+/** `multiple`: a string flag that may be repeated; its values, in order, are in `lists` (not `values`). */
+export type FlagTable = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
-export type Parsed = { help: true } | { help: false; values: Record<string, string | boolean | undefined>; positionals: string[] };
+export type Parsed = { help: true } | { help: false; values: Record<string, string | boolean | undefined>; lists: Record<string, string[]>; positionals: string[] };
 
 const flagList = (flags: FlagTable) => Object.keys(flags).map((f) => `--${f}`).join(', ');
 
@@ -76,6 +77,7 @@ export function parseCommandLine(args: string[], command: string, flags: FlagTab
   const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
   if (tokens.some((t) => t.kind === 'option' && t.name === 'help')) return { help: true };
   const values: Record<string, string | boolean | undefined> = {};
+  const lists: Record<string, string[]> = {};
   const positionals: string[] = [];
   for (const token of tokens) {
     if (token.kind === 'positional') positionals.push(token.value);
@@ -84,9 +86,10 @@ export function parseCommandLine(args: string[], command: string, flags: FlagTab
     if (!flag) throw usageError(`Unknown option '${clip(token.rawName)}' for \`${command}\` (it accepts: ${flagList(flags)}, --help)`, usage);
     if (flag.type === 'string' && token.value === undefined) throw usageError(`\`--${token.name}\` needs a value`, usage);
     if (flag.type === 'boolean' && token.value !== undefined) throw usageError(`\`--${token.name}\` takes no value (given "${clip(token.value)}")`, usage);
-    values[token.name] = flag.type === 'boolean' ? true : token.value;
+    if (flag.multiple) (lists[token.name] ??= []).push(token.value!);
+    else values[token.name] = flag.type === 'boolean' ? true : token.value;
   }
-  return { help: false, values, positionals };
+  return { help: false, values, lists, positionals };
 }
 
 /** Refuses every given flag that the chosen mode of a command does not use: none is silently ignored. */

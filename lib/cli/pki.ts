@@ -1,25 +1,26 @@
 import { fixedClock, systemClock } from '../clock.js';
 import { KubeMtlsSimError } from '../errors.js';
-import { generatePki } from '../layout/generate.js';
 import type { InspectReport } from '../layout/inspect.js';
 import { KEY_ALGORITHMS, PRESET_NAMES, type ClusterConfig } from '../pki/types.js';
 import { resolveClusterConfig } from '../pki/cluster-config.js';
-import { writeLayout } from '../layout/layout.js';
-import { manifestFile } from '../layout/manifest.js';
-import { nodeFiles } from '../node/write.js';
+import { writeNode } from '../node/folder.js';
 import { getPreset } from '../pki/presets/index.js';
 import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
+import { FAULT_HELP, faultsFrom, flagsFrom } from './pki-faults.js';
 
 export const PKI_WRITE_USAGE = `Usage:
   kube-mtls-sim pki write DIR [--preset kubeadm|reference] [--algo ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
                               [--node-name NAME] [--advertise-address IP] [--cert-sans A,B] [--now ISO-TIME] [--force] [--json]
+                              [--fault RECORD=KIND[:ARG]]... [--flag COMPONENT:--name=value]...
 
   Writes a control-plane node under DIR, in its real paths: the preset's certificates, keys,
   kubeconfigs and kubelet config (DIR/etc/kubernetes/pki/...), and how each component runs with
   its flags: kubeadm's static Pod manifests (DIR/etc/kubernetes/manifests/), the kubelet's drop-in
   and kubeadm-flags.env; or, for the reference preset, systemd units (DIR/etc/systemd/system/).
-  Never overwrites existing files unless --force.
+  Never overwrites existing files unless --force. With --fault and --flag the node is written broken,
+  as a lab or a test wants it (\`kube-mtls-sim check DIR\` then finds what is wrong).
+${FAULT_HELP}
   --now ISO-TIME   the time to generate at, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --json           what was written, as JSON
   --help, -h       this text
@@ -51,6 +52,7 @@ const PKI_FLAGS = {
   write: {
     preset: { type: 'string' }, algo: { type: 'string' }, 'node-name': { type: 'string' }, 'advertise-address': { type: 'string' },
     'cert-sans': { type: 'string' }, now: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
+    fault: { type: 'string', multiple: true }, flag: { type: 'string', multiple: true },
   },
   inspect: { now: { type: 'string' }, json: { type: 'boolean' } },
 } as const satisfies Record<string, FlagTable>;
@@ -87,7 +89,7 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
     out(subUsage);
     return EXIT.OK;
   }
-  const { values, positionals } = parsed;
+  const { values, lists, positionals } = parsed;
   const dir = positionals[0];
   if (!dir) throw usageError(`pki ${sub}: missing DIR`, subUsage);
   if (positionals.length > 1) throw usageError(`pki ${sub}: unexpected argument "${clip(positionals[1]!)}"`, subUsage);
@@ -96,13 +98,18 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
   if (sub === 'write') {
     const preset = getPreset(oneOf('preset', (values.preset as string | undefined) ?? 'kubeadm', PRESET_NAMES, 'ERR_PRESET_UNKNOWN'));
     const algorithm = oneOf('algo', (values.algo as string | undefined) ?? 'ecdsa-p256', KEY_ALGORITHMS, 'ERR_ALGORITHM_UNKNOWN');
-    const pki = await generatePki({ preset, algorithm, clock, keys: 'fresh', cluster: clusterFrom(values) });
-    const files = [...pki.files, ...nodeFiles(pki)];
-    writeLayout([...files, manifestFile(pki)], dir, { overwrite: values.force === true });
+    const faults = faultsFrom(lists.fault ?? [], preset);
+    const flags = flagsFrom(lists.flag ?? []);
+    const { pki, files } = await writeNode(dir, { preset, algorithm, clock, keys: 'fresh', cluster: clusterFrom(values), faults, ...flags, overwrite: values.force === true });
     if (values.json) {
-      out(JSON.stringify({ preset: preset.name, algorithm, root: dir, files: files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })) }, null, 2));
+      out(JSON.stringify({
+        preset: preset.name, algorithm, root: dir, faults: lists.fault ?? [], flags: lists.flag ?? [],
+        files: files.map((f) => ({ path: f.path, kind: f.kind, mode: f.mode?.toString(8) })),
+      }, null, 2));
     } else {
       out(`[pki] preset "${preset.name}" (${preset.title}), ${algorithm} keys, generated at ${pki.generatedAt.toISOString()}`);
+      for (const fault of lists.fault ?? []) out(`[pki] fault ${fault}`);
+      for (const flag of lists.flag ?? []) out(`[pki] flag ${flag}`);
       for (const f of files) {
         out(`[pki] wrote ${dir.replace(/\/$/, '')}${f.path}${f.kind === 'symlink' ? ` -> ${f.target}` : ` (${f.mode.toString(8)})`}`);
       }

@@ -13,7 +13,7 @@ import { generatePki, type Pki } from '../layout/generate.js';
 import type { EdgeResult } from '../verdict/result.js';
 import type { CsrStore } from '../csr/store.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
-import { applyFileChanges } from './file-changes.js';
+import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';

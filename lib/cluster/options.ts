@@ -4,7 +4,7 @@ import type { ClientComponent, ComponentSpecs } from '../component-base/presets.
 import type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
 import type { GeneratePkiOptions, Pki } from '../layout/generate.js';
 import type { LoadedNode } from '../node/load.js';
-import type { FileChanges } from './file-changes.js';
+import type { FileChanges } from '../node/file-changes.js';
 
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */

@@ -137,8 +137,10 @@ function unitNode(spec: ControlPlaneSpec): PkiFile[] {
   }));
 }
 
-/** How each component of `pki`'s preset is run, as files: kubeadm's static Pods and kubelet files, or the reference's units. */
-export function nodeFiles(pki: Pki): PkiFile[] {
-  const spec = controlPlaneSpec(pki.preset, pki.config);
+/**
+ * How each component of `pki`'s preset is run, as files: kubeadm's static Pods and kubelet files, or
+ * the reference's units. `spec` (default: the preset's) carries the flags written, changed or not.
+ */
+export function nodeFiles(pki: Pki, spec: ControlPlaneSpec = controlPlaneSpec(pki.preset, pki.config)): PkiFile[] {
   return pki.preset.name === 'kubeadm' ? kubeadmNode(spec, pki) : unitNode(spec);
 }

@@ -27,6 +27,7 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
     if (e.verdict !== 'ok' && e.reason === 'OK') problems.push(`${at}: reason OK with verdict ${e.verdict}`);
     if (e.verdict === 'config-error' && e.stage !== 'config') problems.push(`${at}: a config-error is decided at stage config`);
     if (e.verdict === 'rejected' && e.identity && ['tls', 'config'].includes(e.stage ?? '')) problems.push(`${at}: nobody is authenticated when TLS is refused`);
+    problems.push(...onDiskProblems(s, at));
     for (const id of Object.keys(s.changes?.faults ?? {})) {
       if (preset && !preset.certs.some((r) => r.id === id)) problems.push(`${at}: fault on unknown certificate "${id}" (preset ${s.preset})`);
     }
@@ -37,6 +38,18 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * What a folder cannot hold must say so: bootstrap token Secrets (etcd's, not a file) and steps done
+ * to a running cluster other than time passing (a folder is checked at one time: `check --now`).
+ */
+function onDiskProblems(s: Scenario, at: string): string[] {
+  const c = s.changes ?? {};
+  const inMemoryOnly = c.bootstrapTokens !== undefined || (c.steps ?? []).some((step) => step.kind !== 'advance-clock');
+  if (s.onDisk !== undefined && !(s.onDisk.expressible === false && s.onDisk.why.trim().length > 0)) return [`${at}: onDisk needs expressible: false and a why`];
+  if (inMemoryOnly && s.onDisk === undefined) return [`${at}: bootstrap token Secrets and steps other than advance-clock have no on-disk form: say why in onDisk`];
+  return [];
 }
 
 export function checkRegistry<T extends readonly Scenario[]>(scenarios: T): T {

@@ -1,5 +1,5 @@
 import type { BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
-import type { FileChanges } from '../cluster/file-changes.js';
+import type { FileChanges } from '../node/file-changes.js';
 import type { DialOptions } from '../clients/dial.js';
 import type { EdgeName } from '../edges/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
@@ -61,4 +61,11 @@ export interface Scenario {
   expect: Expectation;
   /** The flag, field or file at fault (or, for an `ok`, the one that makes it work): the explanation must name it. */
   responsible?: string;
+  /**
+   * Set when a node folder cannot express the scenario (a folder holds files and flags; bootstrap
+   * token Secrets live in etcd, and a kubelet that acts while time passes is not a file): why.
+   * Every other scenario is written to disk, read back with loadNode and must give the same outcome
+   * (test/disk-roundtrip.test.ts); clock moves alone are the folder checked that much later.
+   */
+  onDisk?: { expressible: false; why: string };
 }

@@ -1,0 +1,126 @@
+// `pki write --fault/--flag` (issue 11): a broken node in one command. Each fault kind written is
+// then seen in the folder by `pki inspect`; each flag is in the manifest and changes the edge when
+// the folder is loaded and dialled; a bad value is exit 2 naming the flag and the value, nothing written.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import test from 'ava';
+import { main } from '../lib/cli/main.js';
+import { fixedClock } from '../lib/clock.js';
+import { defineCluster } from '../lib/cluster/cluster.js';
+import { loadNode } from '../lib/node/load.js';
+import { FAULT_SYNTAX, formatFaultFlag, parseFaultFlag } from '../lib/pki/fault-syntax.js';
+import type { Fault } from '../lib/pki/faults.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import { tempDir } from './helpers/tools.js';
+
+async function cli(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const status = await main(args, (t) => out.push(t), (t) => err.push(t));
+  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+}
+
+const NOW = '2026-01-01T00:00:00Z';
+
+interface Row { name: string; cn: string; o: string[]; issuer: string; notBefore: string; notAfter: string; sans: string[]; extKeyUsage: string[]; checks: { chain: { reason: string } } }
+
+/** One fault of each kind, each on its own record, and what `pki inspect --json` must show for it. */
+const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problems: Map<string, string>) => unknown, unknown]> = {
+  'signed-by': ['front-proxy-client=signed-by:etcd-ca', (r) => [r.get('front-proxy-client')!.issuer, r.get('front-proxy-client')!.checks.chain.reason], ['etcd-ca', 'UNKNOWN_AUTHORITY']],
+  'signed-by-impostor': ['apiserver-etcd-client=signed-by-impostor', (r) => [r.get('apiserver-etcd-client')!.issuer, r.get('apiserver-etcd-client')!.checks.chain.reason], ['etcd-ca', 'BAD_SIGNATURE']],
+  'self-signed': ['etcd-healthcheck-client=self-signed', (r) => [r.get('etcd-healthcheck-client')!.issuer, r.get('etcd-healthcheck-client')!.checks.chain.reason], ['kube-etcd-healthcheck-client', 'SELF_SIGNED']],
+  expired: ['scheduler=expired', (r) => [r.get('scheduler.conf')!.notAfter, r.get('scheduler.conf')!.checks.chain.reason], ['2025-12-31T00:00:00.000Z', 'CERT_HAS_EXPIRED']],
+  'not-yet-valid': ['kubelet-client=not-yet-valid', (r) => [r.get('kubelet-client')!.notBefore, r.get('kubelet-client')!.checks.chain.reason], ['2026-01-02T00:00:00.000Z', 'CERT_NOT_YET_VALID']],
+  validity: ['etcd-peer=validity:-1h..2d', (r) => [r.get('etcd-peer')!.notBefore, r.get('etcd-peer')!.notAfter], ['2025-12-31T23:00:00.000Z', '2026-01-03T00:00:00.000Z']],
+  subject: ['admin=subject:CN=eve,O=', (r) => [r.get('admin.conf')!.cn, r.get('admin.conf')!.o], ['eve', []]],
+  usages: ['apiserver-kubelet-client=usages:eku=serverAuth', (r) => r.get('apiserver-kubelet-client')!.extKeyUsage, ['serverAuth']],
+  sans: ['etcd-server=sans:DNS:only.example,IP:10.9.9.9', (r) => r.get('etcd-server')!.sans, ['DNS:only.example', 'IP:10.9.9.9']],
+  'mismatched-key': ['super-admin=mismatched-key', (_r, p) => p.get('/etc/kubernetes/super-admin.conf'), 'ERR_KEY_MISMATCH'],
+  'swapped-files': ['controller-manager=swapped-files', (_r, p) => p.get('/etc/kubernetes/controller-manager.conf'), 'ERR_PEM_SWITCHED'],
+  'via-intermediate': ['apiserver=via-intermediate:omit', (r) => [r.get('apiserver')!.issuer, r.get('apiserver')!.checks.chain.reason], ['kubernetes-intermediate', 'UNKNOWN_AUTHORITY']],
+};
+
+test('pki write --fault: every fault kind, written in one command, is seen by pki inspect', async (t) => {
+  t.deepEqual(Object.keys(EACH_KIND).sort(), Object.keys(FAULT_SYNTAX).sort(), 'every kind of the library is tested');
+  const dir = join(tempDir(t), 'node');
+  const write = await cli(['pki', 'write', dir, '--now', NOW, ...Object.values(EACH_KIND).flatMap(([flag]) => ['--fault', flag])]);
+  t.is(write.status, 0, write.stderr);
+  t.regex(write.stdout, /^\[pki\] fault admin=subject:CN=eve,O=$/m);
+  const inspect = await cli(['pki', 'inspect', dir, '--now', NOW, '--json']);
+  t.is(inspect.status, 1, 'inspect finds the faults');
+  const report = JSON.parse(inspect.stdout) as { rows: Row[]; problems: { path: string; code: string }[] };
+  const rows = new Map(report.rows.map((r) => [r.name, r]));
+  const problems = new Map(report.problems.map((p) => [p.path, p.code]));
+  for (const [kind, [flag, seen, expected]] of Object.entries(EACH_KIND)) t.deepEqual(seen(rows, problems), expected, `${kind} (${flag})`);
+  // The records without a fault still pass.
+  t.is(rows.get('apiserver-etcd-client')!.checks.chain.reason, 'BAD_SIGNATURE');
+  t.is(rows.get('ca')!.checks.chain.reason, 'OK');
+});
+
+test('pki write --flag: the flag is written into the manifest, an empty value removes it, and the loaded node dials with it', async (t) => {
+  const dir = join(tempDir(t), 'node');
+  const write = await cli(['pki', 'write', dir, '--now', NOW, '--json',
+    '--flag', 'etcd:--trusted-ca-file=', '--flag', 'etcd:--client-cert-auth=',
+    '--flag', 'kube-apiserver:--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt']);
+  t.is(write.status, 0, write.stderr);
+  t.deepEqual(JSON.parse(write.stdout).flags, ['etcd:--trusted-ca-file=', 'etcd:--client-cert-auth=', 'kube-apiserver:--kubelet-certificate-authority=/etc/kubernetes/pki/ca.crt']);
+  const etcd = readFileSync(join(dir, 'etc/kubernetes/manifests/etcd.yaml'), 'utf8');
+  t.notRegex(etcd, /- --trusted-ca-file=|- --client-cert-auth=/);
+  t.regex(etcd, /- --peer-trusted-ca-file=/);
+  t.regex(readFileSync(join(dir, 'etc/kubernetes/manifests/kube-apiserver.yaml'), 'utf8'), /- --kubelet-certificate-authority=\/etc\/kubernetes\/pki\/ca\.crt$/m);
+  const node = await loadNode(dir);
+  t.deepEqual(node.problems.map((p) => p.error.message), []);
+  await using cluster = await defineCluster({ node, clock: fixedClock(NOW) }).start();
+  const [etcdEdge, kubeletEdge] = await Promise.all([cluster.dial('apiserver-to-etcd'), cluster.dial('apiserver-to-kubelet')]);
+  t.like(etcdEdge, { verdict: 'insecure', reason: 'NO_CLIENT_AUTH' });
+  // As the catalogue's kubelet-self-signed-with-kubelet-ca-flag: the self-signed certificate is refused.
+  t.like(kubeletEdge, { verdict: 'rejected', stage: 'tls', reason: 'SAN_MISMATCH' });
+});
+
+test('pki write --flag writes into the systemd units of the reference preset', async (t) => {
+  const dir = join(tempDir(t), 'node');
+  t.is((await cli(['pki', 'write', dir, '--now', NOW, '--preset', 'reference', '--flag', 'etcd:--client-cert-auth=true'])).status, 0);
+  t.regex(readFileSync(join(dir, 'etc/systemd/system/etcd.service'), 'utf8'), /--client-cert-auth=true/);
+});
+
+for (const [flag, value, message] of [
+  ['--fault', 'apiserver=expird', /unknown fault kind "expird"/],
+  ['--fault', 'apiserver', /expected RECORD=KIND\[:ARG\]/],
+  ['--fault', 'nope=expired', /no certificate "nope" in this preset/],
+  ['--fault', 'apiserver=validity:1d..-1d', /notBefore < notAfter/],
+  ['--fault', 'apiserver=validity:soon..3y', /"soon" is not a duration/],
+  ['--fault', 'apiserver=expired:now', /expired takes no argument/],
+  ['--fault', 'apiserver=signed-by', /signed-by needs an argument/],
+  ['--fault', 'apiserver=sans:IP:1.2.3', /"1.2.3" is not an IP address/],
+  ['--fault', 'apiserver=usages:eku=clientAuth+webAuth', /"webAuth" is not a extended key usage/],
+  ['--fault', 'apiserver=via-intermediate:maybe', /send or omit/],
+  ['--fault', 'ca=signed-by:apiserver', /signing cycle ca <- apiserver <- ca/],
+  ['--flag', 'etcd:--no-such-flag=1', /etcd has no flag --no-such-flag/],
+  ['--flag', 'kube-etcd:--name=x', /unknown component "kube-etcd"/],
+  ['--flag', 'etcd:--name', /expected COMPONENT:--name=value/],
+] as const) {
+  test(`pki write ${flag} ${value}: exit 2 naming the flag and the value, nothing written`, async (t) => {
+    const dir = join(tempDir(t), 'node');
+    const run = await cli(['pki', 'write', dir, '--now', NOW, flag, value]);
+    t.is(run.status, 2, run.stderr);
+    t.true(run.stderr.includes(`\`${flag}\`: "${value}"`), run.stderr);
+    t.regex(run.stderr, message);
+    t.false(existsSync(dir));
+  });
+}
+
+test('every fault of the catalogue has a --fault form that reads back to the same fault', (t) => {
+  let count = 0;
+  for (const s of SCENARIOS) {
+    for (const [record, value] of Object.entries(s.changes?.faults ?? {})) {
+      for (const fault of Array.isArray(value) ? value : [value as Fault]) {
+        const flag = formatFaultFlag(record, fault);
+        t.deepEqual(parseFaultFlag(flag), { record, fault }, `${s.name}: ${flag}`);
+        count++;
+      }
+    }
+  }
+  t.true(count > 30);
+  t.deepEqual(parseFaultFlag('apiserver=usages:ku=digitalSignature,eku=none').fault, { kind: 'usages', keyUsage: ['digitalSignature'], extKeyUsage: null });
+  t.deepEqual(parseFaultFlag('admin=signed-by-impostor:/etc/kubernetes/pki/ca-new.crt').fault, { kind: 'signed-by-impostor', caFile: '/etc/kubernetes/pki/ca-new.crt' });
+});
