@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, ftruncateSync, mkdirSync, openSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { main } from '../lib/cli/main.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
@@ -155,8 +156,7 @@ test('a manifest that is not a manifest is ERR_LAYOUT_UNKNOWN, not a TypeError',
   }
 });
 
-// Tests run as root here, and root reads a chmod 000 file: EACCES cannot be made for real, so it is
-// simulated through the mapping every read goes through, and tried for real where it can be.
+// The errno mapping every read goes through, on an EACCES made up here; the real one follows.
 test('EACCES is ERR_FILE_UNREADABLE naming the path (simulated errno)', (t) => {
   const error = fsError('/x/ca.key', Object.assign(new Error('denied'), { code: 'EACCES' }), { field: 'users[0].user.client-key', file: '/x/admin.conf' });
   t.is(error.code, 'ERR_FILE_UNREADABLE');
@@ -165,11 +165,30 @@ test('EACCES is ERR_FILE_UNREADABLE naming the path (simulated errno)', (t) => {
   t.regex(error.message, /\/x\/ca\.key: permission denied \(EACCES\) \(named by `users\[0\]\.user\.client-key` in \/x\/admin\.conf\)/);
 });
 
+// As root, chmod 000 stops nothing: the read then runs in a child process with CAP_DAC_OVERRIDE and
+// CAP_DAC_READ_SEARCH dropped (util-linux's setpriv), where root gets EACCES like anyone else.
 const asRoot = process.getuid?.() === 0;
-if (asRoot) console.warn('\n*** fs-read: running as root, chmod 000 does not stop root: the real EACCES test is skipped (the errno mapping is tested by simulation). ***\n');
-(asRoot ? test.skip : test)('EACCES for real: an unreadable file is ERR_FILE_UNREADABLE', async (t) => {
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+
+function readPkiFolderWithoutRootPowers(dir: string): { code?: string; file?: string; spawnError?: string } {
+  const script = `import { readPkiFolder } from ${JSON.stringify(join(REPO, 'lib/layout/manifest.ts'))};
+try { readPkiFolder(${JSON.stringify(dir)}); console.log(JSON.stringify({})); }
+catch (e) { console.log(JSON.stringify({ code: e.code, file: e.file })); }`;
+  const run = spawnSync('setpriv', ['--bounding-set', '-dac_override,-dac_read_search', '--inh-caps', '-dac_override,-dac_read_search',
+    process.execPath, '--import=tsx', '--input-type=module', '-e', script], { cwd: REPO, encoding: 'utf8' });
+  if (run.error || run.status !== 0) return { spawnError: `${run.error?.message ?? ''}${run.stderr}` };
+  return JSON.parse(run.stdout.trim().split('\n').pop()!) as { code?: string; file?: string };
+}
+
+test('EACCES for real: an unreadable file is ERR_FILE_UNREADABLE', async (t) => {
   const dir = await node(t);
   chmodSync(join(dir, CA), 0o000);
+  if (asRoot) {
+    const seen = readPkiFolderWithoutRootPowers(dir);
+    t.is(seen.spawnError, undefined, 'setpriv (util-linux) runs the read without root\'s file powers');
+    t.like(seen, { code: 'ERR_FILE_UNREADABLE', file: join(dir, CA) });
+    return;
+  }
   const error = t.throws(() => readPkiFolder(dir), { instanceOf: KubeMtlsSimError });
   t.is(error.code, 'ERR_FILE_UNREADABLE');
   t.is(error.file, join(dir, CA));
