@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   ERR_FILE_UNWRITABLE: 'A file or folder cannot be written (permission, read-only or full filesystem); nothing of the layout was changed.',
   ERR_NODE_MANIFEST: 'A static Pod manifest in a node folder is not YAML, not a Pod, or has no container command.',
   ERR_NODE_UNIT: 'A systemd unit in a node folder has no ExecStart= or an unterminated quote.',
+  ERR_NODE_COMPONENT_CONFIG: 'A kube-scheduler or kube-proxy `--config` file in a node folder is not a YAML mapping, or its `clientConnection.kubeconfig` is not a string.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
