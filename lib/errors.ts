@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   ERR_NODE_MANIFEST: 'A static Pod manifest in a node folder is not YAML, not a Pod, or has no container command.',
   ERR_NODE_UNIT: 'A systemd unit in a node folder has no ExecStart= or an unterminated quote.',
   ERR_NODE_NOT_FOUND: 'A folder given as a node holds no component: no static Pod manifest, no kube-*/etcd unit and no kubelet unit or kubeadm-flags.env (empty, or not laid out as a node\'s root).',
+  ERR_NODE_COMPONENT_CONFIG: 'A kube-scheduler or kube-proxy `--config` file in a node folder is not a YAML mapping, or its `clientConnection.kubeconfig` is not a string.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -15,6 +15,7 @@ import { parseKubeletConfiguration } from '../kubeletconfig/config.js';
 import { DEFAULT_CLUSTER_CONFIG, resolveClusterConfig } from '../pki/cluster-config.js';
 import type { ClusterConfig } from '../pki/types.js';
 import { parseArgv } from './command-line.js';
+import { configKubeconfig } from './component-config.js';
 import { KUBECTL_KUBECONFIGS, KUBE_PROXY_KUBECONFIG } from './paths.js';
 import { present, readComponentArgv, readKubeletArgv, readUnitArgv, type ComponentArgv, type SourceKind } from './sources.js';
 
@@ -24,9 +25,12 @@ const COMPONENTS: readonly NodeComponent[] = ['kube-apiserver', 'etcd', 'kube-co
 /** The flags the simulator reads, per component (the others are kept as unmodelled). */
 const TABLES: Record<NodeComponent, FlagTable> = {
   ...FLAG_TABLES, kubelet: KUBELET_FLAGS,
-  'kube-scheduler': { '--kubeconfig': { kind: 'file', doc: '', default: undefined, parse: (v) => v } },
-  'kube-proxy': { '--kubeconfig': { kind: 'file', doc: '', default: undefined, parse: (v) => v } },
+  'kube-scheduler': { '--kubeconfig': { kind: 'file', doc: '', default: undefined, parse: (v) => v }, '--config': { kind: 'file', doc: '', default: undefined, parse: (v) => v } },
+  'kube-proxy': { '--kubeconfig': { kind: 'file', doc: '', default: undefined, parse: (v) => v }, '--config': { kind: 'file', doc: '', default: undefined, parse: (v) => v } },
 };
+
+/** Where a client's kubeconfig is named: the flag or config field, and the file that names it (node path). */
+type KubeconfigSource = { field: string; by?: string };
 
 /** How one component runs on the node, as read. */
 export interface NodeComponentSource {
@@ -115,9 +119,30 @@ function modelled(sources: Record<NodeComponent, NodeComponentSource>, unmodelle
   return out;
 }
 
-/** kube-proxy's kubeconfig: its unit's --kubeconfig, else kubeadm's ConfigMap key as a file. */
-function proxyKubeconfig(flags: Flags): string {
-  return flags['--kubeconfig'] ?? KUBE_PROXY_KUBECONFIG;
+/**
+ * kube-scheduler's and kube-proxy's kubeconfig: their --config file's clientConnection.kubeconfig
+ * (the Hard Way's units name only --config), else --kubeconfig, else for kube-proxy kubeadm's
+ * ConfigMap key as a file. A --config file that cannot be read is a problem of its component.
+ */
+function configuredKubeconfig(root: string, component: 'kube-scheduler' | 'kube-proxy', flags: Flags, unit: string | undefined,
+  problems: NodeProblem[], blocked: Partial<Record<string, KubeMtlsSimError>>, from: Partial<Record<ClientComponent, KubeconfigSource>>): string {
+  const config = flags['--config'];
+  if (config) {
+    try {
+      const text = readInRoot(root, config, { field: `${component} --config`, ...(unit ? { file: join(root, unit) } : {}) }).toString('utf8');
+      const named = configKubeconfig(text, join(root, config));
+      if (named) {
+        from[component] = { field: `${component} --config clientConnection.kubeconfig`, by: config };
+        return named;
+      }
+    } catch (error) {
+      const typed = isKubeMtlsSimError(error) ? error : fsError(join(root, config), error);
+      problems.push({ component, error: typed });
+      blocked[component] = typed;
+      return '';
+    }
+  }
+  return flags['--kubeconfig'] ?? (component === 'kube-proxy' ? KUBE_PROXY_KUBECONFIG : '');
 }
 
 /**
@@ -125,7 +150,7 @@ function proxyKubeconfig(flags: Flags): string {
  * and the kubelet's config file (and its TLS and CA files): each one that is absent, unreadable or
  * malformed is a problem for the component that needs it, naming the file and the flag.
  */
-function checkFiles(root: string, node: Omit<LoadedNode, 'fs' | 'config'>): void {
+function checkFiles(root: string, node: Omit<LoadedNode, 'fs' | 'config'>, from: Partial<Record<ClientComponent, KubeconfigSource>>): void {
   const read = (component: NodeProblem['component'], path: string, field: string, by?: string): Buffer | undefined => {
     try {
       return readInRoot(root, path, { field, ...(by ? { file: join(root, by) } : {}) });
@@ -158,8 +183,8 @@ function checkFiles(root: string, node: Omit<LoadedNode, 'fs' | 'config'>): void
   for (const [client, { kubeconfig }] of Object.entries(node.spec.clients) as [ClientComponent, { kubeconfig: string }][]) {
     if (node.spec.problems?.[client] || !kubeconfig) continue;
     // kubectl's kubeconfig is named by no flag: it is where kubectl looks by default.
-    const by = client === 'kubectl' ? undefined : node.components[client].file;
-    const text = read(client, kubeconfig, client === 'kubectl' ? 'kubectl kubeconfig' : `${client} --kubeconfig`, by);
+    const by = from[client]?.by ?? (client === 'kubectl' ? undefined : node.components[client].file);
+    const text = read(client, kubeconfig, from[client]?.field ?? (client === 'kubectl' ? 'kubectl kubeconfig' : `${client} --kubeconfig`), by);
     if (!text) continue;
     try {
       parseKubeconfig(text.toString('utf8'), kubeconfig, { readFile: (path, ref) => readInRoot(root, path, { field: ref.field, file: join(root, ref.file) }) });
@@ -200,19 +225,21 @@ export async function loadNode(root: string): Promise<LoadedNode> {
   const components = readSources(root, problems, blocked);
   const unmodelledFlags: UnmodelledFlag[] = [];
   const flags = modelled(components, unmodelledFlags);
+  const from: Partial<Record<ClientComponent, KubeconfigSource>> = {};
+  const clientKubeconfig = (c: 'kube-scheduler' | 'kube-proxy') => configuredKubeconfig(root, c, flags[c], components[c].file, problems, blocked, from);
   const spec: ControlPlaneSpec = {
     'kube-apiserver': flags['kube-apiserver'], etcd: flags.etcd, 'kube-controller-manager': flags['kube-controller-manager'],
     kubelet: { config: flags.kubelet['--config'] ?? '', kubeconfig: flags.kubelet['--kubeconfig'] ?? '', certDir: flags.kubelet['--cert-dir'] ?? '/var/lib/kubelet/pki' },
     clients: {
       kubectl: { kubeconfig: KUBECTL_KUBECONFIGS.find((p) => present(root, p)) ?? KUBECTL_KUBECONFIGS[0] },
-      'kube-scheduler': { kubeconfig: flags['kube-scheduler']['--kubeconfig'] ?? '' },
+      'kube-scheduler': { kubeconfig: clientKubeconfig('kube-scheduler') },
       'kube-controller-manager': { kubeconfig: flags['kube-controller-manager']['--kubeconfig'] ?? '' },
-      'kube-proxy': { kubeconfig: proxyKubeconfig(flags['kube-proxy']) },
+      'kube-proxy': { kubeconfig: clientKubeconfig('kube-proxy') },
       kubelet: { kubeconfig: flags.kubelet['--kubeconfig'] ?? '' },
     },
     problems: blocked,
   };
   const node = { root, components, spec, unmodelledFlags, problems };
-  checkFiles(root, node);
+  checkFiles(root, node, from);
   return { ...node, fs: new NodeFs([], root), config: clusterConfig(flags, components) };
 }
