@@ -6,21 +6,12 @@ import { join } from 'node:path';
 import { request } from 'node:https';
 import test, { type ExecutionContext } from 'ava';
 import { parse as parseYaml } from 'yaml';
-import { main } from '../lib/cli/main.js';
+import { cli } from './helpers/cli.js';
 import { startServe } from '../lib/cli/serve.js';
 import { tempDir } from './helpers/tools.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 const AT = '2026-01-02T00:00:00Z';
-
-interface Run { status: number; out: string; err: string }
-
-async function cli(args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (t) => out.push(t), (e) => err.push(e));
-  return { status, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** One folder per preset, written once; a test that changes files works on its own copy. */
 const written = new Map<string, Promise<string>>();
@@ -30,7 +21,7 @@ function node(t: ExecutionContext, preset: 'kubeadm' | 'reference'): Promise<str
     base ??= tempDir(t, 'kms-check-');
     const dir = join(base, preset);
     written.set(preset, cli(['pki', 'write', dir, '--now', NOW, '--preset', preset]).then((r) => {
-      if (r.status !== 0) throw new Error(r.err);
+      if (r.status !== 0) throw new Error(r.stderr);
       return dir;
     }));
   }
@@ -55,7 +46,7 @@ interface Json {
 }
 async function checkJson(dir: string, ...flags: string[]): Promise<{ status: number; report: Json }> {
   const r = await cli(['check', dir, '--json', '--now', AT, ...flags]);
-  return { status: r.status, report: JSON.parse(r.out) as Json };
+  return { status: r.status, report: JSON.parse(r.stdout) as Json };
 }
 const edge = (report: Json, name: string) => report.edges.find((e) => e.edge === name)!;
 
@@ -63,13 +54,13 @@ const edge = (report: Json, name: string) => report.edges.find((e) => e.edge ===
 test('check of a kubeadm folder: exit 0 with apiserver-to-kubelet insecure; exit 1 with --fail-on insecure', async (t) => {
   const dir = await node(t, 'kubeadm');
   const r = await cli(['check', dir, '--now', AT]);
-  t.is(r.status, 0, r.out + r.err);
-  t.regex(r.out, /^EDGE\s+VERDICT\s+STAGE\s+RESPONSIBLE\s+REASON\s+KUBERNETES PRINTS$/m);
-  t.regex(r.out, /^apiserver-to-kubelet\s+insecure\s+tls\s+kube-apiserver --kubelet-certificate-authority\s+SERVER_NOT_VERIFIED/m);
-  t.regex(r.out, /^CERTIFICATE\s+EXPIRES\s+RESIDUAL TIME\s+CERTIFICATE AUTHORITY\s+EXTERNALLY MANAGED$/m);
-  t.regex(r.out, /^apiserver\s+Jan 01, 2027 00:00 UTC\s+364d\s+ca\s+no$/m);
-  t.regex(r.out, /^CERTIFICATE AUTHORITY\s+EXPIRES\s+RESIDUAL TIME\s+EXTERNALLY MANAGED$/m);
-  t.regex(r.out, /kubelet --container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/, 'unmodelled flags are listed');
+  t.is(r.status, 0, r.stdout + r.stderr);
+  t.regex(r.stdout, /^EDGE\s+VERDICT\s+STAGE\s+RESPONSIBLE\s+REASON\s+KUBERNETES PRINTS$/m);
+  t.regex(r.stdout, /^apiserver-to-kubelet\s+insecure\s+tls\s+kube-apiserver --kubelet-certificate-authority\s+SERVER_NOT_VERIFIED/m);
+  t.regex(r.stdout, /^CERTIFICATE\s+EXPIRES\s+RESIDUAL TIME\s+CERTIFICATE AUTHORITY\s+EXTERNALLY MANAGED$/m);
+  t.regex(r.stdout, /^apiserver\s+Jan 01, 2027 00:00 UTC\s+364d\s+ca\s+no$/m);
+  t.regex(r.stdout, /^CERTIFICATE AUTHORITY\s+EXPIRES\s+RESIDUAL TIME\s+EXTERNALLY MANAGED$/m);
+  t.regex(r.stdout, /kubelet --container-runtime-endpoint=unix:\/\/\/var\/run\/containerd\/containerd\.sock/, 'unmodelled flags are listed');
   t.is((await cli(['check', dir, '--now', AT, '--fail-on', 'insecure'])).status, 1);
 });
 
@@ -140,7 +131,7 @@ test('EXTERNALLY MANAGED: a CA whose key is not on the node, and the certificate
 test('--now far ahead: the certificates have expired, the edges are rejected, exit 1', async (t) => {
   const r = await cli(['check', await node(t, 'kubeadm'), '--json', '--now', '2040-01-01T00:00:00Z']);
   t.is(r.status, 1);
-  const report = JSON.parse(r.out) as Json;
+  const report = JSON.parse(r.stdout) as Json;
   t.true(report.edges.some((e) => e.reason === 'CERT_EXPIRED'));
   t.true(report.findings.some((f) => f.check === 'expiration' && f.file === '/etc/kubernetes/pki/apiserver.crt'));
   t.true(report.expiration.every((e) => e.residualMs < 0));
@@ -156,7 +147,7 @@ test('bad folders: a typed error naming the folder, exit 1', async (t) => {
   for (const [dir, code] of [[empty, 'ERR_NODE_NOT_FOUND'], [notANode, 'ERR_NODE_NOT_FOUND'], [join(root, 'missing'), 'ERR_FILE_NOT_FOUND'], [join(notANode, 'cat.jpg'), 'ERR_FILE_UNREADABLE']] as const) {
     const r = await cli(['check', dir]);
     t.is(r.status, 1, dir);
-    t.true(r.err.startsWith(`error: [${code}] ${dir}`), r.err);
+    t.true(r.stderr.startsWith(`error: [${code}] ${dir}`), r.stderr);
   }
 });
 
@@ -171,11 +162,11 @@ test('usage errors exit 2, each naming what is wrong', async (t) => {
   for (const [args, message] of cases) {
     const r = await cli(['check', ...args]);
     t.is(r.status, 2, args.join(' '));
-    t.regex(r.err, message);
+    t.regex(r.stderr, message);
   }
   const help = await cli(['check', '--help']);
   t.is(help.status, 0);
-  t.regex(help.out, /kube-mtls-sim check DIR/);
+  t.regex(help.stdout, /kube-mtls-sim check DIR/);
 });
 
 /** The `sh` blocks of docs/check.md marked as tested, in order. */
@@ -193,7 +184,7 @@ test('docs/check.md: the tar line and the check commands run as shown', async (t
   const nodeRoot = join(work, 'node-root');
   // Written now: the doc's first check runs at the machine's time, the second 13 months ahead.
   const written = await cli(['pki', 'write', nodeRoot]);
-  t.is(written.status, 0, written.err);
+  t.is(written.status, 0, written.stderr);
   mkdirSync(join(nodeRoot, 'etc/systemd/system'), { recursive: true });
   mkdirSync(join(nodeRoot, 'var/lib/kubelet/pods/a-pod/volumes'), { recursive: true });
   // As on a kubeadm node: kube-proxy is a DaemonSet, its kubeconfig is not on the node's disk.

@@ -8,13 +8,7 @@ import { main } from '../lib/cli/main.js';
 import { EXIT, clip, isoTime } from '../lib/cli/contract.js';
 import { readLayout } from '../lib/layout/layout.js';
 import { tempDir } from './helpers/tools.js';
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (t) => out.push(t), (t) => err.push(t));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from './helpers/cli.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 // No command below reaches the disk: each is refused (or answered) while its arguments are read;

@@ -1,15 +1,8 @@
 import { lstatSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { main } from '../lib/cli/main.js';
 import { tempDir } from './helpers/tools.js';
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (t) => out.push(t), (t) => err.push(t));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from './helpers/cli.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 

@@ -1,12 +1,6 @@
 import test from 'ava';
 import { main } from '../lib/cli/main.js';
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (t) => out.push(t), (t) => err.push(t));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from './helpers/cli.js';
 
 const NOW = ['--now', '2026-01-01T00:00:00Z'];
 

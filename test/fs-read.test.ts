@@ -3,7 +3,6 @@ import { chmodSync, closeSync, ftruncateSync, mkdirSync, openSync, rmSync, symli
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { main } from '../lib/cli/main.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { fsError, MAX_FILE_BYTES, readInRoot } from '../lib/fs/read.js';
 import { readKubeconfigFile } from '../lib/kubeconfig/parse.js';
@@ -11,18 +10,12 @@ import { readLayout, writeLayout } from '../lib/layout/layout.js';
 import { manifestFile, readPkiFolder } from '../lib/layout/manifest.js';
 import { CLOCK_TIME, pkiFor } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
+import { cli } from './helpers/cli.js';
 
 /**
  * issue 9, item 3: reading a node folder resolves links only inside it, refuses FIFOs, devices and
  * giant files without hanging or buffering them, and every filesystem error is typed with its path.
  */
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (text) => out.push(text), (text) => err.push(text));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
 async function node(t: Parameters<typeof tempDir>[0]): Promise<string> {
   const p = await pkiFor({ preset: 'kubeadm' });
   const dir = tempDir(t);

@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { main } from '../lib/cli/main.js';
 import { startServe } from '../lib/cli/serve.js';
 import { ApiClient } from '../lib/clients/api-client.js';
 import { readKubeconfigFile } from '../lib/kubeconfig/parse.js';
@@ -13,6 +12,7 @@ import { manifestFile } from '../lib/layout/manifest.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../lib/pki/types.js';
 import { CLOCK_TIME, clock } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
+import { cli } from './helpers/cli.js';
 
 /**
  * issue 9: `pki write DIR` → `serve DIR` → `pki inspect DIR` → `serve DIR` again, for both presets
@@ -32,13 +32,6 @@ const cheapKeys: KeySource = {
     return key;
   },
 };
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (text) => out.push(text), (text) => err.push(text));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 /** Starts `serve DIR`, asks GET /version with the admin kubeconfig it wrote (as kubectl would), and stops. */
 async function serveAndAsk(t: ExecutionContext, dir: string): Promise<void> {

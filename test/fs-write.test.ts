@@ -1,24 +1,17 @@
 import { chmodSync, closeSync, existsSync, openSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import test from 'ava';
-import { main } from '../lib/cli/main.js';
 import { startServe } from '../lib/cli/serve.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
 import { writeLayout } from '../lib/layout/layout.js';
 import { pkiFor, CLOCK_TIME } from './helpers/pki.js';
 import { tempDir } from './helpers/tools.js';
+import { cli } from './helpers/cli.js';
 
 /**
  * issue 9, item 2: writing never follows a symlink, never leaves a partial layout, and never
  * leaves a folder that others can write at that mode without saying so.
  */
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (text) => out.push(text), (text) => err.push(text));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
-
 /** Every path under `dir` (files, links and folders), to show nothing was written. */
 function listing(dir: string): string[] {
   const out: string[] = [];

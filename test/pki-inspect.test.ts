@@ -2,7 +2,6 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { main } from '../lib/cli/main.js';
 import { fixedClock } from '../lib/clock.js';
 import { generatePki, type Pki } from '../lib/layout/generate.js';
 import { inspectLayout, type InspectReport } from '../lib/layout/inspect.js';
@@ -10,6 +9,7 @@ import { expectedFiles } from '../lib/layout/layout-expect.js';
 import { writeLayout } from '../lib/layout/layout.js';
 import { PRESETS } from '../lib/pki/presets/index.js';
 import { tempDir } from './helpers/tools.js';
+import { cli } from './helpers/cli.js';
 
 // `pki inspect` must never pass what it cannot read (issue 9, item 4): every file the layout needs
 // that is missing or unreadable is a problem, and a leaf is checked only against the CA its table names.
@@ -30,13 +30,6 @@ async function folder(t: ExecutionContext, files?: Pki['files']): Promise<string
 
 const inspect = (dir: string) => inspectLayout(dir, fixedClock(AT));
 const problemAt = (report: InspectReport, path: string) => report.problems.find((p) => p.path === path);
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (s) => out.push(s), (s) => err.push(s));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
 
 test('a generated folder inspects clean: no problem, ok, exit 0', async (t) => {
   const dir = await folder(t);

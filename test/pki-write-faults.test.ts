@@ -4,7 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
-import { main } from '../lib/cli/main.js';
 import { fixedClock } from '../lib/clock.js';
 import { defineCluster } from '../lib/cluster/cluster.js';
 import { loadNode } from '../lib/node/load.js';
@@ -12,13 +11,7 @@ import { FAULT_SYNTAX, formatFaultFlag, parseFaultFlag } from '../lib/pki/fault-
 import type { Fault } from '../lib/pki/faults.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { tempDir } from './helpers/tools.js';
-
-async function cli(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const status = await main(args, (t) => out.push(t), (t) => err.push(t));
-  return { status, stdout: out.join('\n'), stderr: err.join('\n') };
-}
+import { cli } from './helpers/cli.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 

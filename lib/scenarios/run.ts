@@ -3,7 +3,7 @@ import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
 import type { InspectReport } from '../layout/inspect.js';
-import type { Scenario, ScenarioStep } from './types.js';
+import { clusterChanges, type Scenario, type ScenarioStep } from './types.js';
 
 export interface ScenarioRun {
   scenario: Scenario;
@@ -21,16 +21,7 @@ export async function runScenario(scenario: Scenario, startAt: Clock, options: {
   const clock = fixedClock(startAt.now());
   await using cluster = await defineCluster({
     preset: scenario.preset, clock,
-    ...(c.faults ? { faults: c.faults } : {}),
-    ...(c.apiserver ? { apiserver: c.apiserver } : {}),
-    ...(c.etcd ? { etcd: c.etcd } : {}),
-    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
-    ...(c.files ? { files: c.files } : {}),
-    ...(c.bundles ? { bundles: c.bundles } : {}),
-    ...(c.kubeconfigEdits ? { kubeconfigEdits: c.kubeconfigEdits } : {}),
-    ...(c.tokens ? { tokens: c.tokens } : {}),
-    ...(c.cluster ? { cluster: c.cluster } : {}),
-    ...(c.algorithm ? { algorithm: c.algorithm } : {}),
+    ...clusterChanges(c),
     ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens.map(({ expiresInMs, ...t }) => ({ ...t, ...(expiresInMs !== undefined ? { expiration: new Date(clock.now().getTime() + expiresInMs) } : {}) })) } : {}),
   }).start();
   for (const step of c.steps ?? []) await runStep(cluster, step, clock);

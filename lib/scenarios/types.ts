@@ -69,3 +69,22 @@ export interface Scenario {
    */
   onDisk?: { expressible: false; why: string };
 }
+
+/**
+ * What a scenario changes in a cluster's PKI, flags and files, as options that both an in-memory
+ * cluster (`defineCluster`) and a node folder (`writeNode`) take under the same names.
+ */
+export function clusterChanges(c: ScenarioChanges = {}) {
+  return {
+    ...(c.faults ? { faults: c.faults } : {}),
+    ...(c.apiserver ? { apiserver: c.apiserver } : {}),
+    ...(c.etcd ? { etcd: c.etcd } : {}),
+    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
+    ...(c.files ? { files: c.files } : {}),
+    ...(c.bundles ? { bundles: c.bundles } : {}),
+    ...(c.kubeconfigEdits ? { kubeconfigEdits: c.kubeconfigEdits } : {}),
+    ...(c.tokens ? { tokens: c.tokens } : {}),
+    ...(c.cluster ? { cluster: c.cluster } : {}),
+    ...(c.algorithm ? { algorithm: c.algorithm } : {}),
+  };
+}

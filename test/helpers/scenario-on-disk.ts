@@ -7,7 +7,7 @@ import { defineCluster } from '../../lib/cluster/cluster.js';
 import { writeNode, type NodeFolderOptions } from '../../lib/node/folder.js';
 import { loadNode } from '../../lib/node/load.js';
 import { compare, type ScenarioRun } from '../../lib/scenarios/run.js';
-import type { Scenario } from '../../lib/scenarios/types.js';
+import { clusterChanges, type Scenario } from '../../lib/scenarios/types.js';
 
 /** The folder options of a scenario (throws when its registry entry says it has no on-disk form). */
 export function scenarioFolder(scenario: Scenario, clock: Clock): NodeFolderOptions {
@@ -15,16 +15,7 @@ export function scenarioFolder(scenario: Scenario, clock: Clock): NodeFolderOpti
   const c = scenario.changes ?? {};
   return {
     preset: scenario.preset, clock,
-    ...(c.faults ? { faults: c.faults } : {}),
-    ...(c.apiserver ? { apiserver: c.apiserver } : {}),
-    ...(c.etcd ? { etcd: c.etcd } : {}),
-    ...(c.kubelet ? { kubelet: c.kubelet } : {}),
-    ...(c.files ? { files: c.files } : {}),
-    ...(c.bundles ? { bundles: c.bundles } : {}),
-    ...(c.kubeconfigEdits ? { kubeconfigEdits: c.kubeconfigEdits } : {}),
-    ...(c.tokens ? { tokens: c.tokens } : {}),
-    ...(c.cluster ? { cluster: c.cluster } : {}),
-    ...(c.algorithm ? { algorithm: c.algorithm } : {}),
+    ...clusterChanges(c),
   };
 }
 
