@@ -83,11 +83,15 @@ function kubeletCertificates(basis: ClusterBasis, fs: NodeFs, spec: ControlPlane
 export async function startControlPlane(basis: ClusterBasis, fs: NodeFs, spec: ControlPlaneSpec, options: ClusterOptions): Promise<ControlPlane> {
   const clock = options.clock;
   const csrs = new CsrStore(clock);
-  const apiserver: ApiServerState = { clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([basis.config.nodeName]) };
+  const apiserver: ApiServerState = {
+    clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([basis.config.nodeName]),
+    advertise: { address: basis.config.advertiseAddress, port: basis.config.bindPort }, since: clock.now(),
+  };
   const env: ConfigureEnv = { nodeName: basis.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
   const ledger = new ConnectionLedger<ConnectionRecord>();
   const ctx: StartContext = { clock, nodeName: basis.config.nodeName, apiserver, reviewModes: reviewModes(spec), ledger };
   const { servers, built } = startServers(fs, spec, env, ctx);
+  apiserver.kubeletPort = () => servers.kubelet.endpoint?.port;
   const controllerManager = startControllerManager(fs, spec, csrs, ctx.reviewModes);
   const endpoints = await listenAll(servers);
   const rebuild = () => {

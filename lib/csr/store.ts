@@ -3,6 +3,12 @@ import type { Clock } from '../clock.js';
 import type { CertificateSigningRequest } from './types.js';
 import { goStringOrder } from '../util/order.js';
 
+/** One event of a watch (metav1.WatchEvent): the object as written, or as it was when deleted. */
+export interface CsrWatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  object: CertificateSigningRequest;
+}
+
 /**
  * The CSR objects of the fake apiserver, with what the real registry adds: uid, a resourceVersion
  * that changes with every write (kubectl sends it back; a stale one is a 409), creationTimestamp
@@ -13,11 +19,18 @@ export class CsrStore {
   #version = 100;
   #generated = 0;
   readonly #listeners: ((name: string) => void)[] = [];
+  readonly #watchers = new Set<(event: CsrWatchEvent) => void>();
 
   constructor(readonly clock: Clock) {}
 
   onChange(listener: (name: string) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** A watch: every write and delete from now on, with the object as written; returns the function that stops it. */
+  watch(watcher: (event: CsrWatchEvent) => void): () => void {
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /** Five characters for generateName: a counter scrambled by a bijection of 27^5, so unique and random-looking. */
@@ -64,6 +77,8 @@ export class CsrStore {
     this.#items.set(name, stored);
     // The answer is the object as written; controllers react afterwards, as they would through a watch.
     const written = this.get(name)!;
+    // Watchers first: a controller reacting to this write writes again, and that event must come after.
+    this.#emit('ADDED', written);
     this.#notify(name);
     return written;
   }
@@ -73,6 +88,8 @@ export class CsrStore {
     const current = this.#items.get(name)!;
     this.#items.set(name, { ...current, metadata: { ...current.metadata, resourceVersion: String(++this.#version) }, status: structuredClone(status) });
     const written = this.get(name)!;
+    // Watchers first: a controller reacting to this write writes again, and that event must come after.
+    this.#emit('MODIFIED', written);
     this.#notify(name);
     return written;
   }
@@ -80,7 +97,12 @@ export class CsrStore {
   delete(name: string): CertificateSigningRequest | undefined {
     const item = this.get(name);
     this.#items.delete(name);
+    if (item) this.#emit('DELETED', { ...item, metadata: { ...item.metadata, resourceVersion: String(++this.#version) } });
     return item;
+  }
+
+  #emit(type: CsrWatchEvent['type'], object: CertificateSigningRequest): void {
+    for (const watcher of [...this.#watchers]) watcher({ type, object: structuredClone(object) });
   }
 
   #notify(name: string): void {

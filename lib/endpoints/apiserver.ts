@@ -10,13 +10,15 @@ import type { AuthorizationMode } from '../authz/types.js';
 import type { Flags } from '../component-base/flags.js';
 import type { LoadedKeyPair } from '../component-base/files.js';
 import type { IssuedCert } from '../pki/issue.js';
-import { sendJson, statusBody } from './http.js';
+import { sendJson, sendText, statusBody } from './http.js';
 import { requestInfo } from './request-info.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
 import type { ServerSeat } from '../tls/connection-ledger.js';
 import { apiObject } from './objects.js';
 import { handleCsrApi, type ApiAnswer } from './csr-api.js';
 import { discovery } from './discovery.js';
+import { route } from './api-routes.js';
+import { watchCsrs } from './watch.js';
 import type { CsrStore } from '../csr/store.js';
 
 /** kube-apiserver as configured by its flags (lib/components/kube-apiserver.ts reads them): serving identity, client CA, token authenticators, authorizer. */
@@ -42,6 +44,12 @@ export interface ApiServerState {
   csrs: CsrStore;
   /** Registered Node objects. */
   nodes: Set<string>;
+  /** The nodes' address (kubeadm's advertiseAddress) and the apiserver's advertised port: what Node and Endpoints objects show. */
+  advertise?: { address: string; port: number };
+  /** The control-plane kubelet's listening port, while it listens (Node.status.daemonEndpoints). */
+  kubeletPort?: () => number | undefined;
+  /** When the cluster started: the creationTimestamp of the objects that came with it. */
+  since?: Date;
 }
 
 /** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */
@@ -131,8 +139,15 @@ function handle(config: ApiServerConfig, state: ApiServerState, req: IncomingMes
       recordExchange(record, { method: admitted.method, path: admitted.url, status: 413, authn: admitted.authn, authz: admitted.decision });
       return sendEarly(req, res, { status: 413, body: statusBody(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BODY_BYTES}`) });
     }
-    return respond(config, state, req, body, record, admitted).then(({ status, body: answer, contentType }) => sendJson(res, status, answer, contentType));
+    return respond(config, state, req, body, record, admitted).then((answer) => sendAnswer(req, res, answer));
   }).catch(fail);
+}
+
+/** A streamed answer (a watch), text (health checks) or JSON. */
+function sendAnswer(req: IncomingMessage, res: ServerResponse, answer: ApiAnswer): void {
+  if (answer.stream) return answer.stream(req, res);
+  if (typeof answer.body === 'string' && answer.contentType?.startsWith('text/plain')) return sendText(res, answer.status, answer.body);
+  sendJson(res, answer.status, answer.body, answer.contentType);
 }
 
 /** An answer given before the body was read: the connection closes after it, so the unread rest is never read. */
@@ -194,9 +209,13 @@ async function respond(config: ApiServerConfig, state: ApiServerState, req: Inco
   const accept = req.headers.accept ?? '';
   let answer: ApiAnswer;
   if (info.resourceRequest && info.apiGroup === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests') {
-    answer = await handleCsrApi({ store: state.csrs, user: authn.user, modes: config.authorizationModes }, info, accept, req.headers['content-type'] ?? '', body);
+    answer = info.verb === 'watch'
+      ? watchCsrs(state.csrs, accept, new URLSearchParams(url.split('?')[1] ?? ''))
+      : await handleCsrApi({ store: state.csrs, user: authn.user, modes: config.authorizationModes }, info, accept, req.headers['content-type'] ?? '', body);
   } else {
-    answer = discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName, state.nodes);
+    // What kubectl's everyday commands read: core objects, health checks, access reviews.
+    const routed = await route({ info, url, accept, body, contentType: req.headers['content-type'] ?? '', user: authn.user, modes: config.authorizationModes, nodeName: config.nodeName, state });
+    answer = routed ?? discovery(info.path, accept) ?? apiObject(info, url, authn.user as UserInfo, config.nodeName);
   }
   recordExchange(record, { method, path: url, status: answer.status, authn, authz: decision });
   return answer;

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { UserInfo } from '../authn/types.js';
 import { authorize } from '../authz/authorize.js';
 import type { AuthorizationMode } from '../authz/types.js';
@@ -29,6 +30,8 @@ export interface ApiAnswer {
   status: number;
   body: unknown;
   contentType?: string;
+  /** A streamed answer (a watch) writes the response itself. */
+  stream?: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
 const RESOURCE = 'certificatesigningrequests.certificates.k8s.io';

@@ -4,14 +4,14 @@ import type { RequestInfo } from './request-info.js';
 
 /**
  * The few API objects the simulated clients ask for, shaped like the real ones: enough for a
- * learner (or kubectl) to see a real answer, not a database.
+ * learner (or kubectl) to see a real answer, not a database. The core group's nodes, pods,
+ * namespaces, services and endpoints are core-api.ts's; health checks are health.ts's.
  */
-export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeName: string, nodes: ReadonlySet<string> = new Set([nodeName])): { status: number; body: unknown } {
+export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeName: string): { status: number; body: unknown } {
   const path = info.path;
   if (path === '/version') {
     return { status: 200, body: { major: '1', minor: '32', gitVersion: 'v1.32.0-kube-mtls-sim', platform: 'linux/amd64' } };
   }
-  if (path === '/healthz' || path === '/livez' || path === '/readyz') return { status: 200, body: 'ok' };
   if (path === '/apis/authentication.k8s.io/v1/selfsubjectreviews' && info.verb === 'create') {
     return { status: 201, body: { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, status: { userInfo: { username: user.name, groups: user.groups } } } };
   }
@@ -19,16 +19,6 @@ export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeNa
   const group = info.apiGroup ? `${info.apiGroup}/${info.apiVersion}` : info.apiVersion;
   const list = (kind: string, items: unknown[]) => ({ status: 200, body: { kind: `${kind}List`, apiVersion: group, metadata: { resourceVersion: '1' }, items } });
   switch (info.resource) {
-    case 'pods':
-      return info.name ? notFound(url, 'pods', info.name) : list('Pod', []);
-    case 'services':
-      return info.name ? notFound(url, 'services', info.name) : list('Service', info.namespace && info.namespace !== 'default' ? [] : [service()]);
-    case 'nodes': {
-      const node = (name: string) => ({ kind: 'Node', apiVersion: 'v1', metadata: { name, labels: { 'kubernetes.io/hostname': name } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
-      if (!info.name) return list('Node', [...nodes].sort().map(node));
-      // A kubelet registers its Node as soon as it can authenticate: a node reading itself finds it.
-      return nodes.has(info.name) || user.name === `system:node:${info.name}` ? { status: 200, body: node(info.name) } : notFound(url, 'nodes', info.name);
-    }
     case 'leases':
       if (info.name && info.namespace === 'kube-system' && ['kube-controller-manager', 'kube-scheduler'].includes(info.name)) {
         return { status: 200, body: { kind: 'Lease', apiVersion: group, metadata: { name: info.name, namespace: 'kube-system' }, spec: { holderIdentity: `${nodeName}_${info.name}`, leaseDurationSeconds: 15 } } };
@@ -37,10 +27,6 @@ export function apiObject(info: RequestInfo, url: string, user: UserInfo, nodeNa
     default:
       return info.name ? notFound(url, info.resource ?? '', info.name) : list(kindOf(info.resource ?? ''), []);
   }
-}
-
-function service() {
-  return { kind: 'Service', apiVersion: 'v1', metadata: { name: 'kubernetes', namespace: 'default' }, spec: { type: 'ClusterIP', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] } };
 }
 
 function kindOf(resource: string): string {
