@@ -67,8 +67,12 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     timings: { totalMs: performance.now() - started, ...(handshakeMs !== undefined ? { handshakeMs } : {}) },
   });
 
-  const configError = (side: 'client' | 'server', component: string, error: KubeMtlsSimError) =>
-    decideConfigError({ kind: 'config-error', edge, nodeName: ctx.node.name, side, component, error });
+  const configError = (side: 'client' | 'server', component: string, error: KubeMtlsSimError, clientDidNotStart = false) =>
+    decideConfigError({ kind: 'config-error', edge, nodeName: ctx.node.name, side, component, error, ...(clientDidNotStart ? { clientDidNotStart } : {}) });
+  // A component that could not start dials nothing (the apiserver exits before it opens its etcd
+  // or kubelet connections): its edge ends with its own startup error, on the client's side.
+  const clientStartup = edge.client === 'kube-apiserver' ? ctx.servers['kube-apiserver'].startupError : undefined;
+  if (clientStartup) return finish(configError('client', edge.client, clientStartup, true));
   let client: ClientSide;
   try {
     client = cachedClient(ctx, edge);

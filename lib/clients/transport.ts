@@ -1,4 +1,5 @@
-import { connect, createSecureContext, type SecureContext, type TLSSocket } from 'node:tls';
+import { createPrivateKey } from 'node:crypto';
+import { connect, createSecureContext, DEFAULT_CIPHERS, type SecureContext, type TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
 import type { ClientSeat } from '../tls/connection-ledger.js';
 import { BoundedCache } from '../util/bounded-cache.js';
@@ -148,9 +149,35 @@ const contexts = new BoundedCache<string, SecureContext>(256);
 
 export function clientContext(options: TransportOptions): SecureContext {
   const key = `${options.certPem ?? ''}\u0000${options.keyPem ?? ''}\u0000${options.minVersion ?? ''}\u0000${options.maxVersion ?? ''}`;
-  return contexts.getOrCreate(key, () => createSecureContext({
-    ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
-    ...(options.minVersion ? { minVersion: options.minVersion } : {}),
-    ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
-  }));
+  return contexts.getOrCreate(key, () => {
+    if (options.keyPem) refuseKeyGoCannotSignWith(options.keyPem, options.maxVersion);
+    return createSecureContext({
+      // OpenSSL's security level 0: a client certificate signed with SHA-1 or MD5 loads as Go loads
+      // it, and the server (Go's rules) decides, not the loader.
+      ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
+      ...(options.certPem && options.keyPem ? { cert: options.certPem, key: options.keyPem } : {}),
+      ...(options.minVersion ? { minVersion: options.minVersion } : {}),
+      ...(options.maxVersion ? { maxVersion: options.maxVersion } : {}),
+    });
+  });
+}
+
+/**
+ * Go's client fails its own handshake when its RSA key is too small for every signature scheme of
+ * the version (crypto/tls auth.go: RSA-PSS with SHA-256 needs a modulus of 2*32+2 bytes, and TLS 1.3
+ * has nothing else), before any request; at security level 0 OpenSSL would instead send no
+ * certificate and the request would go out anonymous. PKCS #1 v1.5 (TLS 1.2 only) needs 19+32+11 bytes.
+ */
+function refuseKeyGoCannotSignWith(keyPem: string, maxVersion: TransportOptions['maxVersion']): void {
+  let modulusBits: number | undefined;
+  try {
+    const key = createPrivateKey(keyPem);
+    if (key.asymmetricKeyType === 'rsa') modulusBits = key.asymmetricKeyDetails?.modulusLength;
+  } catch {
+    return; // the TLS library's own refusal of the key follows
+  }
+  if (modulusBits === undefined) return;
+  const minimumBytes = maxVersion === 'TLSv1.2' ? 19 + 32 + 11 : 2 * 32 + 2;
+  if (Math.ceil(modulusBits / 8) >= minimumBytes) return;
+  throw Object.assign(new Error('tls: certificate RSA key size too small for supported signature algorithms'), { code: 'ERR_TLS_RSA_KEY_TOO_SMALL' });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:crypto';
 import { createServer, type Server } from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import { DEFAULT_CIPHERS, type TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from '../tls/peer-chain.js';
 import { ConnectionLedger, type ServerSeat } from '../tls/connection-ledger.js';
@@ -28,6 +28,14 @@ export interface TlsEndpointOptions {
   ledger?: ServerSeat<ConnectionRecord>;
 }
 
+/**
+ * node's cipher list at OpenSSL security level 0. At its default level OpenSSL refuses to load a
+ * certificate signed with SHA-1 or MD5 (`ca md too weak`) or with an RSA key below 1024 bits
+ * (`ee key too small`), which would crash the simulated component; Go's crypto/tls loads them, and
+ * the peer's verification (goVerify, Go's rules) or the handshake then decides. TLS versions and the
+ * cipher choice are unchanged: only what may be loaded is.
+ */
+export const ACCEPT_ANY_CERTIFICATE = `${DEFAULT_CIPHERS}:@SECLEVEL=0`;
 
 /**
  * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
@@ -59,6 +67,9 @@ export class TlsEndpoint implements Endpoint {
       // session, peer certificate included, per ticket (~15 % of a handshake). The server keeps the
       // state itself instead (stateful tickets): nothing a client of this simulation can see changes.
       secureOptions: constants.SSL_OP_NO_TICKET,
+      // Go loads any certificate it can parse (SHA-1 or MD5 signed, a small RSA key) and judges it
+      // later, where OpenSSL's security level refuses to load it at all: see ACCEPT_ANY_CERTIFICATE.
+      ciphers: ACCEPT_ANY_CERTIFICATE,
     }, (req, res) => {
       const record = this.#recordFor(req.socket as TLSSocket, options.requestCert);
       // A connection the component refused after the handshake never gets an answer.

@@ -16,6 +16,8 @@ export type Cause =
     kind: 'config-error'; side: Side; component: string; code: ErrorCode; message: string; goMessage: string;
     /** The file and the flag or field at fault, when the error names them (what `check` shows as responsible). */
     file?: string; field?: string;
+    /** The client is a component that could not start (this is its startup error): it dialled nothing. */
+    clientDidNotStart?: true;
   }
   /** Nothing listens where the client dials (`error`: the socket's own error, when a connection was tried). */
   | { kind: 'nothing-listens'; url: string; error?: WireError }

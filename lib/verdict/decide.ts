@@ -40,9 +40,9 @@ export function decideConfigError(o: Extract<Observation, { kind: 'config-error'
     verdict: 'config-error', stage: 'config', detectedBy: side, reason, identity: null,
     cause: {
       kind: 'config-error', side, component, code: error.code, message: error.message, goMessage,
-      ...(error.file ? { file: error.file } : {}), ...(error.field ? { field: error.field } : {}),
+      ...(error.file ? { file: error.file } : {}), ...(error.field ? { field: error.field } : {}), ...(o.clientDidNotStart ? { clientDidNotStart: true as const } : {}),
     },
-    summary: `${component} would not ${side === 'server' ? 'start' : 'connect'}: ${error.message}`,
+    summary: o.clientDidNotStart ? `${component} did not start, so it dials nothing: ${error.message}` : `${component} would not ${side === 'server' ? 'start' : 'connect'}: ${error.message}`,
     client: { component: edge.client, dialled: '', configuredBy: '', presented: null, trusts: null, saw: side === 'client' ? { code: error.code, message: error.message } : {} },
     ...(side === 'server' ? { server: { saw: { log: goMessage } } } : {}),
     messages: kubernetesMessages({

@@ -11,7 +11,8 @@ import type { Reason, Side } from './reasons.js';
  * into a verdict, a reason and a typed cause.
  */
 export type Observation =
-  | { kind: 'config-error'; edge: EdgeSpec; nodeName: string; side: Side; component: string; error: KubeMtlsSimError }
+  /** `clientDidNotStart`: the client is a component that could not start (`error` is its startup error), so it dials nothing. */
+  | { kind: 'config-error'; edge: EdgeSpec; nodeName: string; side: Side; component: string; error: KubeMtlsSimError; clientDidNotStart?: boolean }
   | { kind: 'nothing-listens'; edge: EdgeSpec; nodeName: string; client: ClientFacts }
   | {
       kind: 'exchange'; edge: EdgeSpec; nodeName: string; client: ClientFacts; wire: WireView; record?: ServerView; anonymous?: AnonymousView;

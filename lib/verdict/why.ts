@@ -28,7 +28,8 @@ const unknownAuthority: Explainer = (p, r) => {
   return p.whyUnknownCa(ref, cert.issuer, cert.authorityKeyId, trust.subjects.join('; '), trust.file ?? trust.field);
 };
 
-const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component, r.detectedBy === 'server', r.summary);
+const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component,
+  r.detectedBy === 'server' || (r.cause.kind === 'config-error' && r.cause.clientDidNotStart === true), r.summary);
 const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', tokenSource(r), authnError(r));
 
 /**

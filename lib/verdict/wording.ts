@@ -74,11 +74,20 @@ export function kubernetesMessages(input: WordingInput): KubernetesMessage[] {
 
   if (input.httpStatus === 401 || input.httpStatus === 403) {
     const what = input.httpStatus === 401 ? 'Unauthorized' : input.httpMessage ?? 'Forbidden';
-    out.push(clientHttpLine(client, server, input, what));
+    // `kubectl get pods` asks discovery first (memcache.go), which answers 401 too, and then says so
+    // in client-go's words for a 401; `get --raw` and `auth whoami` would print "(Unauthorized)".
+    if (client === 'kubectl' && input.httpStatus === 401) out.push(...KUBECTL_GET_401);
+    else out.push(clientHttpLine(client, server, input, what));
     if (input.serverLog) out.push({ component: server, where: 'log', text: input.serverLog });
   }
   return out;
 }
+
+/** What the real kubectl 1.32 prints for `kubectl get pods` answered 401 (measured): the discovery retries, then the error. */
+const KUBECTL_GET_401: readonly KubernetesMessage[] = [
+  { component: 'kubectl', where: 'stderr', text: 'memcache.go:265] "Unhandled Error" err="couldn\'t get current server API group list: the server has asked for the client to provide credentials"' },
+  { component: 'kubectl', where: 'stderr', text: 'error: You must be logged in to the server (the server has asked for the client to provide credentials)' },
+];
 
 function clientTlsLine(client: string, server: string, input: WordingInput, getUrl: string, err: string): KubernetesMessage {
   if (kubectlLike.has(client)) return { component: 'kubectl', where: 'stderr', text: `Unable to connect to the server: ${err}` };
@@ -94,11 +103,7 @@ function clientTlsLine(client: string, server: string, input: WordingInput, getU
 
 function clientHttpLine(client: string, server: string, input: WordingInput, what: string): KubernetesMessage {
   const pod = `kube-apiserver-${input.nodeName}`;
-  if (client === 'kubectl') {
-    return input.httpStatus === 401
-      ? { component: 'kubectl', where: 'stderr', text: 'error: You must be logged in to the server (Unauthorized)' }
-      : { component: 'kubectl', where: 'stderr', text: `Error from server (Forbidden): ${what}` };
-  }
+  if (client === 'kubectl') return { component: 'kubectl', where: 'stderr', text: `Error from server (Forbidden): ${what}` };
   if (client === 'kube-apiserver' && server === 'kubelet') {
     return input.httpStatus === 401
       ? { component: 'kubectl', where: 'stderr', text: `error: You must be logged in to the server (the server has asked for the client to provide credentials ( pods/log ${pod}))` }
