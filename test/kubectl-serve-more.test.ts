@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
 import { authorize } from '../lib/authz/authorize.js';
 import { startServe } from '../lib/cli/serve.js';
-import { CLOCK_TIME } from './helpers/pki.js';
+import { WALL_DAY_TIME } from './helpers/pki.js';
 import { kubectlPath, tempDir, testWithTool } from './helpers/tools.js';
 
 /**
@@ -19,7 +19,7 @@ const kubectlTest = testWithTool('kubectl', kubectlPath());
 
 async function lab(t: ExecutionContext) {
   const dir = join(tempDir(t), 'lab');
-  const { cluster, kubeconfigs } = await startServe([dir, '--now', CLOCK_TIME], () => {});
+  const { cluster, kubeconfigs } = await startServe([dir, '--now', WALL_DAY_TIME], () => {});
   t.teardown(() => cluster.stop());
   const admin = kubeconfigs[0]!;
   const args = (kubeconfig: string) => ['--kubeconfig', kubeconfig, '--cache-dir', tempDir(t, 'kubectl-cache-')];

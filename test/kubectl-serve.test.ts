@@ -3,10 +3,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ExecutionContext } from 'ava';
+import { fixedClock } from '../lib/clock.js';
 import { startServe } from '../lib/cli/serve.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../lib/kubeconfig/build.js';
 import { generatePki } from '../lib/layout/generate.js';
-import { CLOCK_TIME, clock } from './helpers/pki.js';
+import { WALL_DAY_TIME } from './helpers/pki.js';
 import { kubectlPath, tempDir, testWithTool, which } from './helpers/tools.js';
 
 /**
@@ -20,7 +21,7 @@ const cfsslTest = testWithTool('cfssl', which('cfssl') && which('cfssljson') && 
 
 async function lab(t: ExecutionContext) {
   const dir = join(tempDir(t), 'lab');
-  const { cluster, kubeconfigs } = await startServe([dir, '--now', CLOCK_TIME], () => {});
+  const { cluster, kubeconfigs } = await startServe([dir, '--now', WALL_DAY_TIME], () => {});
   t.teardown(() => cluster.stop());
   const admin = kubeconfigs[0]!;
   const k = async (args: string[], kubeconfig = admin, input?: string) => {
@@ -79,7 +80,7 @@ kubectlTest('the CSR flow: create with validation, get csr columns, approve (pro
   t.regex(yaml.stdout, /message: This CSR was approved by kubectl certificate approve\./);
   const pem = Buffer.from((await k(['get', 'csr', 'alice', '-o', 'jsonpath={.status.certificate}'])).stdout, 'base64').toString();
   writeFileSync(join(dir, 'alice.crt'), pem);
-  const verify = await run('openssl', ['verify', '-attime', String(Date.parse(CLOCK_TIME) / 1000), '-CAfile', join(dir, 'etc/kubernetes/pki/ca.crt'), '-purpose', 'sslclient', join(dir, 'alice.crt')]);
+  const verify = await run('openssl', ['verify', '-attime', String(Date.parse(WALL_DAY_TIME) / 1000), '-CAfile', join(dir, 'etc/kubernetes/pki/ca.crt'), '-purpose', 'sslclient', join(dir, 'alice.crt')]);
   t.regex(verify.stdout, /OK/);
   // Use it: a kubeconfig with the issued certificate authenticates as alice in group devs.
   const adminDoc = readFileSync(join(dir, 'kube-mtls-sim/admin.kubeconfig'), 'utf8');
@@ -120,7 +121,7 @@ kubectlTest('certificate deny, and the errors kubectl prints: NotFound, AlreadyE
   const restricted = await k(['create', '-f', 'root.yaml']);
   t.regex(restricted.stderr, /Error from server \(Forbidden\): error when creating "root\.yaml": certificatesigningrequests\.certificates\.k8s\.io "root" is forbidden: use of kubernetes\.io\/kube-apiserver-client signer with system:masters group is not allowed/);
   // A kubeconfig whose client certificate comes from another cluster: 401.
-  const stranger = await generatePki({ clock, keyNamespace: 'kubectl-stranger' });
+  const stranger = await generatePki({ clock: fixedClock(WALL_DAY_TIME), keyNamespace: 'kubectl-stranger' });
   const adminDoc = readFileSync(join(dir, 'kube-mtls-sim/admin.kubeconfig'), 'utf8');
   const strangerKubeconfig = join(dir, 'stranger.kubeconfig');
   writeFileSync(strangerKubeconfig, adminDoc
