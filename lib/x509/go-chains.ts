@@ -22,12 +22,14 @@ export interface GoError {
   error: string;
   goError: GoErrorKind;
   hint?: { candidate: IssuedCert; error: string; reason: GoVerifyFailure | 'BAD_SIGNATURE' };
+  /** The CA whose own check (isValid) failed, when the error is a CA's rather than the leaf's. */
+  culprit?: IssuedCert;
 }
 
 /** Go's error value: the type, or CertificateInvalidError's InvalidReason. */
 export type GoErrorKind =
   | 'Expired' | 'UnhandledCriticalExtension' | 'NotAuthorizedToSign' | 'TooManyIntermediates' | 'CANotAuthorizedForThisName'
-  | 'UnknownAuthorityError' | 'HostnameError' | 'IncompatibleUsage' | 'SignatureCheckLimit';
+  | 'UnknownAuthorityError' | 'HostnameError' | 'IncompatibleUsage' | 'SignatureCheckLimit' | 'Malformed';
 
 /** Go's time.RFC3339 in UTC, as in "current time … is after …". */
 export function goTime(date: Date): string {
@@ -46,6 +48,7 @@ export function dates(cert: IssuedCert, now: Date): GoError | null {
 /** Go's Certificate.isValid for `cert` about to join `chain` as `type`. */
 export function isValid(cert: IssuedCert, type: CertType, chain: readonly IssuedCert[], now: Date): GoError | null {
   const facts = goFacts(cert);
+  if (facts.malformed) return { reason: 'UNKNOWN_AUTHORITY', goError: 'Malformed', error: facts.malformed };
   if (facts.unhandledCritical) return { reason: 'UNKNOWN_AUTHORITY', goError: 'UnhandledCriticalExtension', error: 'x509: unhandled critical extension' };
   const child = chain.at(-1);
   if (child && !goFacts(child).rawIssuer.equals(facts.rawSubject)) {
@@ -112,7 +115,10 @@ export function buildChains(cert: IssuedCert, chain: IssuedCert[], ctx: ChainCon
       return;
     }
     err = isValid(candidate, type, chain, ctx.now);
-    if (err) return;
+    if (err) {
+      err = { ...err, culprit: candidate };
+      return;
+    }
     if (type === 'root') chains.push([...chain, candidate]);
     else {
       const below = buildChains(candidate, [...chain, candidate], ctx);

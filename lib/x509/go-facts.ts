@@ -22,6 +22,11 @@ export interface GoFacts {
   san: Buffer | undefined;
   nameConstraints: NameConstraints | undefined;
   signature: SignatureAlgorithm;
+  /**
+   * Go's parse error when an extension Go reads does not decode (Go refuses the whole certificate in
+   * x509.ParseCertificate); OpenSSL loaded it, so the verdict says Go would not have.
+   */
+  malformed?: string;
 }
 
 export interface NameConstraints {
@@ -86,7 +91,11 @@ function read(der: Buffer): GoFacts {
     signature: SIGNATURES[content(derElements(algorithm!)[0]!).toString('hex')] ?? UNKNOWN_SIGNATURE,
   };
   const extensions = tbs.slice(at + 6).find((e) => e[0] === 0xa3);
-  if (extensions) for (const extension of derElements(content(extensions))) readExtension(facts, derElements(extension));
+  try {
+    if (extensions) for (const extension of derElements(content(extensions))) readExtension(facts, derElements(extension));
+  } catch {
+    facts.malformed = 'x509: malformed extension';
+  }
   return facts;
 }
 

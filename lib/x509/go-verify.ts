@@ -77,6 +77,12 @@ function chainAllows(chain: readonly IssuedCert[], wanted: readonly GoKeyUsage[]
 }
 
 function failure(e: GoError): GoVerifyResult {
+  if (e.culprit && e.goError === 'Expired') {
+    // A CA out of its dates: Go's text is the bare validity error; as data, the verdict keeps what it
+    // always read — the chain reaches no valid trusted CA (UNKNOWN_AUTHORITY), and which CA and why.
+    const hint: GoVerifyHint = { candidate: e.culprit, name: commonName(e.culprit), error: e.error, reason: e.reason };
+    return { ok: false, reason: 'UNKNOWN_AUTHORITY', error: e.error, hint, goError: e.goError };
+  }
   if (!e.hint) return { ok: false, reason: e.reason, error: e.error, goError: e.goError };
   const hint: GoVerifyHint = { ...e.hint, name: commonName(e.hint.candidate) };
   return {
