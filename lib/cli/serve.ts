@@ -1,4 +1,4 @@
-import { lstatSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fixedClock, systemClock } from '../clock.js';
@@ -8,7 +8,7 @@ import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generatePki } from '../layout/generate.js';
 import { writeLayout } from '../layout/layout.js';
 import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../layout/manifest.js';
-import { readInRoot } from '../fs/read.js';
+import { pathExists, readInRoot } from '../fs/read.js';
 import { writeFilesSafely } from '../fs/write.js';
 import type { Pki } from '../layout/generate.js';
 import type { Clock } from '../clock.js';
@@ -68,15 +68,6 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
-function present(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export interface Serving {
   cluster: StartedCluster;
   kubeconfigs: string[];
@@ -115,12 +106,12 @@ function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined):
 type Origin = { pki: Pki; node?: undefined; label: string } | { node: LoadedNode; pki?: undefined; label: string };
 
 async function originOf(dir: string | undefined, preset: PresetName | undefined, clock: Clock): Promise<Origin> {
-  if (dir && present(join(dir, MANIFEST))) {
+  if (dir && pathExists(join(dir, MANIFEST))) {
     refusePresetOfOtherFolder(dir, preset);
     const pki = readPkiFolder(dir);
     return { pki, label: pki.preset.name };
   }
-  if (dir && present(dir)) {
+  if (dir && pathExists(dir)) {
     // A node's own folder (no manifest of ours): the components run with the node's flags and files.
     const node = await loadNode(dir);
     if (isNode(node)) {

@@ -184,3 +184,13 @@ export function readDiskPathInRoot(root: string, diskPath: string, referredBy?: 
   }
   return readInRoot(root, `/${rel.split(sep).join('/')}`, referredBy);
 }
+
+/** Whether anything is at `path` (a dangling symlink counts: it is there, to be refused when read). */
+export function pathExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseYaml } from '../util/lazy.js';
 import { KubeMtlsSimError, isKubeMtlsSimError } from '../errors.js';
-import { fsError, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js';
+import { fsError, pathExists, readFileTyped, readInRoot, resolveInRoot } from '../fs/read.js';
 import { writeFilesSafely, type FileToWrite } from '../fs/write.js';
 import { stringifyKubeconfig } from '../kubeconfig/build.js';
 import { parseKubeletConfiguration, stringifyKubeletConfiguration, type KubeletConfiguration } from '../kubeletconfig/config.js';
@@ -32,15 +32,6 @@ export function writeLayout(files: readonly PkiFile[], root: string, options: Wr
   return writeFilesSafely(root, files.map((f): FileToWrite => (f.kind === 'symlink'
     ? { path: f.path, link: f.target }
     : { path: f.path, contents: f.contents, mode: f.mode })), { overwrite: options.overwrite === true });
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** One file of a layout folder, parsed according to what it holds. */
@@ -77,7 +68,7 @@ export interface Layout {
 export function detectPreset(root: string): PresetName | null {
   for (const preset of Object.values(PRESETS)) {
     const markers = preset.certs.filter((r) => r.files.kind === 'pair' && (r.kind === 'ca' || r.role !== 'client'));
-    if (markers.every((r) => r.files.kind === 'pair' && exists(join(root, r.files.cert)))) return preset.name;
+    if (markers.every((r) => r.files.kind === 'pair' && pathExists(join(root, r.files.cert)))) return preset.name;
   }
   return null;
 }
