@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { generatedDocs } from '../lib/docs/index.js';
 import { ERROR_CODES } from '../lib/errors.js';
+import { DIAGNOSE_INDEX_PATH, buildDiagnoseIndex, renderDiagnoseIndex } from '../lib/docs/diagnose-index.js';
+import { SCENARIOS } from '../scenarios/index.js';
 
 for (const [path, expected] of Object.entries(generatedDocs())) {
   test(`${path} is up to date (run \`npm run docs\`)`, (t) => {
@@ -9,6 +11,12 @@ for (const [path, expected] of Object.entries(generatedDocs())) {
     t.is(actual, expected);
   });
 }
+
+// The index `diagnose` reads is built by running the whole catalogue (seconds), so it is checked in.
+test(`${DIAGNOSE_INDEX_PATH} is up to date (run \`npm run docs\`)`, async (t) => {
+  const actual = readFileSync(new URL(`../${DIAGNOSE_INDEX_PATH}`, import.meta.url), 'utf8');
+  t.is(actual, renderDiagnoseIndex(await buildDiagnoseIndex(SCENARIOS)));
+});
 
 test('docs/pki.md lists every certificate of both presets with its CN', (t) => {
   const doc = generatedDocs()['docs/pki.md']!;

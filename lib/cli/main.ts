@@ -13,7 +13,7 @@ const strip = (usage: string) => usage.replace(`\n\n${EXIT_STATUS_HELP}`, '');
  * which names every command, loads the three.
  */
 async function usage(): Promise<string> {
-  const [{ PKI_USAGE }, { SCENARIO_USAGE }, { SERVE_USAGE }, { CHECK_USAGE }] = await Promise.all([import('./pki.js'), import('./scenario.js'), import('./serve.js'), import('./check.js')]);
+  const [{ PKI_USAGE }, { SCENARIO_USAGE }, { SERVE_USAGE }, { CHECK_USAGE }, { DIAGNOSE_USAGE }] = await Promise.all([import('./pki.js'), import('./scenario.js'), import('./serve.js'), import('./check.js'), import('./diagnose.js')]);
   return `kube-mtls-sim: the mutual-TLS wiring of a Kubernetes cluster, simulated in-process.
 
 ${strip(SCENARIO_USAGE)}
@@ -23,6 +23,8 @@ ${strip(PKI_USAGE)}
 ${strip(SERVE_USAGE)}
 
 ${strip(CHECK_USAGE)}
+
+${strip(DIAGNOSE_USAGE)}
 
   kube-mtls-sim --version   the package version
   kube-mtls-sim COMMAND --help
@@ -50,6 +52,8 @@ export function packageVersion(): string {
 export interface MainOptions {
   /** Aborted when the reader of stdout went away (EPIPE): `serve` stops its servers. */
   stdoutClosed?: AbortSignal;
+  /** What `diagnose -` reads (default: the process's stdin); tests pass a log. */
+  stdin?: () => string;
 }
 
 export async function main(
@@ -75,7 +79,8 @@ export async function main(
     if (command === 'scenario') return await (await import('./scenario.js')).scenarioCommand(rest, out, err);
     if (command === 'serve') return await (await import('./serve.js')).serveCommand(rest, out, options.stdoutClosed);
     if (command === 'check') return await (await import('./check.js')).checkCommand(rest, out);
-    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve, check; --help, --version)`, await usage());
+    if (command === 'diagnose') return await (await import('./diagnose.js')).diagnoseCommand(rest, out, options.stdin);
+    throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve, check, diagnose; --help, --version)`, await usage());
   } catch (error) {
     if (isKubeMtlsSimError(error)) {
       err(`error: [${error.code}] ${clipInputs(error.message, argv)}`);
