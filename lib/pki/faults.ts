@@ -2,6 +2,7 @@ import { isIP } from '../util/ip.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, YEAR } from '../clock.js';
 import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
+import type { CertVariations } from './issue.js';
 
 /**
  * Deliberate misconfigurations, as data applied to one certificate record. Each one makes a real
@@ -32,14 +33,22 @@ export type Fault =
   /** The certificate path holds the key and the key path the certificate. */
   | { kind: 'swapped-files' }
   /** Signed by an intermediate CA under the record's CA; the chain file includes it only if `sendIntermediate`. */
-  | { kind: 'via-intermediate'; sendIntermediate: boolean };
+  | { kind: 'via-intermediate'; sendIntermediate: boolean }
+  /** The issuer name written as UTF8String where the issuer's subject says PrintableString (Go matches raw bytes). */
+  | { kind: 'name-encoding'; encoding: 'utf8' }
+  /** A CA's basicConstraints pathLenConstraint. */
+  | { kind: 'path-length'; pathLen: number }
+  /** A CA's critical nameConstraints extension, DNS subtrees. */
+  | { kind: 'name-constraints'; permittedDNS?: string[]; excludedDNS?: string[] }
+  /** A critical extension of this OID, which no verifier knows (value: an ASN.1 NULL). */
+  | { kind: 'critical-extension'; oid: string };
 
 export type FaultKind = Fault['kind'];
 export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
 
 const KINDS: readonly FaultKind[] = [
   'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
-  'mismatched-key', 'swapped-files', 'via-intermediate',
+  'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension',
 ];
 
 /** What the faults of one record change, merged in order. */
@@ -53,6 +62,8 @@ export interface FaultEffect {
   sans?: San[];
   mismatchedKey?: boolean;
   swappedFiles?: boolean;
+  /** Structural variations of the certificate itself (issue.ts CertVariations). */
+  variations?: CertVariations;
 }
 
 export function normalizeFaults(faults: FaultMap | undefined, records: readonly CertRecord[]): Map<string, FaultEffect> {
@@ -125,6 +136,27 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
       return;
     case 'mismatched-key':
       effect.mismatchedKey = true;
+      return;
+    case 'name-encoding':
+      if (fault.encoding !== 'utf8') invalid(`name-encoding takes utf8 (given ${JSON.stringify(fault.encoding)})`);
+      effect.variations = { ...effect.variations, issuerNameEncoding: 'utf8' };
+      return;
+    case 'path-length':
+      if (record.kind !== 'ca') invalid('path-length applies to a CA');
+      if (!Number.isInteger(fault.pathLen) || fault.pathLen < 0) invalid(`path-length needs a whole number >= 0 (given ${fault.pathLen})`);
+      effect.variations = { ...effect.variations, pathLen: fault.pathLen };
+      return;
+    case 'name-constraints': {
+      if (record.kind !== 'ca') invalid('name-constraints applies to a CA');
+      const dns = [...(fault.permittedDNS ?? []), ...(fault.excludedDNS ?? [])];
+      if (dns.length === 0) invalid('name-constraints needs a permitted or excluded DNS name');
+      for (const name of dns) if (!/^\.?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(name)) invalid(`name-constraints: "${name}" is not a DNS name`);
+      effect.variations = { ...effect.variations, nameConstraints: { ...(fault.permittedDNS ? { permittedDNS: [...fault.permittedDNS] } : {}), ...(fault.excludedDNS ? { excludedDNS: [...fault.excludedDNS] } : {}) } };
+      return;
+    }
+    case 'critical-extension':
+      if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
+      effect.variations = { ...effect.variations, extraExtensions: [...(effect.variations?.extraExtensions ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
       return;
     case 'swapped-files':
       if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);
