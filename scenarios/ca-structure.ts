@@ -31,4 +31,9 @@ export const caStructureScenarios: Scenario[] = [
     source: 'Go crypto/x509 Certificate.Verify (UnhandledCriticalExtensions); go-diff corpus shape leaf-unknown-critical-extension', responsible: `${PKI}/etcd/server.crt`,
     changes: { faults: { 'etcd-server': { kind: 'critical-extension', oid: '1.3.6.1.4.1.99999.1' } } },
     expect: rejectedByClient('UNKNOWN_AUTHORITY') },
+  { edge: 'kubelet-to-apiserver', preset: 'kubeadm', name: 'kubelet-client-signed-sha1', title: 'the kubelet\'s client cert is signed with SHA-1 (ecdsa-with-SHA1)',
+    description: 'The right CA signed it, with a hash Go no longer accepts: the CA is a candidate, its signature check fails, and the apiserver answers 401 with "x509: certificate signed by unknown authority (possibly because of \\"x509: cannot verify signature: insecure algorithm ECDSA-SHA1 (temporarily override with GODEBUG=x509sha1=1)\\" …)".',
+    source: 'Go crypto/x509 checkSignature (InsecureAlgorithmError, Go 1.23); go-diff corpus shape leaf-sha1-signature', responsible: `${KUBELET_PKI}/kubelet-client-current.pem`,
+    changes: { faults: { 'kubelet-client': { kind: 'signature-algorithm', hash: 'sha1' } } },
+    expect: { verdict: 'rejected', stage: 'authn', detectedBy: 'server', reason: 'UNKNOWN_AUTHORITY', identity: null } },
 ];

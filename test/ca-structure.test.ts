@@ -11,6 +11,7 @@ const CASES: [name: string, goError: string, why: RegExp, fix: RegExp, zh: RegEx
   ['kubelet-client-issuer-utf8-name', 'UnknownAuthorityError', /same\s+text and key id as the trusted CA, but not the same bytes/, /copies the CA's subject bytes/, /字节不同/],
   ['apiserver-serving-via-pathlen0-intermediate', 'TooManyIntermediates', /ends at CN=kubernetes limits how many intermediate CAs/, /fewer intermediate CAs/, /pathLenConstraint/],
   ['apiserver-serving-excluded-by-name-constraints', 'CANotAuthorizedForThisName', /carries name constraints that a name of CN=kube-apiserver/, /without the names the constraints forbid/, /名称约束/],
+  ['kubelet-client-signed-sha1', 'UnknownAuthorityError', /with a hash Go refuses as insecure .*insecure algorithm ECDSA-SHA1/s, /SHA-256 or stronger/, /不安全（SHA-1 或 MD5）/],
   ['etcd-server-unknown-critical-extension', 'UnhandledCriticalExtension', /extension marked critical that Go does not know/, /without that extension/, /关键（critical）/],
 ];
 

@@ -47,6 +47,7 @@ const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problem
   'path-length': ['front-proxy-ca=path-length:0', (_r, _p, dir) => goFacts(certAt(dir, '/etc/kubernetes/pki/front-proxy-ca.crt')).maxPathLen, 0],
   'name-constraints': ['etcd-ca=name-constraints:exclude=only.example', (_r, _p, dir) => goReason(dir, '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/ca.crt', 'serverAuth'), 'CANotAuthorizedForThisName'],
   'critical-extension': ['kubelet-serving-ca=critical-extension:1.3.6.1.4.1.99999.1', (_r, _p, dir) => goFacts(certsAt(dir, '/var/lib/kubelet/pki/kubelet.crt')[1]!).unhandledCritical, true],
+  'signature-algorithm': ['ca=signature-algorithm:sha1', (_r, _p, dir) => goFacts(certAt(dir, '/etc/kubernetes/pki/ca.crt')).signature.name, 'ECDSA-SHA1'],
   'via-intermediate': ['apiserver=via-intermediate:omit', (r) => [r.get('apiserver')!.issuer, r.get('apiserver')!.checks.chain.reason], ['kubernetes-intermediate', 'UNKNOWN_AUTHORITY']],
 };
 
@@ -109,6 +110,7 @@ for (const [flag, value, message] of [
   ['--fault', 'ca=name-constraints:allow=x', /neither permit=A\+B nor exclude=A\+B/],
   ['--fault', 'ca=critical-extension:oops', /needs a dotted OID/],
   ['--fault', 'apiserver=name-encoding:latin1', /name-encoding takes utf8/],
+  ['--fault', 'apiserver=signature-algorithm:md5', /signature-algorithm takes sha1/],
   ['--fault', 'ca=signed-by:apiserver', /signing cycle ca <- apiserver <- ca/],
   ['--flag', 'etcd:--no-such-flag=1', /etcd has no flag --no-such-flag/],
   ['--flag', 'kube-etcd:--name=x', /unknown component "kube-etcd"/],

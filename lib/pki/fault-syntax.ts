@@ -29,6 +29,7 @@ export const FAULT_SYNTAX: Readonly<Record<FaultKind, string>> = {
   'path-length': 'path-length:N               a CA\'s basicConstraints pathLenConstraint',
   'name-constraints': 'name-constraints:permit=A+B,exclude=C  a CA\'s critical DNS name constraints',
   'critical-extension': 'critical-extension:OID      an unknown critical extension',
+  'signature-algorithm': 'signature-algorithm:sha1    signed with SHA-1 (ecdsa-with-SHA1, sha1WithRSAEncryption)',
 };
 
 const UNITS: readonly [string, number][] = [['y', YEAR], ['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', 1000], ['ms', 1]];
@@ -111,6 +112,9 @@ function parseArg(kind: FaultKind, arg: string | undefined, bad: (why: string) =
       return fault;
     }
     case 'critical-extension': return { kind, oid: needs() };
+    case 'signature-algorithm':
+      if (needs() !== 'sha1') bad(`signature-algorithm takes sha1 (given "${arg}")`);
+      return { kind, hash: 'sha1' };
     case 'via-intermediate':
       if (needs() !== 'send' && arg !== 'omit') bad(`via-intermediate takes send or omit (given "${arg}")`);
       return { kind, sendIntermediate: arg === 'send' };
@@ -156,6 +160,7 @@ export function formatFaultFlag(record: string, fault: Fault): string {
         ...(fault.excludedDNS !== undefined ? [`exclude=${fault.excludedDNS.join('+')}`] : []),
       ].join(',');
       case 'critical-extension': return fault.oid;
+      case 'signature-algorithm': return fault.hash;
       default: return undefined;
     }
   })();

@@ -41,14 +41,16 @@ export type Fault =
   /** A CA's critical nameConstraints extension, DNS subtrees. */
   | { kind: 'name-constraints'; permittedDNS?: string[]; excludedDNS?: string[] }
   /** A critical extension of this OID, which no verifier knows (value: an ASN.1 NULL). */
-  | { kind: 'critical-extension'; oid: string };
+  | { kind: 'critical-extension'; oid: string }
+  /** Signed with SHA-1 by its issuer (Go: insecure algorithm). */
+  | { kind: 'signature-algorithm'; hash: 'sha1' };
 
 export type FaultKind = Fault['kind'];
 export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
 
 const KINDS: readonly FaultKind[] = [
   'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
-  'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension',
+  'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension', 'signature-algorithm',
 ];
 
 /** What the faults of one record change, merged in order. */
@@ -157,6 +159,10 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
     case 'critical-extension':
       if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
       effect.variations = { ...effect.variations, extraExtensions: [...(effect.variations?.extraExtensions ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
+      return;
+    case 'signature-algorithm':
+      if (fault.hash !== 'sha1') invalid(`signature-algorithm takes sha1 (given ${JSON.stringify(fault.hash)})`);
+      effect.variations = { ...effect.variations, signatureHash: 'sha1' };
       return;
     case 'swapped-files':
       if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);

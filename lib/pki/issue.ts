@@ -48,6 +48,8 @@ export interface CertVariations {
   extraExtensions?: readonly { oid: string; critical: boolean; valueDer: Buffer }[];
   /** The issuer name re-encoded with UTF8String where the issuer's own subject says PrintableString. */
   issuerNameEncoding?: 'utf8';
+  /** Signed with SHA-1 (ecdsa-with-SHA1 or sha1WithRSAEncryption), which Go refuses as insecure. */
+  signatureHash?: 'sha1';
 }
 
 /** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
@@ -195,17 +197,19 @@ function sign(r: IssueRequest): IssuedCert {
   const signer = r.issuer?.key ?? r.subjectKey;
   const subject = subjectName(r.cn, r.o);
   const subjectDer = derOf(subject);
+  const sha1 = r.variations?.signatureHash === 'sha1';
+  const algorithmDer = sha1 ? sha1AlgorithmDer(signer.algorithm) : signatureAlgorithmDer(signer.algorithm);
   const tbsDer = derSequence([
     VERSION_3,
     derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
-    signatureAlgorithmDer(signer.algorithm),
+    algorithmDer,
     issuerNameDer(r, subjectDer),
     derOf(new (asn().Validity)({ notBefore: r.notBefore, notAfter: r.notAfter })),
     subjectDer,
     r.subjectKey.spki,
     derTag(0xa3, derSequence(extensions)),
   ]);
-  const der = signedEnvelope(tbsDer, signer.algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
+  const der = signedEnvelope(tbsDer, signer.algorithm, signData(sha1 ? 'sha1' : signatureHash(signer.algorithm), tbsDer, signer.keyObject), algorithmDer);
   return new IssuedCert(der, { subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
@@ -249,8 +253,13 @@ function rawExtension(e: { oid: string; critical: boolean; valueDer: Buffer }): 
 }
 
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
-export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer): Buffer {
-  return derSequence([signed, signatureAlgorithmDer(algorithm), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer, algorithmDer = signatureAlgorithmDer(algorithm)): Buffer {
+  return derSequence([signed, algorithmDer, derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+}
+
+/** ecdsa-with-SHA1 (no parameters) or sha1WithRSAEncryption (NULL parameters), DER. */
+function sha1AlgorithmDer(algorithm: KeyAlgorithm): Buffer {
+  return algorithm.startsWith('rsa') ? Buffer.from('300d06092a864886f70d0101050500', 'hex') : Buffer.from('300906072a8648ce3d0401', 'hex');
 }
 
 /**

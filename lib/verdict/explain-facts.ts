@@ -96,6 +96,8 @@ export function structureCause(r: EdgeResult): StructureCause | undefined {
     case 'TooManyIntermediates': return 'path-length';
     case 'CANotAuthorizedForThisName': return 'name-constraints';
     case 'UnknownAuthorityError': {
+      // Go's hint names its InsecureAlgorithmError: the right CA, refused for the hash it signed with.
+      if (v.hint?.reason === 'BAD_SIGNATURE' && v.hint.error.includes('insecure algorithm')) return 'insecure-signature';
       // Same printed name and same key id as a trusted CA, yet no candidate: the name's bytes differ.
       const { cert, trust } = refused(r);
       const sameName = cert !== null && trust !== null && trust.subjects.includes(cert.issuer);

@@ -38,7 +38,7 @@ const structure = (p: Phrases, r: EdgeResult): string | undefined => {
   const cause = structureCause(r);
   if (!cause) return undefined;
   const { cert, trust } = refused(r);
-  const ca = cause === 'name-encoding' ? cert?.issuer ?? '?' : trustedNames(trust);
+  const ca = cause === 'name-encoding' || cause === 'insecure-signature' ? cert?.issuer ?? '?' : trustedNames(trust);
   return p.whyStructure(cause, certRef(r), ca, verification(r)?.error ?? r.summary);
 };
 
