@@ -139,35 +139,41 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
     case 'mismatched-key':
       effect.mismatchedKey = true;
       return;
-    case 'name-encoding':
-      if (fault.encoding !== 'utf8') invalid(`name-encoding takes utf8 (given ${JSON.stringify(fault.encoding)})`);
-      effect.variations = { ...effect.variations, issuerNameEncoding: 'utf8' };
-      return;
-    case 'path-length':
-      if (record.kind !== 'ca') invalid('path-length applies to a CA');
-      if (!Number.isInteger(fault.pathLen) || fault.pathLen < 0) invalid(`path-length needs a whole number >= 0 (given ${fault.pathLen})`);
-      effect.variations = { ...effect.variations, pathLen: fault.pathLen };
-      return;
-    case 'name-constraints': {
-      if (record.kind !== 'ca') invalid('name-constraints applies to a CA');
-      const dns = [...(fault.permittedDNS ?? []), ...(fault.excludedDNS ?? [])];
-      if (dns.length === 0) invalid('name-constraints needs a permitted or excluded DNS name');
-      for (const name of dns) if (!/^\.?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(name)) invalid(`name-constraints: "${name}" is not a DNS name`);
-      effect.variations = { ...effect.variations, nameConstraints: { ...(fault.permittedDNS ? { permittedDNS: [...fault.permittedDNS] } : {}), ...(fault.excludedDNS ? { excludedDNS: [...fault.excludedDNS] } : {}) } };
-      return;
-    }
-    case 'critical-extension':
-      if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
-      effect.variations = { ...effect.variations, extraExtensions: [...(effect.variations?.extraExtensions ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
-      return;
-    case 'signature-algorithm':
-      if (fault.hash !== 'sha1') invalid(`signature-algorithm takes sha1 (given ${JSON.stringify(fault.hash)})`);
-      effect.variations = { ...effect.variations, signatureHash: 'sha1' };
+    case 'name-encoding': case 'path-length': case 'name-constraints': case 'critical-extension': case 'signature-algorithm':
+      effect.variations = { ...effect.variations, ...structureVariation(fault, record, invalid, effect.variations?.extraExtensions) };
       return;
     case 'swapped-files':
       if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);
       effect.swappedFiles = true;
       return;
+  }
+}
+
+type StructureFault = Extract<Fault, { kind: 'name-encoding' | 'path-length' | 'name-constraints' | 'critical-extension' | 'signature-algorithm' }>;
+
+/** What a structural fault changes in the certificate (`extras`: extensions earlier faults added). */
+function structureVariation(fault: StructureFault, record: CertRecord, invalid: (why: string) => never, extras?: CertVariations['extraExtensions']): CertVariations {
+  switch (fault.kind) {
+    case 'name-encoding':
+      if (fault.encoding !== 'utf8') invalid(`name-encoding takes utf8 (given ${JSON.stringify(fault.encoding)})`);
+      return { issuerNameEncoding: 'utf8' };
+    case 'path-length':
+      if (record.kind !== 'ca') invalid('path-length applies to a CA');
+      if (!Number.isInteger(fault.pathLen) || fault.pathLen < 0) invalid(`path-length needs a whole number >= 0 (given ${fault.pathLen})`);
+      return { pathLen: fault.pathLen };
+    case 'name-constraints': {
+      if (record.kind !== 'ca') invalid('name-constraints applies to a CA');
+      const dns = [...(fault.permittedDNS ?? []), ...(fault.excludedDNS ?? [])];
+      if (dns.length === 0) invalid('name-constraints needs a permitted or excluded DNS name');
+      for (const name of dns) if (!/^\.?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(name)) invalid(`name-constraints: "${name}" is not a DNS name`);
+      return { nameConstraints: { ...(fault.permittedDNS ? { permittedDNS: [...fault.permittedDNS] } : {}), ...(fault.excludedDNS ? { excludedDNS: [...fault.excludedDNS] } : {}) } };
+    }
+    case 'critical-extension':
+      if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
+      return { extraExtensions: [...(extras ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
+    case 'signature-algorithm':
+      if (fault.hash !== 'sha1') invalid(`signature-algorithm takes sha1 (given ${JSON.stringify(fault.hash)})`);
+      return { signatureHash: 'sha1' };
   }
 }
 
