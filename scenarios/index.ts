@@ -1,5 +1,6 @@
 import type { Scenario } from '../lib/scenarios/types.js';
 import { checkRegistry } from '../lib/scenarios/registry.js';
+import { caStructureScenarios } from './ca-structure.js';
 import { controlPlaneClientScenarios } from './control-plane-clients.js';
 import { edgeScenarios } from './edges.js';
 import { etcdScenarios } from './etcd.js';
@@ -10,5 +11,5 @@ import { referenceFixScenarios } from './reference.js';
 
 /** Every scenario, in one registry: the CLI, the tests and docs/scenarios.md all read this. */
 export const SCENARIOS: readonly Scenario[] = checkRegistry([
-  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios,
+  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios, ...caStructureScenarios,
 ]);

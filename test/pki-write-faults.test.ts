@@ -1,6 +1,7 @@
 // `pki write --fault/--flag` (issue 11): a broken node in one command. Each fault kind written is
 // then seen in the folder by `pki inspect`; each flag is in the manifest and changes the edge when
 // the folder is loaded and dialled; a bad value is exit 2 naming the flag and the value, nothing written.
+import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
@@ -9,16 +10,27 @@ import { defineCluster } from '../lib/cluster/cluster.js';
 import { loadNode } from '../lib/node/load.js';
 import { FAULT_SYNTAX, formatFaultFlag, parseFaultFlag } from '../lib/pki/fault-syntax.js';
 import type { Fault } from '../lib/pki/faults.js';
+import { fromX509 } from '../lib/pki/issue.js';
+import { goFacts } from '../lib/x509/go-facts.js';
+import { goVerify } from '../lib/x509/go-verify.js';
 import { SCENARIOS } from '../scenarios/index.js';
 import { tempDir } from './helpers/tools.js';
 import { cli } from './helpers/cli.js';
 
 const NOW = '2026-01-01T00:00:00Z';
 
+const certsAt = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8').split(/(?=-----BEGIN CERTIFICATE-----)/).map((pem) => fromX509(new X509Certificate(pem)));
+const certAt = (dir: string, path: string) => certsAt(dir, path)[0]!;
+/** Go's error value for the leaf in `leafPath` verified against every certificate in `caPath`. */
+function goReason(dir: string, leafPath: string, caPath: string, usage: 'serverAuth' | 'clientAuth'): string {
+  const result = goVerify(certAt(dir, leafPath), { roots: certsAt(dir, caPath), now: new Date(NOW), keyUsages: [usage] });
+  return result.ok ? 'ok' : result.goError ?? result.reason;
+}
+
 interface Row { name: string; cn: string; o: string[]; issuer: string; notBefore: string; notAfter: string; sans: string[]; extKeyUsage: string[]; checks: { chain: { reason: string } } }
 
 /** One fault of each kind, each on its own record, and what `pki inspect --json` must show for it. */
-const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problems: Map<string, string>) => unknown, unknown]> = {
+const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problems: Map<string, string>, dir: string) => unknown, unknown]> = {
   'signed-by': ['front-proxy-client=signed-by:etcd-ca', (r) => [r.get('front-proxy-client')!.issuer, r.get('front-proxy-client')!.checks.chain.reason], ['etcd-ca', 'UNKNOWN_AUTHORITY']],
   'signed-by-impostor': ['apiserver-etcd-client=signed-by-impostor', (r) => [r.get('apiserver-etcd-client')!.issuer, r.get('apiserver-etcd-client')!.checks.chain.reason], ['etcd-ca', 'BAD_SIGNATURE']],
   'self-signed': ['etcd-healthcheck-client=self-signed', (r) => [r.get('etcd-healthcheck-client')!.issuer, r.get('etcd-healthcheck-client')!.checks.chain.reason], ['kube-etcd-healthcheck-client', 'SELF_SIGNED']],
@@ -30,6 +42,12 @@ const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problem
   sans: ['etcd-server=sans:DNS:only.example,IP:10.9.9.9', (r) => r.get('etcd-server')!.sans, ['DNS:only.example', 'IP:10.9.9.9']],
   'mismatched-key': ['super-admin=mismatched-key', (_r, p) => p.get('/etc/kubernetes/super-admin.conf'), 'ERR_KEY_MISMATCH'],
   'swapped-files': ['controller-manager=swapped-files', (_r, p) => p.get('/etc/kubernetes/controller-manager.conf'), 'ERR_PEM_SWITCHED'],
+  // The structural kinds, seen as Go sees the written files (pki inspect's chain check is not Go's).
+  'name-encoding': ['etcd-peer=name-encoding:utf8', (_r, _p, dir) => goReason(dir, '/etc/kubernetes/pki/etcd/peer.crt', '/etc/kubernetes/pki/etcd/ca.crt', 'serverAuth'), 'UnknownAuthorityError'],
+  'path-length': ['front-proxy-ca=path-length:0', (_r, _p, dir) => goFacts(certAt(dir, '/etc/kubernetes/pki/front-proxy-ca.crt')).maxPathLen, 0],
+  'name-constraints': ['etcd-ca=name-constraints:exclude=only.example', (_r, _p, dir) => goReason(dir, '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/ca.crt', 'serverAuth'), 'CANotAuthorizedForThisName'],
+  'critical-extension': ['kubelet-serving-ca=critical-extension:1.3.6.1.4.1.99999.1', (_r, _p, dir) => goFacts(certsAt(dir, '/var/lib/kubelet/pki/kubelet.crt')[1]!).unhandledCritical, true],
+  'signature-algorithm': ['ca=signature-algorithm:sha1', (_r, _p, dir) => goFacts(certAt(dir, '/etc/kubernetes/pki/ca.crt')).signature.name, 'ECDSA-SHA1'],
   'via-intermediate': ['apiserver=via-intermediate:omit', (r) => [r.get('apiserver')!.issuer, r.get('apiserver')!.checks.chain.reason], ['kubernetes-intermediate', 'UNKNOWN_AUTHORITY']],
 };
 
@@ -44,7 +62,7 @@ test('pki write --fault: every fault kind, written in one command, is seen by pk
   const report = JSON.parse(inspect.stdout) as { rows: Row[]; problems: { path: string; code: string }[] };
   const rows = new Map(report.rows.map((r) => [r.name, r]));
   const problems = new Map(report.problems.map((p) => [p.path, p.code]));
-  for (const [kind, [flag, seen, expected]] of Object.entries(EACH_KIND)) t.deepEqual(seen(rows, problems), expected, `${kind} (${flag})`);
+  for (const [kind, [flag, seen, expected]] of Object.entries(EACH_KIND)) t.deepEqual(seen(rows, problems, dir), expected, `${kind} (${flag})`);
   // The records without a fault still pass.
   t.is(rows.get('apiserver-etcd-client')!.checks.chain.reason, 'BAD_SIGNATURE');
   t.is(rows.get('ca')!.checks.chain.reason, 'OK');
@@ -87,6 +105,12 @@ for (const [flag, value, message] of [
   ['--fault', 'apiserver=sans:IP:1.2.3', /"1.2.3" is not an IP address/],
   ['--fault', 'apiserver=usages:eku=clientAuth+webAuth', /"webAuth" is not a extended key usage/],
   ['--fault', 'apiserver=via-intermediate:maybe', /send or omit/],
+  ['--fault', 'apiserver=path-length:0', /path-length applies to a CA/],
+  ['--fault', 'ca=path-length:-1', /path-length takes a whole number/],
+  ['--fault', 'ca=name-constraints:allow=x', /neither permit=A\+B nor exclude=A\+B/],
+  ['--fault', 'ca=critical-extension:oops', /needs a dotted OID/],
+  ['--fault', 'apiserver=name-encoding:latin1', /name-encoding takes utf8/],
+  ['--fault', 'apiserver=signature-algorithm:md5', /signature-algorithm takes sha1/],
   ['--fault', 'ca=signed-by:apiserver', /signing cycle ca <- apiserver <- ca/],
   ['--flag', 'etcd:--no-such-flag=1', /etcd has no flag --no-such-flag/],
   ['--flag', 'kube-etcd:--name=x', /unknown component "kube-etcd"/],

@@ -148,6 +148,7 @@ class TableIssuer {
       ...(record.serial ? { serial: record.serial } : {}),
       subjectKey: certKey,
       ...(signer ? { issuer: signer } : {}),
+      ...(effect.variations ? { variations: effect.variations } : {}),
       memo: this.memo,
     });
     return { record, cert, certKey, key, chain, issuer: signer?.cert ?? cert, issuerId, faults: effect };

@@ -25,6 +25,11 @@ export const FAULT_SYNTAX: Readonly<Record<FaultKind, string>> = {
   'mismatched-key': 'mismatched-key              the key file holds another key',
   'swapped-files': 'swapped-files               certificate and key exchanged',
   'via-intermediate': 'via-intermediate:send|omit  signed by an intermediate CA, sent in the chain or not',
+  'name-encoding': 'name-encoding:utf8          the issuer name written as UTF8String (the CA\'s subject says PrintableString)',
+  'path-length': 'path-length:N               a CA\'s basicConstraints pathLenConstraint',
+  'name-constraints': 'name-constraints:permit=A+B,exclude=C  a CA\'s critical DNS name constraints',
+  'critical-extension': 'critical-extension:OID      an unknown critical extension',
+  'signature-algorithm': 'signature-algorithm:sha1    signed with SHA-1 (ecdsa-with-SHA1, sha1WithRSAEncryption)',
 };
 
 const UNITS: readonly [string, number][] = [['y', YEAR], ['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', 1000], ['ms', 1]];
@@ -89,6 +94,27 @@ function parseArg(kind: FaultKind, arg: string | undefined, bad: (why: string) =
       });
       return { kind, sans };
     }
+    case 'name-encoding':
+      if (needs() !== 'utf8') bad(`name-encoding takes utf8 (given "${arg}")`);
+      return { kind, encoding: 'utf8' };
+    case 'path-length':
+      if (!/^\d+$/.test(needs())) bad(`path-length takes a whole number (given "${arg}")`);
+      return { kind, pathLen: Number(arg) };
+    case 'name-constraints': {
+      const fault: Fault & { kind: 'name-constraints' } = { kind };
+      for (const part of needs().split(',')) {
+        const [key, value = ''] = part.split('=');
+        const names = value === '' ? [] : value.split('+');
+        if (key === 'permit') fault.permittedDNS = names;
+        else if (key === 'exclude') fault.excludedDNS = names;
+        else bad(`"${part}" is neither permit=A+B nor exclude=A+B`);
+      }
+      return fault;
+    }
+    case 'critical-extension': return { kind, oid: needs() };
+    case 'signature-algorithm':
+      if (needs() !== 'sha1') bad(`signature-algorithm takes sha1 (given "${arg}")`);
+      return { kind, hash: 'sha1' };
     case 'via-intermediate':
       if (needs() !== 'send' && arg !== 'omit') bad(`via-intermediate takes send or omit (given "${arg}")`);
       return { kind, sendIntermediate: arg === 'send' };
@@ -127,6 +153,14 @@ export function formatFaultFlag(record: string, fault: Fault): string {
       ].join(',');
       case 'sans': return fault.sans.map((s) => ('ip' in s ? `IP:${s.ip}` : `DNS:${s.dns}`)).join(',');
       case 'via-intermediate': return fault.sendIntermediate ? 'send' : 'omit';
+      case 'name-encoding': return fault.encoding;
+      case 'path-length': return String(fault.pathLen);
+      case 'name-constraints': return [
+        ...(fault.permittedDNS !== undefined ? [`permit=${fault.permittedDNS.join('+')}`] : []),
+        ...(fault.excludedDNS !== undefined ? [`exclude=${fault.excludedDNS.join('+')}`] : []),
+      ].join(',');
+      case 'critical-extension': return fault.oid;
+      case 'signature-algorithm': return fault.hash;
       default: return undefined;
     }
   })();

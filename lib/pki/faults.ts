@@ -2,6 +2,7 @@ import { isIP } from '../util/ip.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, YEAR } from '../clock.js';
 import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
+import type { CertVariations } from './issue.js';
 
 /**
  * Deliberate misconfigurations, as data applied to one certificate record. Each one makes a real
@@ -32,14 +33,24 @@ export type Fault =
   /** The certificate path holds the key and the key path the certificate. */
   | { kind: 'swapped-files' }
   /** Signed by an intermediate CA under the record's CA; the chain file includes it only if `sendIntermediate`. */
-  | { kind: 'via-intermediate'; sendIntermediate: boolean };
+  | { kind: 'via-intermediate'; sendIntermediate: boolean }
+  /** The issuer name written as UTF8String where the issuer's subject says PrintableString (Go matches raw bytes). */
+  | { kind: 'name-encoding'; encoding: 'utf8' }
+  /** A CA's basicConstraints pathLenConstraint. */
+  | { kind: 'path-length'; pathLen: number }
+  /** A CA's critical nameConstraints extension, DNS subtrees. */
+  | { kind: 'name-constraints'; permittedDNS?: string[]; excludedDNS?: string[] }
+  /** A critical extension of this OID, which no verifier knows (value: an ASN.1 NULL). */
+  | { kind: 'critical-extension'; oid: string }
+  /** Signed with SHA-1 by its issuer (Go: insecure algorithm). */
+  | { kind: 'signature-algorithm'; hash: 'sha1' };
 
 export type FaultKind = Fault['kind'];
 export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
 
 const KINDS: readonly FaultKind[] = [
   'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
-  'mismatched-key', 'swapped-files', 'via-intermediate',
+  'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension', 'signature-algorithm',
 ];
 
 /** What the faults of one record change, merged in order. */
@@ -53,6 +64,8 @@ export interface FaultEffect {
   sans?: San[];
   mismatchedKey?: boolean;
   swappedFiles?: boolean;
+  /** Structural variations of the certificate itself (issue.ts CertVariations). */
+  variations?: CertVariations;
 }
 
 export function normalizeFaults(faults: FaultMap | undefined, records: readonly CertRecord[]): Map<string, FaultEffect> {
@@ -126,10 +139,41 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
     case 'mismatched-key':
       effect.mismatchedKey = true;
       return;
+    case 'name-encoding': case 'path-length': case 'name-constraints': case 'critical-extension': case 'signature-algorithm':
+      effect.variations = { ...effect.variations, ...structureVariation(fault, record, invalid, effect.variations?.extraExtensions) };
+      return;
     case 'swapped-files':
       if (record.files.kind !== 'pair' && record.files.kind !== 'kubeconfig') invalid(`swapped-files needs a cert and a key file; "${record.id}" is stored as ${record.files.kind}`);
       effect.swappedFiles = true;
       return;
+  }
+}
+
+type StructureFault = Extract<Fault, { kind: 'name-encoding' | 'path-length' | 'name-constraints' | 'critical-extension' | 'signature-algorithm' }>;
+
+/** What a structural fault changes in the certificate (`extras`: extensions earlier faults added). */
+function structureVariation(fault: StructureFault, record: CertRecord, invalid: (why: string) => never, extras?: CertVariations['extraExtensions']): CertVariations {
+  switch (fault.kind) {
+    case 'name-encoding':
+      if (fault.encoding !== 'utf8') invalid(`name-encoding takes utf8 (given ${JSON.stringify(fault.encoding)})`);
+      return { issuerNameEncoding: 'utf8' };
+    case 'path-length':
+      if (record.kind !== 'ca') invalid('path-length applies to a CA');
+      if (!Number.isInteger(fault.pathLen) || fault.pathLen < 0) invalid(`path-length needs a whole number >= 0 (given ${fault.pathLen})`);
+      return { pathLen: fault.pathLen };
+    case 'name-constraints': {
+      if (record.kind !== 'ca') invalid('name-constraints applies to a CA');
+      const dns = [...(fault.permittedDNS ?? []), ...(fault.excludedDNS ?? [])];
+      if (dns.length === 0) invalid('name-constraints needs a permitted or excluded DNS name');
+      for (const name of dns) if (!/^\.?[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?$/.test(name)) invalid(`name-constraints: "${name}" is not a DNS name`);
+      return { nameConstraints: { ...(fault.permittedDNS ? { permittedDNS: [...fault.permittedDNS] } : {}), ...(fault.excludedDNS ? { excludedDNS: [...fault.excludedDNS] } : {}) } };
+    }
+    case 'critical-extension':
+      if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
+      return { extraExtensions: [...(extras ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
+    case 'signature-algorithm':
+      if (fault.hash !== 'sha1') invalid(`signature-algorithm takes sha1 (given ${JSON.stringify(fault.hash)})`);
+      return { signatureHash: 'sha1' };
   }
 }
 

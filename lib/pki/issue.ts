@@ -5,7 +5,7 @@
 import { createHash, sign as signData } from 'node:crypto';
 import type * as AsnSchema from '@peculiar/asn1-schema';
 import type * as Asn from '@peculiar/asn1-x509';
-import { derSequence, derTag } from './der.js';
+import { derElements, derEnd, derSequence, derSet, derTag } from './der.js';
 import { IssuedCert } from './issued-cert.js';
 import { lazyRequire } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
@@ -34,6 +34,22 @@ export interface IssueRequest {
   issuer?: { cert: IssuedCert; key: KeyMaterial };
   /** Reuse an identical earlier certificate (only worth it when keys come back, as from a pool). @default true */
   memo?: boolean;
+  /** Structural variations faults make (lib/pki/faults.ts); absent on every ordinary certificate. */
+  variations?: CertVariations;
+}
+
+/** What some CAs and tools write and the table's certificates never do: each one changes Go's verdict. */
+export interface CertVariations {
+  /** basicConstraints pathLenConstraint (a CA only). */
+  pathLen?: number;
+  /** A critical nameConstraints extension with these DNS subtrees. */
+  nameConstraints?: { permittedDNS?: readonly string[]; excludedDNS?: readonly string[] };
+  /** Further extensions, e.g. an unknown critical one. */
+  extraExtensions?: readonly { oid: string; critical: boolean; valueDer: Buffer }[];
+  /** The issuer name re-encoded with UTF8String where the issuer's own subject says PrintableString. */
+  issuerNameEncoding?: 'utf8';
+  /** Signed with SHA-1 (ecdsa-with-SHA1 or sha1WithRSAEncryption), which Go refuses as insecure. */
+  signatureHash?: 'sha1';
 }
 
 /** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
@@ -103,6 +119,8 @@ function memoKey(r: IssueRequest): string {
   return JSON.stringify([
     r.cn, r.o, r.isCa, r.keyUsage, r.extKeyUsage, r.sans, r.notBefore.getTime(), r.notAfter.getTime(), r.serial ?? null,
     r.subjectKey.fingerprint, r.issuer?.cert.fingerprint ?? null, r.issuer?.key.fingerprint ?? null,
+    // Only when present, so that every ordinary certificate keeps its key (and derived serial).
+    ...(r.variations ? [{ ...r.variations, extraExtensions: r.variations.extraExtensions?.map((e) => [e.oid, e.critical, e.valueDer.toString('hex')]) }] : []),
   ]);
 }
 
@@ -156,7 +174,9 @@ function sign(r: IssueRequest): IssuedCert {
   const extensions: Buffer[] = [];
   // Like Go, no key usage extension at all when no bit is set (an empty one is invalid to OpenSSL).
   if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn().id_ce_keyUsage, true, new (asn().KeyUsage)(flags))));
-  extensions.push(cached(`bc:${r.isCa}`, () => extension(asn().id_ce_basicConstraints, true, new (asn().BasicConstraints)({ cA: r.isCa }))));
+  const pathLen = r.variations?.pathLen;
+  extensions.push(cached(`bc:${r.isCa}:${pathLen ?? ''}`, () => extension(asn().id_ce_basicConstraints, true,
+    new (asn().BasicConstraints)(pathLen === undefined ? { cA: r.isCa } : { cA: r.isCa, pathLenConstraint: pathLen }))));
   if (r.extKeyUsage && r.extKeyUsage.length > 0) {
     const oids = r.extKeyUsage.map((u) => EKU_OIDS()[u]);
     extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn().id_ce_extKeyUsage, false, new (asn().ExtendedKeyUsage)(oids))));
@@ -173,26 +193,73 @@ function sign(r: IssueRequest): IssuedCert {
     ));
     extensions.push(extension(asn().id_ce_subjectAltName, false, new (asn().SubjectAlternativeName)(names)));
   }
+  if (r.variations) extensions.push(...variationExtensions(r.variations));
   const signer = r.issuer?.key ?? r.subjectKey;
   const subject = subjectName(r.cn, r.o);
   const subjectDer = derOf(subject);
+  const sha1 = r.variations?.signatureHash === 'sha1';
+  const algorithmDer = sha1 ? sha1AlgorithmDer(signer.algorithm) : signatureAlgorithmDer(signer.algorithm);
   const tbsDer = derSequence([
     VERSION_3,
     derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
-    signatureAlgorithmDer(signer.algorithm),
-    r.issuer ? r.issuer.cert.subjectNameDer : subjectDer,
+    algorithmDer,
+    issuerNameDer(r, subjectDer),
     derOf(new (asn().Validity)({ notBefore: r.notBefore, notAfter: r.notAfter })),
     subjectDer,
     r.subjectKey.spki,
     derTag(0xa3, derSequence(extensions)),
   ]);
-  const der = signedEnvelope(tbsDer, signer.algorithm, signData(signatureHash(signer.algorithm), tbsDer, signer.keyObject));
+  const der = signedEnvelope(tbsDer, signer.algorithm, signData(sha1 ? 'sha1' : signatureHash(signer.algorithm), tbsDer, signer.keyObject), algorithmDer);
   return new IssuedCert(der, { subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
+function issuerNameDer(r: IssueRequest, subjectDer: Buffer): Buffer {
+  const name = r.issuer ? r.issuer.cert.subjectNameDer : subjectDer;
+  return r.variations?.issuerNameEncoding === 'utf8' ? utf8Name(name) : name;
+}
+
+/**
+ * The same Name with every PrintableString value written as UTF8String: equal to the eye and to
+ * RFC 5280's comparison, different bytes to Go, which matches issuer to subject by raw DER.
+ */
+function utf8Name(name: Buffer): Buffer {
+  return derSequence(derElements(name).map((rdn) => derSet(derElements(rdn).map((atv) => {
+    const [type, value] = derElements(atv) as [Buffer, Buffer];
+    if (value[0] !== 0x13) return atv;
+    return derSequence([type, derTag(0x0c, value.subarray(headerLength(value), derEnd(value)))]);
+  }))));
+}
+const headerLength = (der: Buffer): number => (der[1]! < 0x80 ? 2 : 2 + (der[1]! & 0x7f));
+
+function variationExtensions(v: CertVariations): Buffer[] {
+  const out: Buffer[] = [];
+  if (v.nameConstraints) {
+    const subtrees = (names: readonly string[] | undefined) => (names && names.length > 0
+      ? new (asn().GeneralSubtrees)(names.map((dns) => new (asn().GeneralSubtree)({ base: new (asn().GeneralName)({ dNSName: dns }) })))
+      : undefined);
+    const permitted = subtrees(v.nameConstraints.permittedDNS);
+    const excluded = subtrees(v.nameConstraints.excludedDNS);
+    out.push(extension(asn().id_ce_nameConstraints, true, new (asn().NameConstraints)({
+      ...(permitted ? { permittedSubtrees: permitted } : {}), ...(excluded ? { excludedSubtrees: excluded } : {}),
+    })));
+  }
+  for (const e of v.extraExtensions ?? []) out.push(rawExtension(e));
+  return out;
+}
+
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } with the value given as DER. */
+function rawExtension(e: { oid: string; critical: boolean; valueDer: Buffer }): Buffer {
+  return derOf(new (asn().Extension)({ extnID: e.oid, critical: e.critical, extnValue: new (schema().OctetString)(e.valueDer) }));
+}
+
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
-export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer): Buffer {
-  return derSequence([signed, signatureAlgorithmDer(algorithm), derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signature: Buffer, algorithmDer = signatureAlgorithmDer(algorithm)): Buffer {
+  return derSequence([signed, algorithmDer, derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
+}
+
+/** ecdsa-with-SHA1 (no parameters) or sha1WithRSAEncryption (NULL parameters), DER. */
+function sha1AlgorithmDer(algorithm: KeyAlgorithm): Buffer {
+  return algorithm.startsWith('rsa') ? Buffer.from('300d06092a864886f70d0101050500', 'hex') : Buffer.from('300906072a8648ce3d0401', 'hex');
 }
 
 /**

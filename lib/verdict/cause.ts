@@ -1,6 +1,6 @@
 import type { AuthnMethod } from '../authn/types.js';
 import type { ErrorCode } from '../errors.js';
-import type { GoVerifyFailure } from '../x509/go-verify.js';
+import type { GoErrorKind, GoVerifyFailure } from '../x509/go-verify.js';
 import type { Side } from './reasons.js';
 
 /**
@@ -76,6 +76,8 @@ export interface VerifyFailure {
   /** Go's error text, hint included, e.g. `x509: certificate signed by unknown authority (possibly because of …)`. */
   error: string;
   hint?: VerifyHint;
+  /** Which of Go's errors it is (finer than `failure`: a path length and a name constraint are both NOT_A_CA). */
+  goError?: GoErrorKind;
   chain: ChainFacts;
 }
 

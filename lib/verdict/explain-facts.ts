@@ -1,4 +1,5 @@
 import type { VerifyFailure } from './cause.js';
+import type { StructureCause } from './phrases.js';
 import type { CertSummary, EdgeResult, TrustSummary } from './result.js';
 
 /** The certificate the verifying side refused, and what that side trusted. */
@@ -81,4 +82,28 @@ export function clientCertSetting(r: EdgeResult): string {
   if (r.edge === 'apiserver-to-etcd') return 'kube-apiserver --etcd-certfile/--etcd-keyfile';
   if (r.edge === 'apiserver-to-kubelet') return 'kube-apiserver --kubelet-client-certificate/--kubelet-client-key';
   return `client-certificate-data/client-key-data in ${r.client.configuredBy}`;
+}
+
+/**
+ * The Go refusal is about how a certificate is built (its name bytes, a critical extension, a
+ * CA's path length or name constraints), read from Go's error value: the reason alone (NOT_A_CA,
+ * UNKNOWN_AUTHORITY) would explain it as a wrong or non-CA issuer.
+ */
+export function structureCause(r: EdgeResult): StructureCause | undefined {
+  const v = verification(r);
+  switch (v?.goError) {
+    case 'UnhandledCriticalExtension': return 'critical-extension';
+    case 'TooManyIntermediates': return 'path-length';
+    case 'CANotAuthorizedForThisName': return 'name-constraints';
+    case 'UnknownAuthorityError': {
+      // Go's hint names its InsecureAlgorithmError: the right CA, refused for the hash it signed with.
+      if (v.hint?.reason === 'BAD_SIGNATURE' && v.hint.error.includes('insecure algorithm')) return 'insecure-signature';
+      // Same printed name and same key id as a trusted CA, yet no candidate: the name's bytes differ.
+      const { cert, trust } = refused(r);
+      const sameName = cert !== null && trust !== null && trust.subjects.includes(cert.issuer);
+      const sameKey = cert !== null && cert.authorityKeyId !== '' && trust !== null && trust.keyIds.includes(cert.authorityKeyId);
+      return sameName && sameKey && !v.hint && trust?.kind === 'ca' ? 'name-encoding' : undefined;
+    }
+    default: return undefined;
+  }
 }

@@ -1,7 +1,9 @@
 import type { ConfigReason, Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
-import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, tokenSource } from './explain-facts.js';
+import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
+
+import { trustedNames } from './why.js';
 
 type Fixer = (p: Phrases, r: EdgeResult) => string;
 
@@ -13,6 +15,8 @@ function certFile(r: EdgeResult): string {
 
 const wrongCa: Fixer = (p, r) => {
   const { trust } = refused(r);
+  const built = structureCause(r);
+  if (built) return p.fixStructure(built, certFile(r), trustedNames(trust));
   const expired = r.reason === 'UNKNOWN_AUTHORITY' ? expiredCaHint(r) : undefined;
   if (expired) return p.fixCaExpired(`CN=${expired.candidate}`, trust?.file ?? trust?.field ?? '');
   return r.detectedBy === 'client'

@@ -75,6 +75,7 @@ export function verifyFailure(verification: GoVerification, chain: readonly Issu
   return {
     failure: verification.reason, error: verification.error, chain: chainFacts(chain, issuerOf),
     ...(verification.hint ? { hint: { candidate: verification.hint.name, reason: verification.hint.reason, error: verification.hint.error } } : {}),
+    ...(verification.goError ? { goError: verification.goError } : {}),
   };
 }
 

@@ -6,6 +6,9 @@ export type ConfigReason = ReasonOf<'config-error'>;
 
 export type Lang = 'en' | 'zh';
 
+/** Go refusals that are about how a certificate is built, not who signed it (each has its own why and fix). */
+export type StructureCause = 'name-encoding' | 'insecure-signature' | 'critical-extension' | 'path-length' | 'name-constraints';
+
 /** Every sentence of an explanation, in each language. Identifiers (flags, files, subjects) stay as they are. */
 export interface Phrases {
   labels: { why: string; attacker: string; fix: string; explanation: string };
@@ -27,6 +30,9 @@ export interface Phrases {
   whyMissingIntermediate(cert: string, issuer: string, trusted: string): string;
   whyUnknownCa(cert: string, issuer: string, akid: string, trusted: string, where: string): string;
   whyNotACa(cert: string, issuer: string): string;
+  /** `error` is Go's text; `ca` the CA (subject or file) the cause points at. */
+  whyStructure(cause: StructureCause, cert: string, ca: string, error: string): string;
+  fixStructure(cause: StructureCause, certFile: string, ca: string): string;
   whyExpired(cert: string, notAfter: string, at: string): string;
   whyNotYetValid(cert: string, notBefore: string, at: string): string;
   whyEku(cert: string, has: string[], needs: string, verifier: string): string;
@@ -165,6 +171,20 @@ const en: Phrases = {
     BAD_FLAG: 'Correct the flag\'s value in the component\'s static pod manifest or unit file (the error quotes what the real binary says and which values it takes).',
   })[reason],
   fixRefused: (config) => `Correct the server address in ${config}, or start the server that should listen there.`,
+  whyStructure: (cause, cert, ca, error) => ({
+    'name-encoding': `${cert} names its issuer ${ca} with the same text and key id as the trusted CA, but not the same bytes (one side writes the name as UTF8String, the other as PrintableString). Go looks for a certificate's parent by the raw bytes of its issuer name, so the trusted CA is not even a candidate: "${error}".`,
+    'insecure-signature': `${cert} is signed by ${ca}, the trusted CA, but with a hash Go refuses as insecure (SHA-1 or MD5): the signature check fails, and Go reports the CA as unknown with that hint: "${error}".`,
+    'critical-extension': `${cert} carries an extension marked critical that Go does not know; a verifier must refuse such a certificate (RFC 5280), and Go does before it builds any chain: "${error}".`,
+    'path-length': `A CA of the chain that ends at ${ca} limits how many intermediate CAs may stand below it (basicConstraints pathLenConstraint), and the chain to ${cert} has more: "${error}".`,
+    'name-constraints': `A CA of the chain that ends at ${ca} carries name constraints that a name of ${cert} breaks; Go checks every name of the leaf against them, not only the one dialled: "${error}".`,
+  })[cause],
+  fixStructure: (cause, certFile, ca) => ({
+    'name-encoding': `Re-issue ${certFile} with a tool that copies the CA's subject bytes into the issuer field (openssl, cfssl, kubeadm and cert-manager do), rather than re-encoding the name.`,
+    'insecure-signature': `Re-issue ${certFile} signed with SHA-256 or stronger (kubeadm, cfssl and openssl's defaults).`,
+    'critical-extension': `Re-issue ${certFile} without that extension, or with it marked non-critical.`,
+    'path-length': `Issue ${certFile} with fewer intermediate CAs (directly from ${ca} if that CA says pathlen:0), or re-issue the limiting CA with a pathLenConstraint that allows the intermediates below it (or none).`,
+    'name-constraints': `Re-issue ${certFile} without the names the constraints forbid, or re-issue the constraining CA (in the chain to ${ca}) with constraints that allow them.`,
+  })[cause],
 };
 
 const zh: Phrases = {
@@ -256,6 +276,20 @@ const zh: Phrases = {
     BAD_FLAG: '在该组件的静态 Pod 清单或 unit 文件中修正这个参数的值（错误信息引用了真实程序的输出及可接受的取值）。',
   })[reason],
   fixRefused: (config) => `修正 ${config} 中的服务端地址，或启动应在该地址监听的服务。`,
+  whyStructure: (cause, cert, ca, error) => ({
+    'name-encoding': `${cert} 写的签发者 ${ca} 与受信任 CA 的文字和密钥标识都相同，但字节不同（一方用 UTF8String，另一方用 PrintableString 编码名称）。Go 按签发者名称的原始字节查找父证书，所以受信任的 CA 连候选都不是："${error}"。`,
+    'insecure-signature': `${cert} 确实由受信任的 CA ${ca} 签发，但用的哈希算法被 Go 视为不安全（SHA-1 或 MD5）：签名校验失败，Go 把该 CA 报告为未知并附上提示："${error}"。`,
+    'critical-extension': `${cert} 带有一个标记为关键（critical）而 Go 不认识的扩展；按 RFC 5280 校验方必须拒绝这样的证书，Go 在构建证书链之前就拒绝了："${error}"。`,
+    'path-length': `以 ${ca} 为终点的证书链中，有一个 CA 限制了它下面可以有几级中间 CA（basicConstraints 的 pathLenConstraint），而到 ${cert} 的证书链超过了这个数："${error}"。`,
+    'name-constraints': `以 ${ca} 为终点的证书链中，有一个 CA 带有名称约束，${cert} 的某个名称违反了它；Go 会用约束检查叶子证书的每一个名称，而不只是所拨的那个："${error}"。`,
+  })[cause],
+  fixStructure: (cause, certFile, ca) => ({
+    'name-encoding': `用会把 CA 主题的原始字节照抄进签发者字段的工具重新签发 ${certFile}（openssl、cfssl、kubeadm、cert-manager 都是这样），不要重新编码名称。`,
+    'insecure-signature': `用 SHA-256 或更强的哈希重新签发 ${certFile}（kubeadm、cfssl、openssl 的默认值都是如此）。`,
+    'critical-extension': `重新签发 ${certFile}，去掉该扩展，或把它标记为非关键。`,
+    'path-length': `减少 ${certFile} 之上的中间 CA（若 ${ca} 写着 pathlen:0，就直接由它签发），或者重新签发起限制作用的 CA，使其 pathLenConstraint 容许下面的中间 CA（或不设限制）。`,
+    'name-constraints': `重新签发 ${certFile}，去掉约束所禁止的名称，或者重新签发带约束的 CA（在到 ${ca} 的证书链中），使其约束允许这些名称。`,
+  })[cause],
 };
 
 export const PHRASES: Readonly<Record<Lang, Phrases>> = { en, zh };

@@ -1,8 +1,8 @@
 import type { Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
-import type { EdgeResult } from './result.js';
+import type { EdgeResult, TrustSummary } from './result.js';
 import {
-  anonymousSetting, authnError, certNotRequested, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, tokenSource,
+  anonymousSetting, authnError, certNotRequested, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, structureCause, tokenSource, verification,
 } from './explain-facts.js';
 
 type Explainer = (p: Phrases, r: EdgeResult) => string;
@@ -14,6 +14,8 @@ function certRef(r: EdgeResult): string {
 }
 
 const unknownAuthority: Explainer = (p, r) => {
+  const built = structure(p, r);
+  if (built) return built;
   const { cert, trust } = refused(r);
   if (!cert || !trust) return p.whyGeneric(r.summary);
   const ref = certRef(r);
@@ -28,6 +30,18 @@ const unknownAuthority: Explainer = (p, r) => {
   return p.whyUnknownCa(ref, cert.issuer, cert.authorityKeyId, trust.subjects.join('; '), trust.file ?? trust.field);
 };
 
+/** The trusted CA a chain ends at, as its subjects read. */
+export const trustedNames = (trust: TrustSummary | null): string => (trust && trust.subjects.length > 0 ? trust.subjects.join('; ') : trust?.field ?? '?');
+
+/** A Go refusal about how a certificate is built, when there is one (explain-facts structureCause). */
+const structure = (p: Phrases, r: EdgeResult): string | undefined => {
+  const cause = structureCause(r);
+  if (!cause) return undefined;
+  const { cert, trust } = refused(r);
+  const ca = cause === 'name-encoding' || cause === 'insecure-signature' ? cert?.issuer ?? '?' : trustedNames(trust);
+  return p.whyStructure(cause, certRef(r), ca, verification(r)?.error ?? r.summary);
+};
+
 const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component,
   r.detectedBy === 'server' || (r.cause.kind === 'config-error' && r.cause.clientDidNotStart === true), r.summary);
 const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', tokenSource(r), authnError(r));
@@ -39,7 +53,7 @@ const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TO
 export const WHY = {
   OK: (p, r) => p.whyOk(r),
   UNKNOWN_AUTHORITY: unknownAuthority,
-  NOT_A_CA: (p, r) => p.whyNotACa(certRef(r), refused(r).cert?.issuer ?? '?'),
+  NOT_A_CA: (p, r) => structure(p, r) ?? p.whyNotACa(certRef(r), refused(r).cert?.issuer ?? '?'),
   CERT_EXPIRED: (p, r) => p.whyExpired(certRef(r), refused(r).cert?.notAfter ?? '?', r.at),
   CERT_NOT_YET_VALID: (p, r) => p.whyNotYetValid(certRef(r), refused(r).cert?.notBefore ?? '?', r.at),
   WRONG_EKU: (p, r) => {
