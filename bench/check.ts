@@ -5,7 +5,6 @@
  * doing `kubeadm certs check-expiration`'s job over the same folder (bench/openssl-check-expiration.sh),
  * reported as a ratio. The check does much more than read dates: the ratio says what that costs.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { formatCheck } from '../lib/cli/check-format.js';
 import { checkPasses } from '../lib/cli/check.js';
 import { fixedClock } from '../lib/clock.js';
 import { checkNode } from '../lib/cluster/check-node.js';
-import { median, ms, percentile, type Row } from './stats.js';
+import { median, ms, percentile, timedRun, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/lib/cli/main.js');
@@ -24,14 +23,7 @@ const TARGET_IN_PROCESS_MS = 120;
 const WRITTEN_AT = '2026-01-01T00:00:00Z';
 const CHECKED_AT = '2026-01-02T00:00:00Z';
 
-function wall(command: string, args: string[], expectStatus: number): number {
-  const start = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT });
-  const elapsed = performance.now() - start;
-  if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
-  if (result.status !== expectStatus) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}, expected ${expectStatus}:\n${result.stderr}${result.stdout}`);
-  return elapsed;
-}
+const wall = (command: string, args: string[], expectStatus: number) => timedRun(command, args, ROOT, expectStatus);
 
 export async function checkBenchmarks(quick: boolean): Promise<Row[]> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm run bench does)`);

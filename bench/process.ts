@@ -7,12 +7,11 @@
  * Targets (issue 10): importing the package costs ≤ 60 ms above bare node; one scenario as a
  * process ≤ 2.5× bare node; `pki write` as a process ≥ 4× faster than the openssl script.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, ms, type Row } from './stats.js';
+import { median, ms, timedRun, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/lib/cli/main.js');
@@ -23,17 +22,7 @@ const TARGET_IMPORT_ABOVE_NODE_MS = 60;
 const TARGET_SCENARIO_RATIO = 2.5;
 const TARGET_PKI_WRITE_SPEEDUP = 4;
 
-/** Wall time of one process run; throws with its output when it fails, so a broken run is never timed. */
-function run(command: string, args: string[], expectStatus = 0): number {
-  const start = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd: ROOT });
-  const elapsed = performance.now() - start;
-  if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
-  if (result.status !== expectStatus) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}, expected ${expectStatus}:\n${result.stderr}${result.stdout}`);
-  }
-  return elapsed;
-}
+const run = (command: string, args: string[]) => timedRun(command, args, ROOT);
 
 /** Median of `runs` runs of `once`, each given a fresh temporary folder (removed after). */
 function medianOf(runs: number, once: (dir: string) => number): number {

@@ -1,4 +1,5 @@
-/** Shared by the benchmarks: the summary table's row, and the statistics every figure is reported with. */
+/** Shared by the benchmarks: the summary table's row, the statistics every figure is reported with, and a timed process run. */
+import { spawnSync } from 'node:child_process';
 
 /** One line of the summary table; `pass` undefined means informational (no target). */
 export interface Row { label: string; value: string; target: string; pass?: boolean }
@@ -16,3 +17,15 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+/** Wall time of one process run (in `cwd`); throws with its output when it fails, so a broken run is never timed. */
+export function timedRun(command: string, args: string[], cwd: string, expectStatus = 0): number {
+  const start = performance.now();
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd });
+  const elapsed = performance.now() - start;
+  if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
+  if (result.status !== expectStatus) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}, expected ${expectStatus}:\n${result.stderr}${result.stdout}`);
+  }
+  return elapsed;
+}
