@@ -4,6 +4,7 @@ import { CATALOGUE_INDEX } from '../lib/diagnose/catalogue-index.js';
 import { diagnose, type Diagnosis } from '../lib/diagnose/match.js';
 import { templateOf } from '../lib/diagnose/template.js';
 import { cli } from './helpers/cli.js';
+import { tempDir } from './helpers/tools.js';
 
 async function diagnoseJson(args: string[], stdin?: string): Promise<{ status: number; d: Diagnosis; stderr: string }> {
   const out: string[] = [];
@@ -72,8 +73,8 @@ test('nonsense matches nothing: exit 1 and an honest "no cause"', async (t) => {
   t.regex(r.stdout, /^No cause in the catalogue prints this text/);
 });
 
-test('usage errors exit 2: no text, two texts, an unknown flag, a bad --lang, an empty stdin', async (t) => {
-  for (const args of [[], ['a', 'b'], ['x', '--dir', '/tmp'], ['x', '--lang', 'fr']]) {
+test('usage errors exit 2: no text, two texts, an unknown flag, a bad --lang, --now without --dir, a bad --now, an empty stdin', async (t) => {
+  for (const args of [[], ['a', 'b'], ['x', '--bogus', '/tmp'], ['x', '--lang', 'fr'], ['x', '--now', '2026-01-01T00:00:00Z'], ['x', '--dir', '/tmp', '--now', 'tomorrow']]) {
     const r = await cli(['diagnose', ...args]);
     t.is(r.status, 2, args.join(' '));
   }
@@ -92,4 +93,50 @@ test('the ranking does not depend on the order of the index', (t) => {
   const reversed = { ...CATALOGUE_INDEX, lines: [...CATALOGUE_INDEX.lines].reverse() };
   t.deepEqual(diagnose([line], reversed), diagnose([line], CATALOGUE_INDEX));
   t.true(diagnose([line], CATALOGUE_INDEX).causes.length > 1);
+});
+
+// --dir: the node's files confirm one cause among those the text fits.
+const NOW = '2026-01-01T00:00:00Z';
+const NARROWED = 'x509: certificate signed by unknown authority';
+
+async function writeNode(t: import('ava').ExecutionContext, ...extra: string[]): Promise<string> {
+  const dir = tempDir(t);
+  const w = await cli(['pki', 'write', dir, '--now', NOW, ...extra]);
+  t.is(w.status, 0, w.stderr);
+  return dir;
+}
+
+test('--dir: the cause an edge of DIR fails with comes first, with the edge and the flag to look at; the others stay, marked not seen', async (t) => {
+  // etcd with --client-cert-auth and no --trusted-ca-file: the text fits three causes, and plain ranking puts another first.
+  const dir = await writeNode(t, '--flag', 'etcd:--trusted-ca-file=');
+  const plain = (await diagnoseJson([NARROWED])).d;
+  t.not(plain.causes[0]!.reason, 'NO_TRUSTED_CA');
+  const { status, d } = await diagnoseJson([NARROWED, '--dir', dir, '--now', NOW]);
+  t.is(status, 0);
+  const causes = d.causes as unknown as { reason: string; onNode: { edge: string; responsible: string }[] }[];
+  t.is(causes[0]!.reason, 'NO_TRUSTED_CA');
+  t.deepEqual(causes[0]!.onNode.map((e) => e.edge), ['apiserver-to-etcd']);
+  t.regex(causes[0]!.onNode[0]!.responsible, /etcd .*--trusted-ca-file/);
+  t.true(causes.slice(1).every((c) => c.onNode.length === 0));
+  t.deepEqual(causes.map((c) => c.reason).sort(), plain.causes.map((c) => c.reason).sort(), 'nothing is dropped');
+  const text = await cli(['diagnose', NARROWED, '--dir', dir, '--now', NOW]);
+  t.true(text.stdout.includes(`on ${dir}: apiserver-to-etcd is rejected with this reason — look at etcd`), text.stdout);
+  t.regex(text.stdout, /not seen \(no edge fails with this reason/);
+});
+
+test('--dir: a node whose edges all work says so, and a failure of another reason is listed', async (t) => {
+  const good = await writeNode(t);
+  const ok = await cli(['diagnose', NARROWED, '--dir', good, '--now', NOW]);
+  t.is(ok.status, 0);
+  t.regex(ok.stdout, /Every edge of .* works at 2026-01-01T00:00:00.000Z/);
+  const later = await cli(['diagnose', NARROWED, '--dir', good, '--now', '2031-01-01T00:00:00Z']);
+  t.regex(later.stdout, /Also on .*: \S+ is rejected \(CERT_EXPIRED\)/);
+});
+
+test('--dir on a folder that is no node is a typed error naming it, not a diagnosis', async (t) => {
+  const empty = tempDir(t);
+  const r = await cli(['diagnose', NARROWED, '--dir', empty]);
+  t.not(r.status, 0);
+  t.regex(r.stderr, /ERR_NODE_NOT_FOUND/);
+  t.true(r.stderr.includes(empty));
 });
