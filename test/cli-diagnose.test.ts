@@ -140,3 +140,24 @@ test('--dir on a folder that is no node is a typed error naming it, not a diagno
   t.regex(r.stderr, /ERR_NODE_NOT_FOUND/);
   t.true(r.stderr.includes(empty));
 });
+
+// Identical text from different causes: said, not hidden behind an arbitrary first place.
+const ETCD_UNKNOWN = 'embed: rejected connection from "10.0.0.7:50000" (error "tls: failed to verify client certificate: x509: certificate signed by unknown authority", ServerName "")';
+
+test('a text the catalogue prints for several causes: they tie at the head, and the output says the text cannot tell them apart', async (t) => {
+  const { d } = await diagnoseJson([ETCD_UNKNOWN]);
+  t.is(d.tiedFirst, 2);
+  t.deepEqual(d.causes.slice(0, 2).map((c) => c.reason).sort(), ['NO_TRUSTED_CA', 'UNKNOWN_AUTHORITY']);
+  const r = await cli(['diagnose', ETCD_UNKNOWN]);
+  t.regex(r.stdout, /^The first 2 causes print exactly this text: it cannot tell them apart\. Add --dir DIR/);
+  const alone = (await diagnoseJson([KUBECTL_UNKNOWN_CA])).d;
+  t.is(alone.tiedFirst, 1);
+  t.false((await cli(['diagnose', KUBECTL_UNKNOWN_CA])).stdout.includes('cannot tell them apart'));
+});
+
+test('--dir breaks the tie: the node confirms one of the tied causes', async (t) => {
+  const dir = await writeNode(t, '--flag', 'etcd:--trusted-ca-file=');
+  const { d } = await diagnoseJson([ETCD_UNKNOWN, '--dir', dir, '--now', NOW]);
+  t.is(d.causes[0]!.reason, 'NO_TRUSTED_CA');
+  t.is(d.tiedFirst, 1);
+});

@@ -97,5 +97,6 @@ export function formatDiagnosis(d: Diagnosis | NarrowedDiagnosis): string {
       ...(isNarrowed(d) ? nodeLines(d, (c as NarrowedDiagnosis['causes'][number]).onNode) : []),
     ].join('\n');
   });
-  return [...causes, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
+  const tie = d.tiedFirst > 1 ? [`The first ${d.tiedFirst} causes print exactly this text: it cannot tell them apart. ${isNarrowed(d) ? 'The node\'s files above can.' : 'Add --dir DIR (the node\'s files), or a line from the other side of the connection.'}`] : [];
+  return [...tie, ...causes, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
 }

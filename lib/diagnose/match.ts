@@ -23,7 +23,17 @@ export interface Cause {
   /** Scenarios that print exactly a matched template, each with what is responsible and the fix. */
   scenarios: { name: string; responsible: string | null; fix: string }[];
 }
-export interface Diagnosis { lines: string[]; causes: Cause[]; closest: { reason: Reason; template: string; similarity: number }[] }
+export interface Diagnosis {
+  lines: string[];
+  causes: Cause[];
+  /**
+   * How many causes at the head of the list match the very same catalogue lines as the first: the
+   * catalogue prints exactly that text for each of them, so the text alone cannot tell them apart
+   * (1 when the first cause stands alone; 0 when nothing matched).
+   */
+  tiedFirst: number;
+  closest: { reason: Reason; template: string; similarity: number }[];
+}
 
 /** Literal characters of a template: a longer literal match is a more specific one. */
 const literal = (template: string) => template.split(WILDCARD).join('').length;
@@ -35,6 +45,15 @@ function matchLine(line: string, template: string, words: Set<string>, lineWords
   const similar = similarity(lineWords, words);
   if (similar >= SIMILAR_AT_LEAST) return { line, template, kind: 'similar', score: Math.round(similar * 1e6) };
   return { similar };
+}
+
+/** How many causes at the head match exactly the lines and templates the first one matches. */
+export function tiedAtHead(causes: readonly Cause[]): number {
+  const key = (c: Cause) => c.matches.map((m) => `${m.line}\u0000${m.template}`).sort().join('\u0001');
+  if (causes.length === 0) return 0;
+  const head = key(causes[0]!);
+  const differs = causes.findIndex((c) => key(c) !== head);
+  return differs === -1 ? causes.length : differs;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -78,8 +97,9 @@ export function diagnose(input: readonly string[], index: DiagnoseIndex, lang: '
   });
   const total = (c: Cause) => c.matches.reduce((s, m) => s + m.score, 0);
   causes.sort((a, b) => b.matches.length - a.matches.length || total(b) - total(a) || b.scenarios.length - a.scenarios.length || compare(a.reason, b.reason));
+  const tiedFirst = tiedAtHead(causes);
   const near = causes.length > 0 ? [] : [...closest].filter(([, c]) => c.similarity > 0)
     .sort(([ra, a], [rb, b]) => b.similarity - a.similarity || compare(ra, rb)).slice(0, 3)
     .map(([reason, c]) => ({ reason, template: c.template, similarity: Math.round(c.similarity * 100) / 100 }));
-  return { lines, causes, closest: near };
+  return { lines, causes, tiedFirst, closest: near };
 }

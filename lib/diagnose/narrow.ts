@@ -1,5 +1,5 @@
 import type { Reason, Verdict } from '../verdict/reasons.js';
-import type { Cause, Diagnosis } from './match.js';
+import { tiedAtHead, type Cause, type Diagnosis } from './match.js';
 
 /** One edge of a node as `check` saw it: enough to confirm or rule out a cause. */
 export interface NodeEdge {
@@ -52,6 +52,8 @@ export function narrow(d: Diagnosis, evidence: NodeEvidence): NarrowedDiagnosis 
   return {
     ...d,
     causes: [...confirmed, ...unconfirmed],
+    // The files break a tie when they confirm some of the tied causes and not the others.
+    tiedFirst: confirmed.length > 0 ? tiedAtHead(confirmed) : d.tiedFirst,
     node: { ...evidence, otherFailures: bad.filter((e) => !explained.has(e.reason)) },
   };
 }
