@@ -20,6 +20,9 @@ test('templates: times, addresses, ports, serials, key ids and quoted names beco
     'embed: rejected connection from "<*>" (error "tls: client didn\'t provide a certificate", ServerName "")');
   t.is(templateOf('verifying certificate SN=3002105319420891348, SKID=, AKID=BC:44:8C:80:5A:09 failed: x509: certificate has expired or is not yet valid: current time 2027-01-02T00:00:00Z is after 2026-12-31T23:59:59Z'),
     'verifying certificate SN=<*>, SKID=, AKID=<*> failed: x509: certificate has expired or is not yet valid: current time <*> is after <*>');
+  // Go's HostnameError lists the certificate's names and the one wanted: names, not error words.
+  t.is(templateOf('x509: certificate is valid for kubernetes, kubernetes.default, not localhost'), templateOf('x509: certificate is valid for 10.96.0.1, not 127.0.0.1'));
+  t.is(templateOf('x509: certificate is not valid for any names, but wanted to match node-1'), 'x509: certificate is not valid for any names, but wanted to match <*>');
 });
 
 test('kubectl\'s unknown-authority line with a hint naming another candidate CA ranks the unknown-authority scenarios first', async (t) => {

@@ -8,6 +8,10 @@ export const WILDCARD = '<*>';
 
 /** Each variable part, in the order they are replaced (times before the numbers inside them). */
 const VARIABLE_PARTS: readonly RegExp[] = [
+  // Go's hostname errors list the certificate's names and the one wanted (crypto/x509 HostnameError):
+  // "certificate is valid for kubernetes, kubernetes.default, not localhost", "… any names, but wanted to match …".
+  /(?<=\bcertificate is valid for ).+?, not [^\s",)]+/g,
+  /(?<=\bbut wanted to match )[^\s",)]+/g,
   // RFC 3339 times, as Go's x509 prints them ("current time 2026-01-01T00:00:00Z is after …").
   /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?/g,
   // Key ids and fingerprints: colon-separated hex bytes (AKID=BC:44:…).
@@ -29,7 +33,7 @@ const VARIABLE_PARTS: readonly RegExp[] = [
 export function templateOf(line: string): string {
   let text = line.trim();
   for (const part of VARIABLE_PARTS) {
-    text = text.replace(part, (m) => (m.startsWith('"') ? `"${WILDCARD}"` : m.startsWith("'") ? `'${WILDCARD}'` : WILDCARD));
+    text = text.replace(part, (m) => (m.startsWith('"') ? `"${WILDCARD}"` : m.startsWith("'") ? `'${WILDCARD}'` : m.includes(', not ') ? `${WILDCARD}, not ${WILDCARD}` : WILDCARD));
   }
   return text;
 }
