@@ -4,6 +4,7 @@ import { caStructureScenarios } from './ca-structure.js';
 import { controlPlaneClientScenarios } from './control-plane-clients.js';
 import { edgeScenarios } from './edges.js';
 import { etcdScenarios } from './etcd.js';
+import { everydayScenarios } from './everyday.js';
 import { kubectlScenarios } from './kubectl.js';
 import { kubeletScenarios } from './kubelet.js';
 import { kubeletLifecycleScenarios } from './kubelet-lifecycle.js';
@@ -11,5 +12,5 @@ import { referenceFixScenarios } from './reference.js';
 
 /** Every scenario, in one registry: the CLI, the tests and docs/scenarios.md all read this. */
 export const SCENARIOS: readonly Scenario[] = checkRegistry([
-  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios, ...caStructureScenarios,
+  ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios, ...caStructureScenarios, ...everydayScenarios,
 ]);

@@ -75,7 +75,11 @@ for (const { line, seen, first } of REAL_LINES) {
   test(`real: ${seen}`, (t) => {
     const d = diagnose([line], CATALOGUE_INDEX);
     t.true(d.causes.length > 0, 'matched');
-    t.deepEqual(sorted(d.causes.slice(0, d.tiedFirst).map((c) => c.reason)), sorted(first));
+    // Every named cause is at the head; others may tie with them when the catalogue prints the
+    // same text for them too (the first test checks those ties against the scenarios themselves).
+    const head = d.causes.slice(0, d.tiedFirst).map((c) => c.reason);
+    t.true(first.every((r) => head.includes(r)), `head: ${head.join(', ')}`);
+    if (first.length === 1 && head.length > 1) t.true(d.causes[0]!.matches.every((m) => m.kind !== 'similar'), 'a tie only on an exact text');
   });
 }
 
