@@ -22,7 +22,7 @@ export interface PictureOptions {
   notes?: string[];
 }
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 function style(): string {
   const verdicts = Object.entries(VERDICT_COLOURS).map(([v, c]) =>
