@@ -62,7 +62,8 @@ export function edgeReport(r: EdgeResult, lang: Lang): string {
       : `<ul class="messages">${r.messages.map((m) => `<li><b>${esc(m.component)}</b> (${esc(m.where)}): <code>${esc(m.text)}</code></li>`).join('')}</ul>`,
     `<h3>${esc(w.explanation)}</h3>`,
     `<ul class="explanation">${[...e.presented, ...e.trusted].map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
-    `<p>${esc(e.why)}</p>`,
+    // In English the summary heads the report and the why ends it; in Chinese the why heads it (the summary is English only).
+    ...(lang === 'en' ? [`<p>${esc(e.why)}</p>`] : []),
     ...(e.attacker ? [`<p class="attacker">${esc(e.attacker)}</p>`] : []),
   ].join('\n');
 }
