@@ -17,7 +17,7 @@ try {
   if (status > 1) throw new Error(`scenario ${name} exited ${status}`);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
   try {
-    const tab = await browser.newPage({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 1 });
+    const tab = await browser.newPage({ viewport: { width: 1000, height: 620 }, deviceScaleFactor: 1 });
     await tab.goto(pathToFileURL(page).href);
     writeFileSync(out, await tab.screenshot({ fullPage: false }));
     console.log(`wrote ${out}`);

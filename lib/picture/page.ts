@@ -33,7 +33,7 @@ html[data-lang=en] .l-zh,html[data-lang=zh] .l-en{display:none}
 .lang button{font:inherit;padding:2px 10px;border:1px solid #888;background:#fff;border-radius:4px;cursor:pointer}
 html[data-lang=en] .lang [data-set-lang=en],html[data-lang=zh] .lang [data-set-lang=zh]{background:#1b1b1b;color:#fff}
 main{display:flex;gap:16px;align-items:flex-start}#picture{flex:3;min-width:0}#details{flex:2;min-width:0;background:#fff;border:1px solid #ddd;border-radius:6px;padding:8px 14px;overflow-wrap:anywhere}
-@media (max-width:800px){main{flex-direction:column}#picture,#details{width:100%}}
+@media (max-width:1100px){main{flex-direction:column}#picture,#details{width:100%}}
 .drawing{overflow-x:auto}svg{width:100%;height:auto;display:block}@media (max-width:600px){svg{min-width:560px}}
 .box rect{fill:#fff;stroke:#555;stroke-width:1.2}.box .title{font:600 15px system-ui,sans-serif}.box .trust{font:12px system-ui,sans-serif;fill:#333}
 .edge{cursor:pointer;outline:none}.edge .line{fill:none;stroke-width:2}.edge .hit{fill:none;stroke:transparent;stroke-width:14}
