@@ -66,6 +66,12 @@ test('a hostile subject, file name or message from the user\'s files is escaped 
   t.is(esc('<a href="https://x">\'&'), '&lt;a href=&quot;https&#58;//x&quot;&gt;&#39;&amp;');
 });
 
+test('the library draws the same page: renderPicture, loaded on first use', async (t) => {
+  const edges = await failingResults();
+  const api = await import('../lib/index.js');
+  t.is(await api.renderPicture(edges, { title: FAILING }), await renderPicture(edges, { title: FAILING }));
+});
+
 test('the page names no URL and loads nothing: a CSP that forbids every fetch, no src or href', async (t) => {
   const html = await renderPicture(await failingResults(), { title: FAILING });
   t.notRegex(html, /https?:\/\//i);
