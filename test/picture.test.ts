@@ -168,5 +168,9 @@ test('serve prints the URL of its picture; each load dials the live cluster', as
   t.regex(page.csp, /default-src 'none'/);
   t.regex(page.body, /data-lang="zh"/);
   t.is(arrows(page.body).length, EDGE_NAMES.length);
+  t.is(arrows(page.body).find((a) => a.edge === 'kubectl-to-apiserver')?.verdict, 'ok');
   t.is((await load('/elsewhere')).status, 404);
+  // A year and a day on, nobody renewed admin.conf: the next load shows it.
+  await cluster.advanceClock(366 * 24 * 3_600_000);
+  t.is(arrows((await load('/')).body).find((a) => a.edge === 'kubectl-to-apiserver')?.verdict, 'rejected');
 });
