@@ -6,7 +6,8 @@
 
 // The asynchronous entry points load their implementation on first call (start-up is most of a
 // short program's time): the cluster runtime, the PKI generator, the scenario runner.
-export { defineCluster, generatePki, loadNode, runScenario, writeNode } from './load-on-use.js';
+export { defineCluster, generatePki, loadNode, renderPicture, runScenario, writeNode } from './load-on-use.js';
+export type { PictureOptions } from './picture/page.js';
 export type { LoadedNode, NodeComponent, NodeComponentSource, NodeProblem, UnmodelledFlag } from './node/load.js';
 export type { NodeFolder, NodeFolderOptions } from './node/folder.js';
 

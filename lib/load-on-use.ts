@@ -5,6 +5,8 @@ import type { ScenarioRun } from './scenarios/run.js';
 import type { Clock } from './clock.js';
 import type { LoadedNode } from './node/load.js';
 import type { NodeFolder, NodeFolderOptions } from './node/folder.js';
+import type { EdgeResult } from './verdict/result.js';
+import type { PictureOptions } from './picture/page.js';
 
 /**
  * The package's asynchronous entry points, each loading its implementation on first call: a cluster
@@ -28,8 +30,11 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   return (await import('./layout/generate.js')).generatePki(options);
 }
 
-/** Runs one scenario on a cluster of its own and compares the outcome with its expectation. */
-export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean } = {}): Promise<ScenarioRun> {
+/**
+ * Runs one scenario on a cluster of its own and compares the outcome with its expectation;
+ * `otherEdges` dials the cluster's other edges too (`run.otherEdges`), for a picture of the whole cluster.
+ */
+export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean; otherEdges?: boolean } = {}): Promise<ScenarioRun> {
   return (await import('./scenarios/run.js')).runScenario(scenario, startAt, options);
 }
 
@@ -48,4 +53,13 @@ export async function loadNode(root: string): Promise<LoadedNode> {
  */
 export async function writeNode(dir: string, options: NodeFolderOptions & { overwrite?: boolean }): Promise<NodeFolder> {
   return (await import('./node/folder.js')).writeNode(dir, options);
+}
+
+/**
+ * The picture of edges' results (a scenario's, `cluster.dialAll()`'s, a node check's) as one
+ * self-contained HTML page: an arrow per edge coloured by verdict, each edge's report, English and
+ * Chinese. elkjs, which lays it out, loads on the first call.
+ */
+export async function renderPicture(results: readonly EdgeResult[], options: PictureOptions): Promise<string> {
+  return (await import('./picture/page.js')).renderPicture(results, options);
 }

@@ -9,7 +9,7 @@ const VALUES = [
   'DEFAULT_CLUSTER_CONFIG', 'EDGES', 'EDGE_NAMES', 'ERROR_CODES', 'EXT_KEY_USAGES', 'KEY_ALGORITHMS', 'KeyPool',
   'KubeMtlsSimError', 'PRESETS', 'PRESET_NAMES', 'REASONS', 'defineCluster', 'explain', 'explanationText', 'exportLayout',
   'fixedClock', 'generateBootstrapToken', 'generatePki', 'getPreset', 'goVerify', 'inspectLayout', 'isKubeMtlsSimError',
-  'kubeadmBootstrapToken', 'loadNode', 'parseKubeconfig', 'readKubeconfigFile', 'readLayout', 'runScenario', 'systemClock', 'writeLayout', 'writeNode',
+  'kubeadmBootstrapToken', 'loadNode', 'parseKubeconfig', 'readKubeconfigFile', 'readLayout', 'renderPicture', 'runScenario', 'systemClock', 'writeLayout', 'writeNode',
 ];
 
 test('the package exports exactly its deliberate values', (t) => {

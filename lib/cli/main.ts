@@ -78,7 +78,7 @@ export async function main(
     if (command === 'pki') return await (await import('./pki.js')).pkiCommand(rest, out);
     if (command === 'scenario') return await (await import('./scenario.js')).scenarioCommand(rest, out, err);
     if (command === 'serve') return await (await import('./serve.js')).serveCommand(rest, out, options.stdoutClosed);
-    if (command === 'check') return await (await import('./check.js')).checkCommand(rest, out);
+    if (command === 'check') return await (await import('./check.js')).checkCommand(rest, out, err);
     if (command === 'diagnose') return await (await import('./diagnose.js')).diagnoseCommand(rest, out, options.stdin);
     throw usageError(`unknown command "${clip(command)}" (commands: scenario, pki, serve, check, diagnose; --help, --version)`, await usage());
   } catch (error) {

@@ -8,9 +8,11 @@ import { formatInspect } from './pki.js';
 import type { Scenario } from '../scenarios/types.js';
 import { SCENARIOS } from '../../scenarios/index.js';
 import { formatRun } from './report.js';
+import { htmlFile, writeHtml } from './picture.js';
+import { EDGES } from '../edges/edges.js';
 
 export const SCENARIO_USAGE = `Usage:
-  kube-mtls-sim scenario NAME [NAME…] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations]
+  kube-mtls-sim scenario NAME [NAME…] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations] [--html FILE]
   kube-mtls-sim scenario --all [--grep PATTERN] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations]
   kube-mtls-sim scenario --list [--grep PATTERN] [--preset kubeadm|reference] [--json]
 
@@ -28,6 +30,9 @@ export const SCENARIO_USAGE = `Usage:
   --now ISO-TIME       the scenario's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: now)
   --json               the runs (or the list) as JSON
   --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time
+  --html FILE          with one NAME: also write a picture of the scenario's cluster to FILE, one self-contained
+                       HTML page (every edge dialled, an arrow coloured by verdict, each edge's report on click;
+                       English and Chinese, opening in --lang)
   --help, -h           this text
 
 ${EXIT_STATUS_HELP}`;
@@ -36,9 +41,10 @@ ${EXIT_STATUS_HELP}`;
 const SCENARIO_FLAGS: FlagTable = {
   preset: { type: 'string' }, now: { type: 'string' }, json: { type: 'boolean' }, list: { type: 'boolean' },
   all: { type: 'boolean' }, grep: { type: 'string' }, lang: { type: 'string' }, expirations: { type: 'boolean' },
+  html: { type: 'string' },
 };
 const MODE_FLAGS = {
-  'scenario NAME': ['preset', 'lang', 'now', 'json', 'expirations'],
+  'scenario NAME': ['preset', 'lang', 'now', 'json', 'expirations', 'html'],
   'scenario --all': ['all', 'grep', 'preset', 'lang', 'now', 'json', 'expirations'],
   'scenario --list': ['list', 'grep', 'preset', 'json'],
 } as const;
@@ -77,7 +83,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
     return EXIT.OK;
   }
   const { positionals } = parsed;
-  const values = parsed.values as { preset?: string; now?: string; json?: boolean; list?: boolean; all?: boolean; grep?: string; lang?: string; expirations?: boolean };
+  const values = parsed.values as { preset?: string; now?: string; json?: boolean; list?: boolean; all?: boolean; grep?: string; lang?: string; expirations?: boolean; html?: string };
   if (values.list && values.all) usage('give --list or --all, not both');
   if (positionals.length > 0 && (values.list || values.all)) usage(`give scenario names or ${values.list ? '--list' : '--all'}, not both`);
   if (positionals.length === 0 && !values.all && !values.list) usage('missing scenario NAME (or --all, --list)');
@@ -85,6 +91,8 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   refuseFlags(values, MODE_FLAGS[mode], mode, SCENARIO_USAGE);
   const preset = values.preset === undefined ? undefined : oneOf('preset', values.preset, PRESET_NAMES, 'ERR_PRESET_UNKNOWN');
   const lang: Lang = values.lang === undefined ? 'en' : oneOf('lang', values.lang, ['en', 'zh'] as const);
+  const html = htmlFile(values.html, SCENARIO_USAGE);
+  if (html !== undefined && positionals.length !== 1) usage('`--html` draws one scenario: give one NAME');
   let pattern: RegExp | undefined;
   try {
     pattern = values.grep === undefined ? undefined : new RegExp(values.grep, 'i');
@@ -116,6 +124,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   const runs = await runScenarios(scenarios, clock, {
     concurrency: values.all ? 4 : 1,
     expirations: values.expirations === true,
+    otherEdges: html !== undefined,
     onResult: (run, done, total) => {
       if (progress) err(`[${String(done).padStart(String(total).length)}/${total}] ${run.mismatches.length === 0 ? 'ok      ' : 'MISMATCH'} ${run.scenario.name}`);
     },
@@ -129,6 +138,12 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
     out(summaryTable(runs));
   } else {
     out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations)}` : ''}`).join('\n\n'));
+  }
+  if (html !== undefined) {
+    const { scenario, result, otherEdges } = runs[0]!;
+    const results = [result, ...(otherEdges ?? [])].sort((a, b) => EDGES[a.edge].number - EDGES[b.edge].number);
+    const written = await writeHtml(html, results, { lang, title: `${scenario.name}: ${scenario.title}`, description: scenario.description, focus: scenario.edge });
+    err(`picture: ${written}`);
   }
   return runs.every((r) => r.mismatches.length === 0) ? EXIT.OK : EXIT.PROBLEM;
 }

@@ -16,6 +16,7 @@ import { isNode } from '../cluster/check-node.js';
 import { loadNode, type LoadedNode } from '../node/load.js';
 import { nodeKubeconfigs } from './serve-node.js';
 import { PRESET_NAMES, type PresetName } from '../pki/types.js';
+import type { PictureServer } from '../picture/server.js';
 import { EXIT, EXIT_STATUS_HELP, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 
 export const SERVE_USAGE = `Usage:
@@ -25,8 +26,10 @@ export const SERVE_USAGE = `Usage:
   DIR (written by \`pki write\`), or from any node folder \`check\` reads (a copy of a node's
   /etc/kubernetes, /var/lib/kubelet and units: the components run with the node's own flags and
   files); a fresh PKI is generated into DIR when it holds neither, or kept in memory without DIR; writes kubeconfigs for the real kubectl (in DIR/kube-mtls-sim/, or without
-  DIR in a new private temporary folder removed on exit), and runs until interrupted (or until its
-  standard output is closed).
+  DIR in a new private temporary folder removed on exit), serves a picture of the cluster's wiring at
+  a URL it prints (http://127.0.0.1:PORT/: every edge dialled when the page loads, an arrow coloured
+  by verdict, each edge's report on click), and runs until interrupted (or until its standard output
+  is closed).
   --preset NAME    the preset of a fresh PKI; with a DIR that holds one, it must be that PKI's preset (a node folder takes none)
   --now ISO-TIME   the cluster's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: the current time)
   --help, -h       this text
@@ -73,6 +76,8 @@ export interface Serving {
   kubeconfigs: string[];
   /** The private temporary folder holding the kubeconfigs when no DIR was given; removed by serveCommand on stop. */
   scratch?: string;
+  /** The picture of the cluster's wiring, served on 127.0.0.1; closed by serveCommand on stop. */
+  picture: PictureServer;
 }
 
 /** The flags of `serve`, checked before anything starts; `help` when --help/-h was given. */
@@ -156,11 +161,14 @@ export async function startServe(args: string[], out: (text: string) => void): P
     throw written;
   }
   const kubeconfigs = written;
+  // Each load of the page dials every edge, so it shows the verdicts as they are at that moment.
+  const picture = await (await import('../picture/server.js')).servePicture(() => cluster.dialAll(), { title: `kube-mtls-sim serve: ${origin.label}${dir ? ` from ${dir}` : ''}` });
   out(`kube-mtls-sim: ${origin.label} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
   for (const [name, s] of Object.entries(cluster.servers)) {
     out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
   }
   out(`kubeconfig: ${kubeconfigs[0]}`);
+  out(`picture:    ${picture.url}  (the wiring, each edge dialled when the page loads; ?lang=zh for Chinese)`);
   out('');
   out(`  export KUBECONFIG=${kubeconfigs[0]}`);
   out('  kubectl get --raw /version');
@@ -169,7 +177,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
   out('');
   if (scratch) out(`(no DIR: the kubeconfigs are in the private folder ${scratch}, removed when the server stops)`);
   out('Press Ctrl-C to stop.');
-  return { cluster, kubeconfigs, ...(scratch ? { scratch } : {}) };
+  return { cluster, kubeconfigs, picture, ...(scratch ? { scratch } : {}) };
 }
 
 /**
@@ -181,7 +189,7 @@ export async function serveCommand(args: string[], out: (text: string) => void, 
     out(SERVE_USAGE);
     return EXIT.OK;
   }
-  const { cluster, scratch } = await startServe(args, out);
+  const { cluster, scratch, picture } = await startServe(args, out);
   await new Promise<void>((done) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -194,6 +202,7 @@ export async function serveCommand(args: string[], out: (text: string) => void, 
     if (stdoutClosed?.aborted) stop();
     else stdoutClosed?.addEventListener('abort', stop);
   });
+  await picture.close();
   await cluster.stop();
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   out('kube-mtls-sim: stopped.');

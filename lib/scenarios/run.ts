@@ -2,6 +2,7 @@ import { fixedClock, type Clock } from '../clock.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
+import { EDGE_NAMES } from '../edges/edges.js';
 import type { InspectReport } from '../layout/inspect.js';
 import { clusterChanges, type Scenario, type ScenarioStep } from './types.js';
 
@@ -12,10 +13,12 @@ export interface ScenarioRun {
   expirations?: InspectReport;
   /** Every way the result differs from the expectation; empty when it matches. */
   mismatches: string[];
+  /** The cluster's other edges, dialled after the scenario's own, when asked for (the picture draws the whole cluster). */
+  otherEdges?: EdgeResult[];
 }
 
 /** Starts a cluster with the scenario's changes, dials its edge once, stops the cluster. */
-export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean } = {}): Promise<ScenarioRun> {
+export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean; otherEdges?: boolean } = {}): Promise<ScenarioRun> {
   const c = scenario.changes ?? {};
   // Each scenario has its own timeline, starting at the given time: steps may move it.
   const clock = fixedClock(startAt.now());
@@ -28,7 +31,9 @@ export async function runScenario(scenario: Scenario, startAt: Clock, options: {
   const result = await cluster.dial(scenario.edge, c.dial);
   // The layout checks (and Go's verifier) load only when expirations are asked for.
   const expirations = options.expirations ? (await import('../cluster/inspect.js')).inspectCluster(cluster) : undefined;
-  return { scenario, result, mismatches: compare(scenario, result), ...(expirations ? { expirations } : {}) };
+  // The scenario's changes reach further than its edge (a CA swapped breaks every edge that trusts it).
+  const otherEdges = options.otherEdges ? await Promise.all(EDGE_NAMES.filter((e) => e !== scenario.edge).map((e) => cluster.dial(e))) : undefined;
+  return { scenario, result, mismatches: compare(scenario, result), ...(expirations ? { expirations } : {}), ...(otherEdges ? { otherEdges } : {}) };
 }
 
 async function runStep(cluster: StartedCluster, step: ScenarioStep, clock: Clock): Promise<void> {
@@ -81,7 +86,7 @@ export function compare(scenario: Scenario, result: EdgeResult): string[] {
 export async function runScenarios(
   scenarios: readonly Scenario[],
   clock: Clock,
-  options: { concurrency?: number; expirations?: boolean; onResult?: (run: ScenarioRun, done: number, total: number) => void } = {},
+  options: { concurrency?: number; expirations?: boolean; otherEdges?: boolean; onResult?: (run: ScenarioRun, done: number, total: number) => void } = {},
 ): Promise<ScenarioRun[]> {
   const results: ScenarioRun[] = new Array(scenarios.length);
   let next = 0;
@@ -89,7 +94,7 @@ export async function runScenarios(
   const worker = async () => {
     while (next < scenarios.length) {
       const index = next++;
-      const run = await runScenario(scenarios[index]!, clock, { expirations: options.expirations === true });
+      const run = await runScenario(scenarios[index]!, clock, { expirations: options.expirations === true, otherEdges: options.otherEdges === true });
       results[index] = run;
       options.onResult?.(run, ++done, scenarios.length);
     }
