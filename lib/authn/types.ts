@@ -8,7 +8,8 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export type AuthnMethod = 'x509' | 'serviceaccount-token' | 'bootstrap-token' | 'anonymous';
+/** `requestheader`: an extension server trusting the front proxy's X-Remote-User after checking its certificate. */
+export type AuthnMethod = 'x509' | 'serviceaccount-token' | 'bootstrap-token' | 'anonymous' | 'requestheader';
 
 /** Closed set of authentication failure reasons (a subset of lib/verdict/reasons.ts). */
 export type AuthnFailure =
@@ -19,7 +20,8 @@ export type AuthnFailure =
   | 'NOT_A_CA'
   | 'INVALID_TOKEN'
   | 'TOKEN_EXPIRED'
-  | 'NO_CREDENTIALS';
+  | 'NO_CREDENTIALS'
+  | 'FRONT_PROXY_NOT_ALLOWED';
 
 export type AuthnResult =
   | { ok: true; method: AuthnMethod; user: UserInfo }

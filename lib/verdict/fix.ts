@@ -3,7 +3,7 @@ import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
 import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
 
-import { trustedNames } from './why.js';
+import { allowedNamesSetting, trustedNames } from './why.js';
 
 type Fixer = (p: Phrases, r: EdgeResult) => string;
 
@@ -63,4 +63,5 @@ export const FIX = {
   HTTP_ERROR: generic,
   CONNECTION_CLOSED: generic,
   TIMEOUT: generic,
+  FRONT_PROXY_NOT_ALLOWED: (p, r) => p.fixFrontProxyNotAllowed(certFile(r), allowedNamesSetting(r)),
 } as const satisfies Record<Reason, Fixer>;

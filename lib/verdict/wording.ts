@@ -1,6 +1,7 @@
 import type { EdgeSpec } from '../edges/edges.js';
 import type { KubernetesMessage } from './result.js';
 import type { Reason, Side, Verdict } from './reasons.js';
+import { addonMessages } from './wording-addon.js';
 
 /**
  * What the real programs print for an outcome, in their words (Go ≥1.20 wraps x509 errors in
@@ -29,6 +30,8 @@ export interface WordingInput {
 const kubectlLike = new Set(['kubectl']);
 
 export function kubernetesMessages(input: WordingInput): KubernetesMessage[] {
+  const addon = addonMessages(input);
+  if (addon) return addon;
   const out: KubernetesMessage[] = [];
   const client = input.edge.client;
   const server = input.edge.server;
