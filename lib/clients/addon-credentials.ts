@@ -4,7 +4,7 @@ import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Flags } from '../component-base/flags.js';
 import { readCertificates } from '../pki/pem.js';
-import type { ClientSide, ClientTrust } from './credentials.js';
+import type { ClientSide, ClientTrust } from './client-side.js';
 
 /** Where a pod's in-cluster config finds the cluster CA (rest.InClusterConfig). */
 export const IN_CLUSTER_CA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';

@@ -103,6 +103,12 @@ export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): 
   }
   const serving = loadKeyPair(fs, certFile, keyFile, `${C} --tls-cert-file`, `${C} --tls-private-key-file`);
   const clientCaFile = f['--client-ca-file'];
+  // The aggregation layer's files are read as the apiserver starts (a missing one stops it), though only the front-proxy dial uses them.
+  const proxyCert = f['--proxy-client-cert-file'];
+  const proxyKey = f['--proxy-client-key-file'];
+  if (proxyCert || proxyKey) loadKeyPair(fs, proxyCert ?? '', proxyKey ?? '', `${C} --proxy-client-cert-file`, `${C} --proxy-client-key-file`);
+  const requestHeaderCa = f['--requestheader-client-ca-file'];
+  if (requestHeaderCa) loadCaBundle(fs, requestHeaderCa, `${C} --requestheader-client-ca-file`);
   const modes = f['--authorization-mode'];
   const minVersion = f['--tls-min-version'];
   return {

@@ -30,7 +30,6 @@ export const METRICS_SERVER_FLAGS = {
   '--kubelet-client-certificate': path('Path to a client cert file for TLS.'),
   '--kubelet-client-key': path('Path to a client key file for TLS.'),
   '--kubelet-preferred-address-types': words('The priority of node address types to use when determining which address to use to connect to a particular node', ['Hostname', 'InternalDNS', 'InternalIP', 'ExternalDNS', 'ExternalIP']),
-  '--kubelet-port': words('The port to use to connect to Kubelets.', ['10250']),
 } as const;
 
 /**

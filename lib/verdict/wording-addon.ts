@@ -1,5 +1,5 @@
 import type { KubernetesMessage } from './result.js';
-import type { WordingInput } from './wording.js';
+import type { WordingInput } from './wording-input.js';
 
 /**
  * What the real programs print on the metrics-server addon's edges (issue 14): kube-aggregator's
