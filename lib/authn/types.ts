@@ -31,5 +31,6 @@ export type AuthnResult =
    * `silent`: Go's authenticator returned no error (`nil, false, nil`), so nothing is logged at default verbosity;
    * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`. `verification`: Go's refusal of a client certificate, as data.
    * `anonymousResetBecause`: why kube-apiserver turned anonymous requests off although --anonymous-auth did not.
+   * `setting`: the flag whose value refused the credential, when that is not the CA (--requestheader-allowed-names).
    */
-  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string };
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string; setting?: string };

@@ -39,7 +39,7 @@ export const METRICS_SERVER_FLAGS = {
  */
 function fromConfigMap(own: Flags, apiserver: Flags, flag: string): { value: string | undefined; field: string } {
   if (own[flag] !== undefined) return { value: own[flag], field: `${C} ${flag}` };
-  return { value: apiserver[flag], field: `${C} ${flag} (unset: ${AUTH_CONFIGMAP}, from kube-apiserver ${flag})` };
+  return { value: apiserver[flag], field: `kube-apiserver ${flag} (metrics-server reads it from ${AUTH_CONFIGMAP})` };
 }
 
 /** Parses every flag, then loads the serving pair and the CA files; a missing or bad file is the error metrics-server exits with. */
@@ -63,6 +63,7 @@ export function configureMetricsServer(fs: NodeFs, flags: Flags, apiserverFlags:
       requestHeader: {
         ca: loadCaBundle(fs, rhCa.value, rhCa.field),
         allowedNames: list('--requestheader-allowed-names'),
+        allowedNamesField: fromConfigMap(flags, apiserverFlags, '--requestheader-allowed-names').field,
         usernameHeaders: list('--requestheader-username-headers'),
         groupHeaders: list('--requestheader-group-headers'),
       },

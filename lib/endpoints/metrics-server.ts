@@ -20,7 +20,7 @@ export interface MetricsServerConfig {
   /** Where the serving pair came from: --tls-cert-file, or the self-signed pair it generated in --cert-dir. */
   servingField: string;
   /** k8s.io/apiserver's request-header authenticator (--requestheader-*), when a CA for it is known. */
-  requestHeader?: { ca: CaBundle; allowedNames: string[]; usernameHeaders: string[]; groupHeaders: string[] };
+  requestHeader?: { ca: CaBundle; allowedNames: string[]; usernameHeaders: string[]; groupHeaders: string[]; allowedNamesField: string };
   /** The x509 authenticator (--client-ca-file). */
   clientCa?: CaBundle;
   nodeName: string;
@@ -65,7 +65,7 @@ function requestHeaderAuthn(config: MetricsServerConfig, peer: readonly IssuedCe
   if (verified && !verified.ok) return verified;
   const { cn } = subjectFields(peer[0]!);
   if (rh.allowedNames.length > 0 && !rh.allowedNames.includes(cn)) {
-    return { ok: false, method: 'requestheader', reason: 'FRONT_PROXY_NOT_ALLOWED', error: `x509: subject with cn=${cn} is not in the allowed list` };
+    return { ok: false, method: 'requestheader', reason: 'FRONT_PROXY_NOT_ALLOWED', error: `x509: subject with cn=${cn} is not in the allowed list`, setting: rh.allowedNamesField };
   }
   const [name] = header(req, rh.usernameHeaders);
   // No user header: headerrequest returns nil, false, nil and the next authenticator is asked.

@@ -8,9 +8,8 @@ import {
 type Explainer = (p: Phrases, r: EdgeResult) => string;
 
 /** Where the extension server's --requestheader-allowed-names comes from (its flag, or the apiserver's through the ConfigMap). */
-export const allowedNamesSetting = (r: EdgeResult): string => ((r.server.verifiesClientsWith?.field ?? '').includes('from kube-apiserver')
-  ? 'kube-apiserver --requestheader-allowed-names (ConfigMap kube-system/extension-apiserver-authentication)'
-  : `${r.server.component} --requestheader-allowed-names`);
+export const allowedNamesSetting = (r: EdgeResult): string =>
+  (r.cause.kind === 'http' ? r.cause.authn?.setting : undefined) ?? `${r.server.component} --requestheader-allowed-names`;
 
 /** The refused certificate as an explanation names it: subject and where it is configured. */
 function certRef(r: EdgeResult): string {
