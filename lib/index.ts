@@ -59,7 +59,8 @@ export type { AuthorizationMode, AuthzDecision } from './authz/types.js';
 export { generateBootstrapToken, kubeadmBootstrapToken, type BootstrapTokenSecret } from './authn/bootstrap-tokens.js';
 
 // Edges, dials and verdicts, and their explanation in English or Chinese.
-export { EDGES, EDGE_NAMES, type EdgeName, type EdgeSpec, type ServerComponent } from './edges/edges.js';
+export { ADDON_EDGE_NAMES, EDGES, EDGE_NAMES, type AddonEdgeName, type EdgeName, type EdgeSpec, type ReferenceEdgeName, type ServerComponent } from './edges/edges.js';
+export type { MetricsServerAddon } from './cluster/metrics-server-addon.js';
 export type { DialOptions } from './clients/dial.js';
 export { REASONS, type Reason, type Side, type Stage, type Verdict } from './verdict/reasons.js';
 export type { CertSummary, EdgeResult, KubernetesMessage, TrustSummary } from './verdict/result.js';

@@ -9,8 +9,10 @@ import { kubectlScenarios } from './kubectl.js';
 import { kubeletScenarios } from './kubelet.js';
 import { kubeletLifecycleScenarios } from './kubelet-lifecycle.js';
 import { referenceFixScenarios } from './reference.js';
+import { aggregationScenarios } from './aggregation.js';
 
 /** Every scenario, in one registry: the CLI, the tests and docs/scenarios.md all read this. */
 export const SCENARIOS: readonly Scenario[] = checkRegistry([
   ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios, ...caStructureScenarios, ...everydayScenarios,
+  ...aggregationScenarios,
 ]);

@@ -111,7 +111,9 @@ test('--json: every part of the report, each edge with its responsible file or f
   t.is(status, 0);
   t.true(report.ok);
   t.deepEqual(Object.keys(report).sort(), ['at', 'components', 'edges', 'expiration', 'explanations', 'findings', 'notStarted', 'ok', 'problems', 'root', 'skipped', 'unmodelledFlags'].sort());
-  t.is(report.edges.length, 7);
+  // The reference document's seven, and the front-proxy edge the apiserver's --proxy-client-* and --requestheader-* flags add.
+  t.deepEqual(report.edges.map((e) => e.edge).slice(7), ['apiserver-to-metrics-server']);
+  t.like(edge(report, 'apiserver-to-metrics-server'), { verdict: 'ok', reason: 'OK' });
   t.deepEqual(Object.keys(report.edges[0]!).sort(), ['edge', 'kubernetes', 'reason', 'responsible', 'stage', 'summary', 'verdict']);
   t.like(report.components['kube-apiserver'], { how: 'static-pod', file: '/etc/kubernetes/manifests/kube-apiserver.yaml' });
   const ca = report.expiration.find((r) => r.certificate === 'ca')!;

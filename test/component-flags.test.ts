@@ -7,6 +7,8 @@ import type { FlagKind, FlagTable } from '../lib/component-base/flag-table.js';
 import { kubelet } from '../lib/components/kubelet.js';
 import { COMPONENT_SPECS, controlPlaneSpec, type ComponentSpecs } from '../lib/component-base/presets.js';
 import { KubeMtlsSimError } from '../lib/errors.js';
+import { ADDON_EDGE_NAMES } from '../lib/edges/edges.js';
+import { METRICS_SERVER_CERT, METRICS_SERVER_KEY } from '../lib/cluster/metrics-server-addon.js';
 import { clock, pkiFor } from './helpers/pki.js';
 
 /**
@@ -30,7 +32,12 @@ const names = (error: KubeMtlsSimError, flag: string) => (error.field ?? '').spl
 
 test('the flags no value can break are exactly those a real binary takes any value for', (t) => {
   const free = TABLES.flatMap(([c, table]) => Object.entries(table).filter(([, spec]) => UNPARSABLE[spec.kind] === null).map(([flag]) => `${c} ${flag}`));
-  t.deepEqual(free, ['kube-apiserver --kubelet-preferred-address-types', 'etcd --name', 'kubelet --kubeconfig', 'kubelet --cert-dir']);
+  t.deepEqual(free, [
+    'kube-apiserver --kubelet-preferred-address-types', 'kube-apiserver --requestheader-allowed-names', 'kube-apiserver --requestheader-username-headers',
+    'kube-apiserver --requestheader-group-headers', 'kube-apiserver --requestheader-extra-headers-prefix', 'etcd --name', 'kubelet --kubeconfig', 'kubelet --cert-dir',
+    'metrics-server --cert-dir', 'metrics-server --requestheader-allowed-names', 'metrics-server --requestheader-username-headers', 'metrics-server --requestheader-group-headers',
+    'metrics-server --kubelet-preferred-address-types',
+  ]);
 });
 
 for (const [component, table] of TABLES) {
@@ -46,7 +53,10 @@ for (const [component, table] of TABLES) {
         t.true(names(error!, flag), error!.message);
         return;
       }
-      const options: ClusterOptions = { clock, pki, [OPTION[component]!]: { [flag]: bad } };
+      // metrics-server is an addon: started with its serving pair (so each file flag is changed alone), dialled on its own edges.
+      const options: ClusterOptions = component === 'metrics-server'
+        ? { clock, pki, metricsServer: { flags: { '--tls-cert-file': METRICS_SERVER_CERT, '--tls-private-key-file': METRICS_SERVER_KEY, [flag]: bad } } }
+        : { clock, pki, [OPTION[component]!]: { [flag]: bad } };
       await using cluster = await defineCluster(options).start();
       if (component === 'kube-controller-manager') {
         const error = cluster.controllerManager;
@@ -55,7 +65,7 @@ for (const [component, table] of TABLES) {
         return;
       }
       // The component refuses to start, or (for the apiserver's client flags) its dial does not connect: either way, the edge says which flag.
-      const results = await cluster.dialAll();
+      const results = component === 'metrics-server' ? await Promise.all(ADDON_EDGE_NAMES.map((e) => cluster.dial(e))) : await cluster.dialAll();
       const refused = results.filter((r) => r.verdict === 'config-error' && r.summary.includes(flag));
       t.true(refused.length > 0, results.map((r) => `${r.edge}: ${r.verdict} ${r.summary}`).join('\n'));
       // A flag the binary refuses is BAD_FLAG (its fix is the flag); a file flag naming no file is FILE_MISSING.

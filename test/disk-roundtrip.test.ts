@@ -58,7 +58,7 @@ test('what a folder cannot hold must say why (a registry check)', (t) => {
   t.true(notOnDisk.every((s) => s.onDisk!.why.length > 0));
   const base = SCENARIOS.find((s) => s.name === 'kubelet-tls-bootstrap')!;
   const { onDisk: _why, ...withoutWhy } = base;
-  t.deepEqual(registryProblems([withoutWhy]), ['scenario "kubelet-tls-bootstrap": bootstrap token Secrets and steps other than advance-clock have no on-disk form: say why in onDisk']);
+  t.deepEqual(registryProblems([withoutWhy]), ['scenario "kubelet-tls-bootstrap": bootstrap token Secrets, the metrics-server addon and steps other than advance-clock have no on-disk form: say why in onDisk']);
   t.deepEqual(registryProblems([{ ...base, onDisk: { expressible: false, why: ' ' } }]), ['scenario "kubelet-tls-bootstrap": onDisk needs expressible: false and a why']);
   // Time passing alone is the folder checked later: no why needed.
   t.deepEqual(registryProblems([SCENARIOS.find((s) => s.name === 'kubectl-after-a-year')!]), []);

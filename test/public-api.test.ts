@@ -6,7 +6,7 @@ import * as api from '../lib/index.js';
 // comparator) stay out of reach of library users. Types are checked by scripts/check-pack.sh, which
 // compiles the built declarations as a consumer would.
 const VALUES = [
-  'DEFAULT_CLUSTER_CONFIG', 'EDGES', 'EDGE_NAMES', 'ERROR_CODES', 'EXT_KEY_USAGES', 'KEY_ALGORITHMS', 'KeyPool',
+  'ADDON_EDGE_NAMES', 'DEFAULT_CLUSTER_CONFIG', 'EDGES', 'EDGE_NAMES', 'ERROR_CODES', 'EXT_KEY_USAGES', 'KEY_ALGORITHMS', 'KeyPool',
   'KubeMtlsSimError', 'PRESETS', 'PRESET_NAMES', 'REASONS', 'defineCluster', 'explain', 'explanationText', 'exportLayout',
   'fixedClock', 'generateBootstrapToken', 'generatePki', 'getPreset', 'goVerify', 'inspectLayout', 'isKubeMtlsSimError',
   'kubeadmBootstrapToken', 'loadNode', 'parseKubeconfig', 'readKubeconfigFile', 'readLayout', 'renderPicture', 'runScenario', 'systemClock', 'writeLayout', 'writeNode',

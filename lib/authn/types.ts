@@ -8,7 +8,8 @@ export interface UserInfo {
   extra?: Record<string, string[]>;
 }
 
-export type AuthnMethod = 'x509' | 'serviceaccount-token' | 'bootstrap-token' | 'anonymous';
+/** `requestheader`: an extension server trusting the front proxy's X-Remote-User after checking its certificate. */
+export type AuthnMethod = 'x509' | 'serviceaccount-token' | 'bootstrap-token' | 'anonymous' | 'requestheader';
 
 /** Closed set of authentication failure reasons (a subset of lib/verdict/reasons.ts). */
 export type AuthnFailure =
@@ -19,7 +20,8 @@ export type AuthnFailure =
   | 'NOT_A_CA'
   | 'INVALID_TOKEN'
   | 'TOKEN_EXPIRED'
-  | 'NO_CREDENTIALS';
+  | 'NO_CREDENTIALS'
+  | 'FRONT_PROXY_NOT_ALLOWED';
 
 export type AuthnResult =
   | { ok: true; method: AuthnMethod; user: UserInfo }
@@ -29,5 +31,6 @@ export type AuthnResult =
    * `silent`: Go's authenticator returned no error (`nil, false, nil`), so nothing is logged at default verbosity;
    * `error` then says why for the simulation's own report. `detail`: a more precise cause than the logged `error`. `verification`: Go's refusal of a client certificate, as data.
    * `anonymousResetBecause`: why kube-apiserver turned anonymous requests off although --anonymous-auth did not.
+   * `setting`: the flag whose value refused the credential, when that is not the CA (--requestheader-allowed-names).
    */
-  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string };
+  | { ok: false; method: AuthnMethod; reason: AuthnFailure; error: string; parts?: string[]; silent?: true; detail?: string; verification?: GoVerification; anonymousResetBecause?: string; setting?: string };

@@ -4,33 +4,13 @@ import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Flags } from '../component-base/flags.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
-import type { IssuedCert } from '../pki/issue.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { EdgeSpec } from '../edges/edges.js';
+import { aggregatorClient, metricsServerKubeletClient } from './addon-credentials.js';
 
-/** How a client decides whether to trust the server's certificate. */
-export type ClientTrust =
-  | { kind: 'ca'; certs: IssuedCert[]; field: string; file: string }
-  /** No CA configured: Go falls back to the system roots, which hold no cluster CA. */
-  | { kind: 'system-roots'; certs: []; field: string }
-  /** Verification switched off (`insecure-skip-tls-verify`, or no `--kubelet-certificate-authority`). */
-  | { kind: 'none'; field: string; switchedOff?: boolean };
-
-/** One side of an edge, configured as the real client is. */
-export interface ClientSide {
-  component: string;
-  /** The URL as configured. */
-  url: string;
-  host: string;
-  port: number;
-  /** The name checked against the server certificate (`tls-server-name` when set, else the host). */
-  verifyName: string;
-  trust: ClientTrust;
-  cert?: { chain: IssuedCert[]; certPem: string; keyPem: string; field: string; file: string };
-  token?: { value: string; field: string; file: string };
-  /** Where this client's configuration lives (kubeconfig path or flags). */
-  configuredBy: string;
-}
+// The client's side as data lives in client-side.ts, which the addon's clients (addon-credentials.ts) share.
+export type { ClientSide, ClientTrust } from './client-side.js';
+import type { ClientSide, ClientTrust } from './client-side.js';
 
 export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec, apiserverFlags: Flags, node: { name: string; address: string }): ClientSide {
   // A client whose manifest or unit could not be read never ran: the edge fails on its side with that error.
@@ -60,6 +40,8 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
       ...(kc.token ? { token: { value: kc.token.value, field: kc.token.source.field ?? 'token', file: kc.token.source.file ?? file } } : {}),
     };
   }
+  if (edge.credentials.kind === 'metrics-server-flags') return metricsServerKubeletClient(fs, spec, (preferred) => kubeletURL(preferred, node));
+  if (edge.credentials.target === 'metrics-server') return aggregatorClient(fs, spec);
   const flag = (name: string) => apiserverFlags[name];
   const C = 'kube-apiserver';
   const target = edge.credentials.target;

@@ -71,7 +71,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     decideConfigError({ kind: 'config-error', edge, nodeName: ctx.node.name, side, component, error, ...(clientDidNotStart ? { clientDidNotStart } : {}) });
   // A component that could not start dials nothing (the apiserver exits before it opens its etcd
   // or kubelet connections): its edge ends with its own startup error, on the client's side.
-  const clientStartup = edge.client === 'kube-apiserver' ? ctx.servers['kube-apiserver'].startupError : undefined;
+  const clientStartup = edge.client === 'kube-apiserver' || edge.client === 'metrics-server' ? ctx.servers[edge.client]?.startupError : undefined;
   if (clientStartup) return finish(configError('client', edge.client, clientStartup, true));
   let client: ClientSide;
   try {
@@ -133,7 +133,7 @@ function dialOnce(ctx: DialContext, edge: EdgeSpec, client: ClientSide, endpoint
     verify: client.trust.kind === 'none' ? null : { roots: client.trust.certs, host: client.verifyName, now: () => now },
     request: {
       method: request.method, path: request.path, host: `${client.host}:${client.port}`,
-      ...(client.token ? { headers: { Authorization: `Bearer ${client.token.value}` } } : {}),
+      ...(client.token || request.headers ? { headers: { ...request.headers, ...(client.token ? { Authorization: `Bearer ${client.token.value}` } : {}) } } : {}),
       ...(request.body !== undefined ? { body: request.body } : {}),
     },
     timeoutMs: options.timeoutMs ?? 15_000,

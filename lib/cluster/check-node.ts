@@ -8,6 +8,9 @@ import { loadNode, type LoadedNode, type NodeProblem, type UnmodelledFlag } from
 import { staticChecks, type StaticChecks } from '../node/static-checks.js';
 import type { EdgeResult } from '../verdict/result.js';
 import { defineCluster } from './cluster.js';
+import { METRICS_SERVER_CERT, METRICS_SERVER_KEY, type MetricsServerAddon } from './metrics-server-addon.js';
+import { NodeFs } from '../fs/node-fs.js';
+import { readCertificates, readPrivateKey } from '../pki/pem.js';
 
 export interface NodeCheck {
   root: string;
@@ -46,15 +49,48 @@ function daemonSetProxy(node: LoadedNode): NodeCheck['skipped'] {
   return [{ edge: 'kube-proxy-to-apiserver', why: `kube-proxy has no unit and no ${KUBE_PROXY_KUBECONFIG}: on a kubeadm node it runs as a DaemonSet whose kubeconfig is in the kube-proxy ConfigMap (kubectl -n kube-system get configmap kube-proxy), not on the node` }];
 }
 
+/**
+ * The front-proxy edge, when the apiserver's manifest sets the aggregation flags: dialled against a
+ * metrics-server set up as it should be (a serving certificate from the cluster CA, that CA as the
+ * APIService's caBundle, the request-header settings read from the apiserver's flags), so that what
+ * is left to fail is the node's own: --proxy-client-cert-file against --requestheader-client-ca-file
+ * and --requestheader-allowed-names. Without the cluster CA's key in the folder there is nothing to
+ * give that metrics-server a certificate with, and the edge is skipped with why.
+ */
+function frontProxy(node: LoadedNode): { addon?: MetricsServerAddon; skipped: NodeCheck['skipped'] } {
+  const apiserver = node.spec['kube-apiserver'];
+  if (!apiserver['--proxy-client-cert-file'] || !apiserver['--requestheader-client-ca-file']) return { skipped: [] };
+  const signer = node.spec['kube-controller-manager'];
+  const [ca, key] = [signer['--cluster-signing-cert-file'], signer['--cluster-signing-key-file']];
+  const fs = new NodeFs([], node.root);
+  if (!ca || !key || !readable(fs, ca, key)) {
+    return { skipped: [{ edge: 'apiserver-to-metrics-server', why: `the front-proxy flags are set, but the cluster CA (kube-controller-manager --cluster-signing-cert-file/--cluster-signing-key-file) is not in the folder to give a simulated metrics-server a serving certificate` }] };
+  }
+  return { addon: { flags: { '--tls-cert-file': METRICS_SERVER_CERT, '--tls-private-key-file': METRICS_SERVER_KEY }, apiService: { caBundleFile: ca } }, skipped: [] };
+}
+
+/** A CA pair that can sign: both files there and parsing (a broken one is the controller-manager's finding, not this edge's). */
+function readable(fs: NodeFs, certFile: string, keyFile: string): boolean {
+  try {
+    return readCertificates(fs.read(certFile, 'CA'), { file: certFile }).length > 0 && readPrivateKey(fs.read(keyFile, 'CA key'), { file: keyFile }) !== undefined;
+  } catch (error) {
+    if (error instanceof KubeMtlsSimError) return false;
+    throw error;
+  }
+}
+
 /** Reads the node under `root`, starts it at the clock's time, dials every edge, and stops it. */
 export async function checkNode(root: string, clock: Clock): Promise<NodeCheck> {
   const node = await loadNode(root);
   if (!isNode(node)) throw notANode(root);
-  const skipped = daemonSetProxy(node);
-  const problems = skipped.length ? node.problems.filter((p) => p.component !== 'kube-proxy') : node.problems;
+  const proxySkipped = daemonSetProxy(node);
+  const problems = proxySkipped.length ? node.problems.filter((p) => p.component !== 'kube-proxy') : node.problems;
   const checks = staticChecks(node, clock);
-  await using cluster = await defineCluster({ node, clock }).start();
-  const edges = await Promise.all(EDGE_NAMES.filter((e) => !skipped.some((s) => s.edge === e)).map((edge) => cluster.dial(edge)));
+  const aggregation = frontProxy(node);
+  const skipped = [...proxySkipped, ...aggregation.skipped];
+  await using cluster = await defineCluster({ node, clock, ...(aggregation.addon ? { metricsServer: aggregation.addon } : {}) }).start();
+  const dialled: EdgeName[] = [...EDGE_NAMES, ...(aggregation.addon ? ['apiserver-to-metrics-server' as const] : [])];
+  const edges = await Promise.all(dialled.filter((e) => !skipped.some((s) => s.edge === e)).map((edge) => cluster.dial(edge)));
   const notStarted = Object.entries(cluster.servers).flatMap(([component, s]) => (s.startupError ? [{
     component, code: s.startupError.code, message: s.startupError.message,
     ...(s.startupError.file ? { file: s.startupError.file } : {}), ...(s.startupError.field ? { field: s.startupError.field } : {}),

@@ -15,6 +15,7 @@ import type { CsrStore } from '../csr/store.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
+import { withMetricsServer } from './metrics-server-addon.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec, withOverrides } from './spec.js';
@@ -64,7 +65,7 @@ export interface StartedCluster<C extends Clock = Clock> extends AsyncDisposable
   settle(): Promise<void>;
   /** Dials one edge over real TLS and HTTP; never throws for a TLS or HTTP outcome. */
   dial(edge: EdgeName, options?: DialOptions): Promise<EdgeResult>;
-  /** Dials all seven edges at once; results in the reference document's order. */
+  /** Dials the reference document's seven edges at once (not the addon's); results in its order. */
   dialAll(options?: DialOptions): Promise<EdgeResult[]>;
   /** Closes every server and connection; aborts dials in flight; idempotent. */
   stop(): Promise<void>;
@@ -88,17 +89,23 @@ async function startCluster<C extends Clock>(options: ClusterOptions & { clock: 
     // The node's own files, read from its folder (fresh for each cluster: file changes stay in memory).
     const fs = new NodeFs([], options.node.root);
     await applyFileChanges(fs, options, undefined, options.clock.now());
-    const spec = withOverrides(options.node.spec, options);
-    const origin = nodeOrigin(options.node, fs, spec);
+    const base = withOverrides(options.node.spec, options);
+    const origin = nodeOrigin(options.node, fs, base);
+    const spec = await addons(base, fs, options, origin);
     return startedCluster(origin, fs, spec, options.clock, await startControlPlane(origin.basis, fs, spec, options));
   }
   const pki = options.pki ?? (await generatePki({ ...options, preset: options.preset ?? 'kubeadm' }));
   const fs = new NodeFs(pki.files);
   await applyFileChanges(fs, options, pki, options.clock.now());
-  const spec = clusterSpec(pki, options);
   const origin = pkiOrigin(pki);
+  const spec = await addons(clusterSpec(pki, options), fs, options, origin);
   const plane = await startControlPlane(origin.basis, fs, spec, options);
   return startedCluster(origin, fs, spec, options.clock, plane);
+}
+
+/** The addons the options ask for, added to the spec (and their files to the node). */
+function addons(spec: ControlPlaneSpec, fs: NodeFs, options: ClusterOptions & { clock: Clock }, origin: ClusterOrigin): Promise<ControlPlaneSpec> | ControlPlaneSpec {
+  return options.metricsServer ? withMetricsServer(spec, fs, options.metricsServer, origin.basis.algorithm, options.clock.now()) : spec;
 }
 
 function generatedPki(origin: ClusterOrigin): Pki {
@@ -172,9 +179,11 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     settle: () => restarts.settle(),
     async dial(edge, dialOptions) {
       if (stopped()) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`);
+      const target = edgeSpec(edge);
+      if (!plane.servers[target.server]) throw new KubeMtlsSimError('ERR_USAGE', `cannot dial ${edge}: this cluster runs no ${target.server} (start it with the metricsServer option)`, { field: 'metricsServer' });
       // A kubelet restarting with its new serving certificate is dialled once it listens again.
       await restarts.restarting;
-      return dialEdge(context, edgeSpec(edge), dialOptions);
+      return dialEdge(context, target, dialOptions);
     },
     dialAll(dialOptions) {
       return Promise.all(EDGE_NAMES.map((edge) => cluster.dial(edge, dialOptions)));

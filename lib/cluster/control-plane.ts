@@ -87,7 +87,7 @@ export async function startControlPlane(basis: ClusterBasis, fs: NodeFs, spec: C
     clock, bootstrapTokens: [...(options.bootstrapTokens ?? [])], csrs, nodes: new Set([basis.config.nodeName]),
     advertise: { address: basis.config.advertiseAddress, port: basis.config.bindPort }, since: clock.now(),
   };
-  const env: ConfigureEnv = { nodeName: basis.config.nodeName, ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
+  const env: ConfigureEnv = { nodeName: basis.config.nodeName, apiserverFlags: spec['kube-apiserver'], ...(options.kubelet ? { kubeletConfig: options.kubelet } : {}) };
   const ledger = new ConnectionLedger<ConnectionRecord>();
   const ctx: StartContext = { clock, nodeName: basis.config.nodeName, apiserver, reviewModes: reviewModes(spec), ledger };
   const { servers, built } = startServers(fs, spec, env, ctx);

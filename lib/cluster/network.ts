@@ -29,5 +29,8 @@ export function nodeNetwork(config: ClusterConfig, spec: ControlPlaneSpec, serve
     if (host === '127.0.0.1') route('localhost', port ?? 2379, servers.etcd);
   }
   for (const host of local) route(host, 10250, servers.kubelet);
+  // The addon's Service, as the aggregator dials it (its ClusterIP and endpoints all lead to the one metrics-server).
+  const api = spec.apiService;
+  if (api && servers['metrics-server']) route(`${api.service.name}.${api.service.namespace}.svc`, api.service.port, servers['metrics-server']);
   return (host, port) => network.get(routeKey(host, port));
 }

@@ -5,6 +5,7 @@ import type { KubeletConfigOverrides } from '../kubeletconfig/config.js';
 import type { GeneratePkiOptions, Pki } from '../layout/generate.js';
 import type { LoadedNode } from '../node/load.js';
 import type { FileChanges } from '../node/file-changes.js';
+import type { MetricsServerAddon } from './metrics-server-addon.js';
 
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */
@@ -32,6 +33,8 @@ export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit
   clients?: Partial<Record<ClientComponent, { kubeconfig: string }>>;
   /** Bootstrap token Secrets in kube-system. */
   bootstrapTokens?: BootstrapTokenSecret[];
+  /** Run the metrics-server addon: its server, its APIService and the two edges it adds (apiserver-to-metrics-server, metrics-server-to-kubelet). */
+  metricsServer?: MetricsServerAddon;
 }
 
 export interface JoinNodesOptions {

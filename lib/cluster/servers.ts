@@ -5,17 +5,21 @@ import type { ConfigureEnv, ServerComponentModule, StartContext } from '../compo
 import { etcd } from '../components/etcd.js';
 import { kubeApiserver } from '../components/kube-apiserver.js';
 import { kubelet, kubeletFlags } from '../components/kubelet.js';
+import { metricsServer } from '../components/metrics-server.js';
 import type { Flags } from '../component-base/flags.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Endpoint } from '../endpoints/tls-endpoint.js';
 import type { NodeFs } from '../fs/node-fs.js';
 
 /** The servers of a control plane, in the order they start: the cluster loops over this table. */
-export const SERVER_COMPONENTS: readonly ServerComponentModule[] = [kubeApiserver, etcd, kubelet];
+export const SERVER_COMPONENTS: readonly ServerComponentModule[] = [kubeApiserver, etcd, kubelet, metricsServer];
+
+/** An addon's server runs only in a cluster whose spec has its command line. */
+const runs = (spec: ControlPlaneSpec, module: ServerComponentModule) => module.name !== 'metrics-server' || spec['metrics-server'] !== undefined;
 
 /** A server's command line in a spec (the kubelet's is its three path flags). */
 export function commandLine(spec: ControlPlaneSpec, component: ServerComponent): Flags {
-  return component === 'kubelet' ? kubeletFlags(spec.kubelet) : spec[component];
+  return component === 'kubelet' ? kubeletFlags(spec.kubelet) : spec[component] ?? {};
 }
 
 /** A server's configuration as `configure` made it, and its endpoint (built, not yet listening). */
@@ -46,7 +50,7 @@ export function buildServer(state: ServerState, module: ServerComponentModule, f
 export function startServers(fs: NodeFs, spec: ControlPlaneSpec, env: ConfigureEnv, ctx: StartContext) {
   const servers = {} as Record<ServerComponent, ServerState>;
   const built: Partial<Record<ServerComponent, Built>> = {};
-  for (const module of SERVER_COMPONENTS) {
+  for (const module of SERVER_COMPONENTS.filter((m) => runs(spec, m))) {
     const state: ServerState = { component: module.name };
     servers[module.name] = state;
     const server = buildServer(state, module, fs, commandLine(spec, module.name), env, ctx, spec);

@@ -12,11 +12,25 @@ export interface ControlPlaneSpec {
   'kube-controller-manager': Flags;
   kubelet: { config: string; kubeconfig: string; certDir: string };
   clients: Record<ClientComponent, { kubeconfig: string }>;
+  /** The metrics-server addon's command line, when the cluster runs it (the `metricsServer` option). */
+  'metrics-server'?: Flags;
+  /** The APIService the aggregator reaches metrics-server through, when the cluster runs it. */
+  apiService?: ApiServiceSpec;
   /**
    * Components that cannot be configured at all (a node folder whose manifest for it is not YAML,
    * or that does not run it): the error each one fails with, by component name.
    */
   problems?: Partial<Record<string, KubeMtlsSimError>>;
+}
+
+/** An apiregistration.k8s.io/v1 APIService: where the aggregator proxies a group-version, and how it checks the server. */
+export interface ApiServiceSpec {
+  /** metadata.name, e.g. v1beta1.metrics.k8s.io. */
+  name: string;
+  service: { namespace: string; name: string; port: number };
+  /** spec.caBundle as PEM (the object holds it base64-encoded) and the file it was made from. */
+  caBundle?: { pem: string; from: string };
+  insecureSkipTLSVerify: boolean;
 }
 
 /**
@@ -80,6 +94,14 @@ const kubeadm: ComponentSpecs = (f, config, preset) => ({
     '--kubelet-client-certificate': f.cert('apiserver-kubelet-client'),
     '--kubelet-client-key': f.key('apiserver-kubelet-client'),
     '--kubelet-preferred-address-types': 'InternalIP,ExternalIP,Hostname',
+    // The aggregation layer (kubeadm's manifests.go sets these five on every control plane).
+    '--proxy-client-cert-file': f.cert('front-proxy-client'),
+    '--proxy-client-key-file': f.key('front-proxy-client'),
+    '--requestheader-client-ca-file': f.cert('front-proxy-ca'),
+    '--requestheader-allowed-names': 'front-proxy-client',
+    '--requestheader-username-headers': 'X-Remote-User',
+    '--requestheader-group-headers': 'X-Remote-Group',
+    '--requestheader-extra-headers-prefix': 'X-Remote-Extra-',
     '--service-account-key-file': f.publicKey('sa'),
     '--service-account-issuer': `https://kubernetes.default.svc.${config.dnsDomain}`,
     '--enable-bootstrap-token-auth': 'true',

@@ -23,6 +23,8 @@ export interface ConfigureEnv {
   nodeName: string;
   /** KubeletConfiguration fields merged into the kubelet's config file. */
   kubeletConfig?: KubeletConfigOverrides;
+  /** kube-apiserver's command line: an extension server reads what it publishes in the extension-apiserver-authentication ConfigMap. */
+  apiserverFlags?: Flags;
 }
 
 /** What a server needs from the cluster it starts in, beyond its own flags and files. */

@@ -3,6 +3,7 @@ import type { FlagOverrides, Flags } from '../component-base/flags.js';
 import { KUBE_APISERVER_FLAGS } from './kube-apiserver.js';
 import { KUBE_CONTROLLER_MANAGER_FLAGS } from './controller-manager.js';
 import { ETCD_FLAGS } from './etcd.js';
+import { METRICS_SERVER_FLAGS } from './metrics-server.js';
 
 // The command-line types and listFlag live in component-base/, which servers and clients read;
 // this module holds the flag tables of the component modules above them.
@@ -13,6 +14,7 @@ export const FLAG_TABLES = {
   'kube-apiserver': KUBE_APISERVER_FLAGS,
   'kube-controller-manager': KUBE_CONTROLLER_MANAGER_FLAGS,
   etcd: ETCD_FLAGS,
+  'metrics-server': METRICS_SERVER_FLAGS,
 } as const;
 
 export type FlagComponent = keyof typeof FLAG_TABLES;

@@ -59,6 +59,13 @@ export const KUBE_APISERVER_FLAGS = {
   '--kubelet-client-key': path('Path to a client key file for TLS.'),
   '--kubelet-certificate-authority': path("Path to a cert file for the certificate authority (verifies the kubelet's serving certificate)."),
   '--kubelet-preferred-address-types': words('List of the preferred NodeAddressTypes to use for kubelet connections.', ['Hostname', 'InternalDNS', 'InternalIP', 'ExternalDNS', 'ExternalIP']),
+  '--proxy-client-cert-file': path('Client certificate used to prove the identity of the aggregator or kube-apiserver when it must call out during a request.'),
+  '--proxy-client-key-file': path('Private key for the client certificate used to prove the identity of the aggregator or kube-apiserver when it must call out during a request.'),
+  '--requestheader-client-ca-file': path('Root certificate bundle to use to verify client certificates on incoming requests before trusting usernames in headers specified by --requestheader-username-headers.'),
+  '--requestheader-allowed-names': words('List of client certificate common names to allow to provide usernames in headers specified by --requestheader-username-headers. If empty, any client certificate validated by the authorities in --requestheader-client-ca-file is allowed.', []),
+  '--requestheader-username-headers': words('List of request headers to inspect for usernames. X-Remote-User is common.', []),
+  '--requestheader-group-headers': words('List of request headers to inspect for groups. X-Remote-Group is suggested.', []),
+  '--requestheader-extra-headers-prefix': words('List of request header prefixes to inspect. X-Remote-Extra- is suggested.', []),
   '--service-account-key-file': paths('File containing PEM-encoded x509 RSA or ECDSA private or public keys, used to verify ServiceAccount tokens.'),
   '--service-account-issuer': issuers('Identifier of the service account token issuer.'),
   '--enable-bootstrap-token-auth': bool("Enable to allow secrets of type 'bootstrap.kubernetes.io/token' in the 'kube-system' namespace to be used for TLS bootstrapping authentication.", false),
@@ -96,6 +103,12 @@ export function configureApiServer(fs: NodeFs, flags: Flags, nodeName: string): 
   }
   const serving = loadKeyPair(fs, certFile, keyFile, `${C} --tls-cert-file`, `${C} --tls-private-key-file`);
   const clientCaFile = f['--client-ca-file'];
+  // The aggregation layer's files are read as the apiserver starts (a missing one stops it), though only the front-proxy dial uses them.
+  const proxyCert = f['--proxy-client-cert-file'];
+  const proxyKey = f['--proxy-client-key-file'];
+  if (proxyCert || proxyKey) loadKeyPair(fs, proxyCert ?? '', proxyKey ?? '', `${C} --proxy-client-cert-file`, `${C} --proxy-client-key-file`);
+  const requestHeaderCa = f['--requestheader-client-ca-file'];
+  if (requestHeaderCa) loadCaBundle(fs, requestHeaderCa, `${C} --requestheader-client-ca-file`);
   const modes = f['--authorization-mode'];
   const minVersion = f['--tls-min-version'];
   return {

@@ -38,7 +38,17 @@ function changes(s: Scenario): string {
   for (const [path, v] of Object.entries(c.files ?? {})) parts.push(v === null ? `delete ${path}` : `replace ${path}`);
   if (c.cluster) parts.push(`cluster ${JSON.stringify(c.cluster)}`);
   if (c.dial) parts.push(`client ${JSON.stringify(c.dial)}`);
+  if (c.metricsServer) parts.push(metricsServerChange(c.metricsServer));
   return parts.join('; ');
+}
+
+/** The addon as components.yaml ships it, and what the scenario changes in it. */
+function metricsServerChange(m: NonNullable<NonNullable<Scenario['changes']>['metricsServer']>): string {
+  const flags = Object.entries(m.flags ?? {}).map(([flag, v]) => (v === null ? `without ${flag}` : `${flag}=${v}`));
+  const api = m.apiService
+    ? [m.apiService.caBundleFile ? `APIService caBundle from ${m.apiService.caBundleFile}` : '', m.apiService.insecureSkipTLSVerify !== undefined ? `APIService insecureSkipTLSVerify: ${m.apiService.insecureSkipTLSVerify}` : ''].filter(Boolean)
+    : ['APIService insecureSkipTLSVerify: true'];
+  return `metrics-server addon${[...flags, ...api].length > 0 ? ` (${[...flags.map((f) => `metrics-server ${f}`), ...api].join(', ')})` : ''}`;
 }
 
 function cell(text: string): string {

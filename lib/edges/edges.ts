@@ -2,7 +2,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import type { ClientComponent } from '../component-base/presets.js';
 
 /**
- * The seven edges of the reference document (§1.1), as data: who dials whom, where the client's
+ * The seven edges of the reference document (§1.1) and the metrics-server addon's two, as data: who dials whom, where the client's
  * credentials come from, and the request it makes (the one a real component makes first and a
  * wrong identity would be refused on).
  */
@@ -10,19 +10,34 @@ export const EDGE_NAMES = [
   'kubectl-to-apiserver', 'apiserver-to-etcd', 'scheduler-to-apiserver', 'controller-manager-to-apiserver',
   'kube-proxy-to-apiserver', 'kubelet-to-apiserver', 'apiserver-to-kubelet',
 ] as const;
-export type EdgeName = (typeof EDGE_NAMES)[number];
+/** The reference document's seven edges: every cluster has them, and `dialAll` dials them. */
+export type ReferenceEdgeName = (typeof EDGE_NAMES)[number];
 
-export type ServerComponent = 'kube-apiserver' | 'etcd' | 'kubelet';
+/**
+ * Edges of the metrics-server addon (issue 14): the aggregation layer's front-proxy connection and
+ * metrics-server's scrape of the kubelet. A cluster has them only when started with `metricsServer`.
+ */
+export const ADDON_EDGE_NAMES = ['apiserver-to-metrics-server', 'metrics-server-to-kubelet'] as const;
+export type AddonEdgeName = (typeof ADDON_EDGE_NAMES)[number];
+export type EdgeName = ReferenceEdgeName | AddonEdgeName;
+/** Every edge the simulator knows, the reference document's first. */
+export const ALL_EDGE_NAMES: readonly EdgeName[] = [...EDGE_NAMES, ...ADDON_EDGE_NAMES];
+
+export type ServerComponent = 'kube-apiserver' | 'etcd' | 'kubelet' | 'metrics-server';
 
 export interface EdgeSpec {
   name: EdgeName;
-  /** Its number in the reference document's list. */
+  /** Its number in the reference document's list (the addon edges follow it). */
   number: number;
-  client: ClientComponent | 'kube-apiserver';
+  client: ClientComponent | 'kube-apiserver' | 'metrics-server';
   server: ServerComponent;
-  /** Where the client's side of the connection is configured. */
-  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' };
-  request: (nodeName: string) => { method: string; path: string; body?: string };
+  /**
+   * Where the client's side of the connection is configured: a kubeconfig, the apiserver's flags
+   * (for the aggregation layer: --proxy-client-* and the APIService's caBundle), or metrics-server's flags.
+   */
+  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' | 'metrics-server' } | { kind: 'metrics-server-flags' };
+  /** `headers`: what the client adds itself (the front proxy's X-Remote-User and X-Remote-Group). */
+  request: (nodeName: string) => { method: string; path: string; body?: string; headers?: Record<string, string> };
   /** What a person would type or see to make the same request. */
   what: (nodeName: string) => string;
 }
@@ -64,9 +79,21 @@ export const EDGES: Readonly<Record<EdgeName, EdgeSpec>> = {
     request: (node) => ({ method: 'GET', path: `/containerLogs/kube-system/kube-apiserver-${node}/kube-apiserver` }),
     what: (node) => `kubectl logs -n kube-system kube-apiserver-${node} (the apiserver fetches the log from the kubelet)`,
   },
+  'apiserver-to-metrics-server': {
+    name: 'apiserver-to-metrics-server', number: 8, client: 'kube-apiserver', server: 'metrics-server', credentials: { kind: 'apiserver-flags', target: 'metrics-server' },
+    // kube-aggregator's proxy: the user kubectl authenticated as travels in the request headers
+    // (--requestheader-username-headers / --requestheader-group-headers), the connection carries --proxy-client-cert-file.
+    request: () => ({ method: 'GET', path: '/apis/metrics.k8s.io/v1beta1/nodes', headers: { 'X-Remote-User': 'kubernetes-admin', 'X-Remote-Group': 'kubeadm:cluster-admins' } }),
+    what: () => 'kubectl top node (the apiserver proxies GET /apis/metrics.k8s.io/v1beta1/nodes to metrics-server)',
+  },
+  'metrics-server-to-kubelet': {
+    name: 'metrics-server-to-kubelet', number: 9, client: 'metrics-server', server: 'kubelet', credentials: { kind: 'metrics-server-flags' },
+    request: () => ({ method: 'GET', path: '/metrics/resource' }),
+    what: (node) => `metrics-server scrapes the kubelet of "${node}" (GET /metrics/resource)`,
+  },
 };
 
 export function edgeSpec(name: string): EdgeSpec {
-  if ((EDGE_NAMES as readonly string[]).includes(name)) return EDGES[name as EdgeName];
-  throw new KubeMtlsSimError('ERR_EDGE_UNKNOWN', `unknown edge "${name}" (one of: ${EDGE_NAMES.join(', ')})`, { field: 'edge' });
+  if ((ALL_EDGE_NAMES as readonly string[]).includes(name)) return EDGES[name as EdgeName];
+  throw new KubeMtlsSimError('ERR_EDGE_UNKNOWN', `unknown edge "${name}" (one of: ${ALL_EDGE_NAMES.join(', ')})`, { field: 'edge' });
 }

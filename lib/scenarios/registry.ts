@@ -1,5 +1,5 @@
 import { KubeMtlsSimError } from '../errors.js';
-import { EDGE_NAMES } from '../edges/edges.js';
+import { ADDON_EDGE_NAMES, ALL_EDGE_NAMES } from '../edges/edges.js';
 import { KNOWN_FLAGS } from '../components/flags.js';
 import { PRESETS } from '../pki/presets/index.js';
 import { REASONS } from '../verdict/reasons.js';
@@ -18,7 +18,7 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s.name)) problems.push(`${at}: name is not kebab-case`);
     if (names.has(s.name)) problems.push(`${at}: duplicate name`);
     names.add(s.name);
-    if (!(EDGE_NAMES as readonly string[]).includes(s.edge)) problems.push(`${at}: unknown edge "${s.edge}"`);
+    if (!(ALL_EDGE_NAMES as readonly string[]).includes(s.edge)) problems.push(`${at}: unknown edge "${s.edge}"`);
     const preset = PRESETS[s.preset];
     if (!preset) problems.push(`${at}: unknown preset "${s.preset}"`);
     if (!(s.expect.reason in REASONS)) problems.push(`${at}: unknown reason "${s.expect.reason}"`);
@@ -31,7 +31,8 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
     for (const id of Object.keys(s.changes?.faults ?? {})) {
       if (preset && !preset.certs.some((r) => r.id === id)) problems.push(`${at}: fault on unknown certificate "${id}" (preset ${s.preset})`);
     }
-    for (const [component, overrides] of [['kube-apiserver', s.changes?.apiserver], ['etcd', s.changes?.etcd]] as const) {
+    if ((ADDON_EDGE_NAMES as readonly string[]).includes(s.edge) && !s.changes?.metricsServer) problems.push(`${at}: edge ${s.edge} needs changes.metricsServer (the addon)`);
+    for (const [component, overrides] of [['kube-apiserver', s.changes?.apiserver], ['etcd', s.changes?.etcd], ['metrics-server', s.changes?.metricsServer?.flags]] as const) {
       for (const flag of Object.keys(overrides ?? {})) {
         if (!(KNOWN_FLAGS[component] as readonly string[]).includes(flag)) problems.push(`${at}: unknown ${component} flag ${flag}`);
       }
@@ -46,9 +47,9 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
  */
 function onDiskProblems(s: Scenario, at: string): string[] {
   const c = s.changes ?? {};
-  const inMemoryOnly = c.bootstrapTokens !== undefined || (c.steps ?? []).some((step) => step.kind !== 'advance-clock');
+  const inMemoryOnly = c.bootstrapTokens !== undefined || c.metricsServer !== undefined || (c.steps ?? []).some((step) => step.kind !== 'advance-clock');
   if (s.onDisk !== undefined && !(s.onDisk.expressible === false && s.onDisk.why.trim().length > 0)) return [`${at}: onDisk needs expressible: false and a why`];
-  if (inMemoryOnly && s.onDisk === undefined) return [`${at}: bootstrap token Secrets and steps other than advance-clock have no on-disk form: say why in onDisk`];
+  if (inMemoryOnly && s.onDisk === undefined) return [`${at}: bootstrap token Secrets, the metrics-server addon and steps other than advance-clock have no on-disk form: say why in onDisk`];
   return [];
 }
 

@@ -25,6 +25,7 @@ export async function runScenario(scenario: Scenario, startAt: Clock, options: {
   await using cluster = await defineCluster({
     preset: scenario.preset, clock,
     ...clusterChanges(c),
+    ...(c.metricsServer ? { metricsServer: c.metricsServer } : {}),
     ...(c.bootstrapTokens ? { bootstrapTokens: c.bootstrapTokens.map(({ expiresInMs, ...t }) => ({ ...t, ...(expiresInMs !== undefined ? { expiration: new Date(clock.now().getTime() + expiresInMs) } : {}) })) } : {}),
   }).start();
   for (const step of c.steps ?? []) await runStep(cluster, step, clock);

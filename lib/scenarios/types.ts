@@ -5,6 +5,7 @@ import type { EdgeName } from '../edges/edges.js';
 import type { FlagOverrides } from '../components/flags.js';
 import type { KubeletConfigOverrides } from '../components/kubelet.js';
 import type { FaultMap } from '../pki/faults.js';
+import type { MetricsServerAddon } from '../cluster/metrics-server-addon.js';
 import type { ClusterConfig, KeyAlgorithm, PresetName } from '../pki/types.js';
 import type { Reason, Side, Stage, Verdict } from '../verdict/reasons.js';
 
@@ -35,6 +36,8 @@ export interface ScenarioChanges {
   dial?: DialOptions;
   /** Done in order on the started cluster, before the dial. */
   steps?: ScenarioStep[];
+  /** Run the metrics-server addon (needed by its two edges); a node folder cannot hold it (an addon lives in the API). */
+  metricsServer?: MetricsServerAddon;
 }
 
 /** The documented outcome, as data. */

@@ -89,4 +89,6 @@ export interface AuthnFailureFacts {
   verify?: VerifyFailure;
   /** Why kube-apiserver turned anonymous requests off although --anonymous-auth did not (e.g. `--authorization-mode includes AlwaysAllow`). */
   anonymousResetBecause?: string;
+  /** The flag whose value refused the credential, when it is not the CA (the front proxy's --requestheader-allowed-names). */
+  setting?: string;
 }

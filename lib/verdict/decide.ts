@@ -157,6 +157,7 @@ function answered(o: Extract<Observation, { kind: 'exchange' }>, out: Out): Deci
           method: failed.method, error,
           ...(failed.verification ? { verify: verifyFailure(failed.verification, record?.peerChain ?? [], o.issuerOf) } : {}),
           ...(failed.anonymousResetBecause ? { anonymousResetBecause: failed.anonymousResetBecause } : {}),
+          ...(failed.setting ? { setting: failed.setting } : {}),
         },
       } : {}),
     };

@@ -3,7 +3,7 @@ import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
 import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
 
-import { trustedNames } from './why.js';
+import { allowedNamesSetting, trustedNames } from './why.js';
 
 type Fixer = (p: Phrases, r: EdgeResult) => string;
 
@@ -38,7 +38,7 @@ export const FIX = {
     const { trust } = refused(r);
     return trust && ekuTakenByChain(r) ? p.fixEkuFromChain(neededUsage(r), trust.file ?? trust.field) : p.fixEku(certFile(r), neededUsage(r));
   },
-  SAN_MISMATCH: (p, r) => p.fixSan(certFile(r), r.client.checksName?.name ?? r.client.dialled, r.server.component),
+  SAN_MISMATCH: (p, r) => (r.edge === 'apiserver-to-metrics-server' || r.edge === 'metrics-server-to-kubelet' ? p.fixAddonSan : p.fixSan)(certFile(r), r.client.checksName?.name ?? r.client.dialled, r.server.component),
   NO_CLIENT_CERT: (p, r) => p.fixNoClientCert(clientCertSetting(r), r.server.verifiesClientsWith?.file ?? ''),
   NO_TRUSTED_CA: (p) => p.fixNoTrustedCa(),
   TLS_VERSION: (p) => p.fixTlsVersion(),
@@ -63,4 +63,5 @@ export const FIX = {
   HTTP_ERROR: generic,
   CONNECTION_CLOSED: generic,
   TIMEOUT: generic,
+  FRONT_PROXY_NOT_ALLOWED: (p, r) => p.fixFrontProxyNotAllowed(certFile(r), allowedNamesSetting(r)),
 } as const satisfies Record<Reason, Fixer>;

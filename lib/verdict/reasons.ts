@@ -38,6 +38,7 @@ export const REASONS = {
   TIMEOUT: 'No answer within the dial timeout (`timeoutMs`, 15 s by default): a server that hangs, or a machine too busy.',
   // Added later (reasons are only ever appended)
   BAD_FLAG: 'A component flag has a value the real binary refuses as it starts (an unknown `--authorization-mode`, a port out of range): the component does not start.',
+  FRONT_PROXY_NOT_ALLOWED: 'The front proxy\'s client certificate verifies against `--requestheader-client-ca-file`, but its CN is not in `--requestheader-allowed-names`: the extension server does not trust its X-Remote-User headers (401).',
 } as const;
 
 export type Reason = keyof typeof REASONS;
@@ -60,6 +61,7 @@ export const REASON_VERDICT = {
   NO_SERVING_CERT: 'rejected', HTTP_ERROR: 'rejected', CLIENT_KEY_UNUSABLE: 'config-error',
   CONNECTION_REFUSED: 'rejected', CONNECTION_CLOSED: 'rejected', TIMEOUT: 'rejected',
   BAD_FLAG: 'config-error',
+  FRONT_PROXY_NOT_ALLOWED: 'rejected',
 } as const satisfies Record<Reason, Verdict>;
 
 /** The reasons of each verdict, e.g. `ReasonOf<'insecure'>`. */

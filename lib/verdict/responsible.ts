@@ -3,6 +3,7 @@
 // from its sentences, so a node read from disk names its own paths.
 import { anonymousSetting, clientCertSetting, refused, tokenSource } from './explain-facts.js';
 import type { Reason } from './reasons.js';
+import { allowedNamesSetting } from './why.js';
 import type { CertSummary, EdgeResult, TrustSummary } from './result.js';
 
 const certAt = (c: CertSummary | null): string | undefined => (c ? (c.file && c.field ? `${c.field} (${c.file})` : c.file ?? c.field) : undefined);
@@ -42,6 +43,7 @@ const WHERE = {
   CONNECTION_CLOSED: (r) => [r.client.configuredBy], TIMEOUT: (r) => [r.client.configuredBy],
   KEY_MISMATCH: configured, PEM_SWITCHED: configured, FILE_MISSING: configured, BAD_FILE: configured,
   CLIENT_KEY_UNUSABLE: configured, BAD_FLAG: configured,
+  FRONT_PROXY_NOT_ALLOWED: (r) => [certAt(r.client.presented && !('token' in r.client.presented) ? r.client.presented : null) ?? clientCertSetting(r), allowedNamesSetting(r)],
 } as const satisfies Record<Reason, Finder>;
 
 /** A component that would not start: the file and the flag (or config field) its error names. */

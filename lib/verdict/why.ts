@@ -7,6 +7,10 @@ import {
 
 type Explainer = (p: Phrases, r: EdgeResult) => string;
 
+/** Where the extension server's --requestheader-allowed-names comes from (its flag, or the apiserver's through the ConfigMap). */
+export const allowedNamesSetting = (r: EdgeResult): string =>
+  (r.cause.kind === 'http' ? r.cause.authn?.setting : undefined) ?? `${r.server.component} --requestheader-allowed-names`;
+
 /** The refused certificate as an explanation names it: subject and where it is configured. */
 function certRef(r: EdgeResult): string {
   const { cert, holder } = refused(r);
@@ -89,4 +93,5 @@ export const WHY = {
   HTTP_ERROR: (p, r) => p.whyGeneric(r.summary),
   CONNECTION_CLOSED: (p, r) => p.whyGeneric(r.summary),
   TIMEOUT: (p, r) => p.whyGeneric(r.summary),
+  FRONT_PROXY_NOT_ALLOWED: (p, r) => p.whyFrontProxyNotAllowed(r.client.component, r.server.component, certRef(r), allowedNamesSetting(r), authnError(r)),
 } as const satisfies Record<Reason, Explainer>;

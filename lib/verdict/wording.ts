@@ -1,34 +1,20 @@
-import type { EdgeSpec } from '../edges/edges.js';
 import type { KubernetesMessage } from './result.js';
-import type { Reason, Side, Verdict } from './reasons.js';
+import { addonMessages } from './wording-addon.js';
+import type { WordingInput } from './wording-input.js';
+
+// What the wording is made from lives in wording-input.ts, which the addon's wording shares.
+export type { WordingInput } from './wording-input.js';
+
+const kubectlLike = new Set(['kubectl']);
 
 /**
  * What the real programs print for an outcome, in their words (Go ≥1.20 wraps x509 errors in
  * "tls: failed to verify certificate: "; etcd 3.4 and client-go phrasing from kubernetes-pki.md §6
  * and real-peers.md). Client lines first, then the server's log.
  */
-export interface WordingInput {
-  edge: EdgeSpec;
-  verdict: Verdict;
-  reason: Reason;
-  detectedBy: Side | null;
-  nodeName: string;
-  url: string;
-  clientPort: number | undefined;
-  /** Go x509 error from the client's verification of the server certificate. */
-  clientVerifyError?: string;
-  /** The server's own log line (etcd rejection, apiserver authn error, startup error). */
-  serverLog?: string;
-  /** Message of a 401/403 answer (apiserver Status message, or the kubelet's text). */
-  httpStatus?: number;
-  httpMessage?: string;
-  /** For config errors: the Go error of the component that would not start. */
-  configError?: { side: Side; component: string; goMessage: string };
-}
-
-const kubectlLike = new Set(['kubectl']);
-
 export function kubernetesMessages(input: WordingInput): KubernetesMessage[] {
+  const addon = addonMessages(input);
+  if (addon) return addon;
   const out: KubernetesMessage[] = [];
   const client = input.edge.client;
   const server = input.edge.server;
