@@ -7,6 +7,7 @@ import { parseKubeconfig } from '../kubeconfig/parse.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { EdgeSpec } from '../edges/edges.js';
+import { etcdPeerClient } from './etcd-peer-client.js';
 
 /** How a client decides whether to trust the server's certificate. */
 export type ClientTrust =
@@ -60,6 +61,7 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
       ...(kc.token ? { token: { value: kc.token.value, field: kc.token.source.field ?? 'token', file: kc.token.source.file ?? file } } : {}),
     };
   }
+  if (edge.credentials.kind === 'etcd-peer-flags') return etcdPeerClient(fs, spec.etcd);
   const flag = (name: string) => apiserverFlags[name];
   const C = 'kube-apiserver';
   const target = edge.credentials.target;

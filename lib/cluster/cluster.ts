@@ -15,6 +15,7 @@ import type { CsrStore } from '../csr/store.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
+import { lazyEtcdPeers, startEtcdPeers } from './etcd-members.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec, withOverrides } from './spec.js';
@@ -140,6 +141,8 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
+  // The other etcd members, for the etcd-peer edge only: started on its first dial.
+  const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger), (e) => plane.endpoints.push(...e), stopped);
   const cluster: StartedCluster<C> = {
     get pki() {
       return generatedPki(origin);
@@ -174,6 +177,10 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
       if (stopped()) throw new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `cannot dial ${edge}: the cluster was stopped`);
       // A kubelet restarting with its new serving certificate is dialled once it listens again.
       await restarts.restarting;
+      if (edge === 'etcd-peer') {
+        const peers = await etcdPeers();
+        return dialEdge({ ...context, servers: { ...plane.servers, etcd: peers.dialled }, lookup: peers.lookup }, edgeSpec(edge), dialOptions);
+      }
       return dialEdge(context, edgeSpec(edge), dialOptions);
     },
     dialAll(dialOptions) {

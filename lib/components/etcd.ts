@@ -22,6 +22,12 @@ export const ETCD_FLAGS = {
   '--peer-client-cert-auth': bool('Enable peer client cert authentication.', false),
   '--listen-client-urls': urls('List of URLs to listen on for client traffic.', ['https://127.0.0.1:2379']),
   '--advertise-client-urls': urls('List of this member\'s client URLs to advertise to the public.', []),
+  // The peer side (lib/component-base/etcd-peer.ts reads these for the etcd-peer edge).
+  '--listen-peer-urls': urls('List of URLs to listen on for peer traffic.', ['http://localhost:2380']),
+  '--initial-advertise-peer-urls': urls('List of this member\'s peer URLs to advertise to the rest of the cluster.', ['http://localhost:2380']),
+  '--initial-cluster': text('Initial cluster configuration for bootstrapping.', 'default=http://localhost:2380'),
+  '--initial-cluster-token': text('Initial cluster token for the etcd cluster during bootstrap.', 'etcd-cluster'),
+  '--peer-cert-allowed-cn': text('Allowed CN for inter peer authentication.', ''),
 } as const;
 
 /**

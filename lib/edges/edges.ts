@@ -10,18 +10,27 @@ export const EDGE_NAMES = [
   'kubectl-to-apiserver', 'apiserver-to-etcd', 'scheduler-to-apiserver', 'controller-manager-to-apiserver',
   'kube-proxy-to-apiserver', 'kubelet-to-apiserver', 'apiserver-to-kubelet',
 ] as const;
-export type EdgeName = (typeof EDGE_NAMES)[number];
+/**
+ * Edges beyond the reference document's seven (issue 14): dialled by name, not by `dialAll`, because
+ * they need more than the default cluster starts (etcd-peer: a second member in --initial-cluster).
+ */
+export const EXTRA_EDGE_NAMES = ['etcd-peer'] as const;
+/** Every edge a cluster can dial. */
+export const ALL_EDGE_NAMES = [...EDGE_NAMES, ...EXTRA_EDGE_NAMES] as const;
+export type EdgeName = (typeof EDGE_NAMES)[number] | (typeof EXTRA_EDGE_NAMES)[number];
 
 export type ServerComponent = 'kube-apiserver' | 'etcd' | 'kubelet';
 
 export interface EdgeSpec {
   name: EdgeName;
-  /** Its number in the reference document's list. */
+  /** Its number in the reference document's list (8 and on: the edges beyond it). */
   number: number;
-  client: ClientComponent | 'kube-apiserver';
+  client: ClientComponent | 'kube-apiserver' | 'etcd';
   server: ServerComponent;
   /** Where the client's side of the connection is configured. */
-  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' };
+  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' }
+    /** etcd's own --peer-* flags: this member dials the next member of --initial-cluster on its peer URL. */
+    | { kind: 'etcd-peer-flags' };
   request: (nodeName: string) => { method: string; path: string; body?: string };
   /** What a person would type or see to make the same request. */
   what: (nodeName: string) => string;
@@ -64,9 +73,15 @@ export const EDGES: Readonly<Record<EdgeName, EdgeSpec>> = {
     request: (node) => ({ method: 'GET', path: `/containerLogs/kube-system/kube-apiserver-${node}/kube-apiserver` }),
     what: (node) => `kubectl logs -n kube-system kube-apiserver-${node} (the apiserver fetches the log from the kubelet)`,
   },
+  'etcd-peer': {
+    name: 'etcd-peer', number: 8, client: 'etcd', server: 'etcd', credentials: { kind: 'etcd-peer-flags' },
+    // rafthttp's first request to a peer is a GET on its peer URL (the member list, the version, /raft/probing): any of them needs the peer TLS.
+    request: () => ({ method: 'GET', path: '/members' }),
+    what: () => 'an etcd member asks another member for the member list on its peer URL (rafthttp, port 2380)',
+  },
 };
 
 export function edgeSpec(name: string): EdgeSpec {
-  if ((EDGE_NAMES as readonly string[]).includes(name)) return EDGES[name as EdgeName];
-  throw new KubeMtlsSimError('ERR_EDGE_UNKNOWN', `unknown edge "${name}" (one of: ${EDGE_NAMES.join(', ')})`, { field: 'edge' });
+  if ((ALL_EDGE_NAMES as readonly string[]).includes(name)) return EDGES[name as EdgeName];
+  throw new KubeMtlsSimError('ERR_EDGE_UNKNOWN', `unknown edge "${name}" (one of: ${ALL_EDGE_NAMES.join(', ')})`, { field: 'edge' });
 }

@@ -1,5 +1,5 @@
 import { KubeMtlsSimError } from '../errors.js';
-import { EDGE_NAMES } from '../edges/edges.js';
+import { ALL_EDGE_NAMES } from '../edges/edges.js';
 import { KNOWN_FLAGS } from '../components/flags.js';
 import { PRESETS } from '../pki/presets/index.js';
 import { REASONS } from '../verdict/reasons.js';
@@ -18,7 +18,7 @@ export function registryProblems(scenarios: readonly Scenario[]): string[] {
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s.name)) problems.push(`${at}: name is not kebab-case`);
     if (names.has(s.name)) problems.push(`${at}: duplicate name`);
     names.add(s.name);
-    if (!(EDGE_NAMES as readonly string[]).includes(s.edge)) problems.push(`${at}: unknown edge "${s.edge}"`);
+    if (!(ALL_EDGE_NAMES as readonly string[]).includes(s.edge)) problems.push(`${at}: unknown edge "${s.edge}"`);
     const preset = PRESETS[s.preset];
     if (!preset) problems.push(`${at}: unknown preset "${s.preset}"`);
     if (!(s.expect.reason in REASONS)) problems.push(`${at}: unknown reason "${s.expect.reason}"`);
