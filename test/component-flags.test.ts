@@ -20,7 +20,7 @@ const MISSING = '/etc/kubernetes/pki/no-such-file.pem';
 const UNPARSABLE: Record<FlagKind, string | null> = {
   file: MISSING, files: MISSING, 'optional-file': null, dir: null, text: null, list: null,
   bool: 'maybe', port: '65536', duration: '5 parsecs', 'tls-version': 'VersionTLS99', ip: '999.1.1.1',
-  urls: 'ftp://127.0.0.1:2379', issuers: 'https://[bad', 'authorization-modes': 'Bogus',
+  urls: 'ftp://127.0.0.1:2379', issuers: 'https://[bad', 'authorization-modes': 'Bogus', 'initial-cluster': 'm1=ftp://127.0.0.1:2380',
 };
 
 const TABLES: [string, FlagTable][] = [...SERVER_COMPONENTS.map((m): [string, FlagTable] => [m.name, m.flags]), ['kube-controller-manager', KUBE_CONTROLLER_MANAGER_FLAGS]];
@@ -30,7 +30,9 @@ const names = (error: KubeMtlsSimError, flag: string) => (error.field ?? '').spl
 
 test('the flags no value can break are exactly those a real binary takes any value for', (t) => {
   const free = TABLES.flatMap(([c, table]) => Object.entries(table).filter(([, spec]) => UNPARSABLE[spec.kind] === null).map(([flag]) => `${c} ${flag}`));
-  t.deepEqual(free, ['kube-apiserver --kubelet-preferred-address-types', 'etcd --name', 'kubelet --kubeconfig', 'kubelet --cert-dir']);
+  t.deepEqual(free, [
+    'kube-apiserver --kubelet-preferred-address-types', 'etcd --name', 'etcd --initial-cluster-token', 'etcd --peer-cert-allowed-cn', 'kubelet --kubeconfig', 'kubelet --cert-dir',
+  ]);
 });
 
 for (const [component, table] of TABLES) {

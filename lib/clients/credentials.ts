@@ -7,7 +7,7 @@ import { parseKubeconfig } from '../kubeconfig/parse.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { EdgeSpec } from '../edges/edges.js';
-import { etcdPeerClient } from './etcd-peer-client.js';
+import { loadPeerTls, onlyOneMember, peerPair } from '../component-base/etcd-peer.js';
 
 /** How a client decides whether to trust the server's certificate. */
 export type ClientTrust =
@@ -94,4 +94,22 @@ function kubeletURL(preferred: string | undefined, node: { name: string; address
   const addresses: Record<string, string> = { Hostname: node.name, InternalIP: node.address };
   const host = order.map((type) => addresses[type]).find((a) => a !== undefined) ?? node.address;
   return `https://${isIP(host) === 6 ? `[${host}]` : host}:10250`;
+}
+
+/**
+ * This member (--name) as rafthttp dials the next member of --initial-cluster: it presents its
+ * --peer-cert-file and verifies the peer's certificate against --peer-trusted-ca-file (the system
+ * roots without it) and the host of the peer URL (transport.TLSInfo.ClientConfig).
+ */
+function etcdPeerClient(fs: NodeFs, flags: Flags): ClientSide {
+  const pair = peerPair(flags);
+  if (!pair) throw onlyOneMember(flags);
+  const { self, peer } = pair;
+  const tls = loadPeerTls(fs, flags, self);
+  const field = 'etcd --peer-trusted-ca-file';
+  const trust: ClientTrust = tls.trustedCa ? { kind: 'ca', certs: tls.trustedCa.certs, field, file: tls.trustedCa.file } : { kind: 'system-roots', certs: [], field };
+  return {
+    component: 'etcd', url: peer.url, host: peer.host, port: peer.port, verifyName: peer.host, trust, configuredBy: `etcd flags (member ${self.name})`,
+    ...(tls.pair ? { cert: { chain: tls.pair.chain, certPem: tls.pair.certPem, keyPem: tls.pair.keyPem, field: 'etcd --peer-cert-file', file: tls.pair.certFile } } : {}),
+  };
 }

@@ -2,8 +2,7 @@
 // edge, so a one-member cluster (the default) starts nothing more than it always did.
 import type { Clock } from '../clock.js';
 import type { ServerState } from '../clients/dial.js';
-import { onlyOneMember } from '../clients/etcd-peer-client.js';
-import { loadPeerTls, peerPair, type EtcdMember } from '../component-base/etcd-peer.js';
+import { loadPeerTls, onlyOneMember, peerPair, type EtcdMember } from '../component-base/etcd-peer.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import { startEtcdPeer } from '../endpoints/etcd-peer.js';
 import type { ConnectionRecord, Endpoint } from '../endpoints/tls-endpoint.js';

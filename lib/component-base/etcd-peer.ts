@@ -39,7 +39,7 @@ export function etcdMembers(flags: Flags): EtcdMember[] {
   for (const entry of written.split(',').map((e) => e.trim()).filter(Boolean)) {
     const eq = entry.indexOf('=');
     if (eq <= 0) {
-      const message = `couldn't parse --initial-cluster entry "${entry}": want name=url`;
+      const message = `error setting up initial cluster: URL scheme must be http, https, unix, or unixs: `;
       throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `${C}: ${message}`, { field: '--initial-cluster', goMessage: message });
     }
     const list = urls.get(entry.slice(0, eq)) ?? [];
@@ -50,7 +50,7 @@ export function etcdMembers(flags: Flags): EtcdMember[] {
     const url = list[0]!;
     const m = /^(https?):\/\/([^/]+)\/?$/.exec(url);
     if (!m) {
-      const message = `URL scheme must be http or https: ${url}`;
+      const message = `error setting up initial cluster: URL scheme must be http, https, unix, or unixs: ${url}`;
       throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `${C}: --initial-cluster: ${message}`, { field: '--initial-cluster', goMessage: message });
     }
     const { host, port } = splitHostPort(m[2]!);
@@ -75,6 +75,13 @@ export function peerPair(flags: Flags): { self: EtcdMember; peer: EtcdMember; me
   }
   if (members.length < 2) return undefined;
   return { self: members[index]!, peer: members[(index + 1) % members.length]!, members };
+}
+
+/** The peer edge needs a second member: asked of a one-member etcd it is a usage error, not an outcome. */
+export function onlyOneMember(flags: Flags): KubeMtlsSimError {
+  return new KubeMtlsSimError('ERR_USAGE',
+    `etcd-peer: etcd --initial-cluster names one member (${flags['--initial-cluster'] ?? 'unset'}): there is no peer to dial; list two or three members, e.g. --initial-cluster=a=https://10.0.0.10:2380,b=https://10.0.0.10:12380`,
+    { field: '--initial-cluster' });
 }
 
 /** The peer port's TLS, as etcd's transport.TLSInfo for peers makes it (the same code as the client port). */

@@ -8,7 +8,15 @@ import { readCertificates } from '../pki/pem.js';
 import type { IssuedCert } from '../pki/issued-cert.js';
 import { goVerify } from '../x509/go-verify.js';
 import type { LoadedNode } from './load.js';
-import type { StaticFinding } from './static-checks.js';
+
+/** A static-checks finding (static-checks.ts's StaticFinding, which imports this module). */
+interface StaticFinding {
+  check: 'usage' | 'chain';
+  severity: 'fail';
+  file: string;
+  field: string;
+  message: string;
+}
 
 function certificates(node: LoadedNode, file: string, field: string): IssuedCert[] | undefined {
   try {
