@@ -31,7 +31,7 @@ const names = (error: KubeMtlsSimError, flag: string) => (error.field ?? '').spl
 test('the flags no value can break are exactly those a real binary takes any value for', (t) => {
   const free = TABLES.flatMap(([c, table]) => Object.entries(table).filter(([, spec]) => UNPARSABLE[spec.kind] === null).map(([flag]) => `${c} ${flag}`));
   t.deepEqual(free, [
-    'kube-apiserver --kubelet-preferred-address-types', 'etcd --name', 'etcd --initial-cluster-token', 'etcd --peer-cert-allowed-cn', 'kubelet --kubeconfig', 'kubelet --cert-dir',
+    'kube-apiserver --kubelet-preferred-address-types', 'etcd --name', 'etcd --initial-cluster-token', 'kubelet --kubeconfig', 'kubelet --cert-dir',
   ]);
 });
 

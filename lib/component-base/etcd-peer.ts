@@ -91,8 +91,6 @@ export interface PeerTls {
   clientCertAuth: boolean;
   /** transport/listener.go ServerConfig: a trusted CA file *or* client-cert-auth switches on RequireAndVerifyClientCert. */
   requireClientCert: boolean;
-  /** --peer-cert-allowed-cn: the only CommonName accepted from a peer, when set. */
-  allowedCn?: string;
 }
 
 /** Reads the --peer-* files (typed errors name the flag); a member with peer URLs over https needs a peer key pair. */
@@ -105,12 +103,10 @@ export function loadPeerTls(fs: NodeFs, flags: Flags, self?: EtcdMember): PeerTl
   }
   const caFile = flags['--peer-trusted-ca-file'];
   const clientCertAuth = flags['--peer-client-cert-auth'] === 'true';
-  const allowedCn = flags['--peer-cert-allowed-cn'];
   return {
     ...(certFile && keyFile ? { pair: loadKeyPair(fs, certFile, keyFile, `${C} --peer-cert-file`, `${C} --peer-key-file`) } : {}),
     ...(caFile ? { trustedCa: loadCaBundle(fs, caFile, `${C} --peer-trusted-ca-file`) } : {}),
     clientCertAuth,
     requireClientCert: Boolean(caFile) || clientCertAuth,
-    ...(allowedCn ? { allowedCn } : {}),
   };
 }

@@ -27,7 +27,6 @@ export const ETCD_FLAGS = {
   '--initial-advertise-peer-urls': urls('List of this member\'s peer URLs to advertise to the rest of the cluster.', ['http://localhost:2380']),
   '--initial-cluster': initialCluster('Initial cluster configuration for bootstrapping.', 'default=http://localhost:2380'),
   '--initial-cluster-token': text('Initial cluster token for the etcd cluster during bootstrap.', 'etcd-cluster'),
-  '--peer-cert-allowed-cn': text('Allowed CN for inter peer authentication.', ''),
 } as const;
 
 /**

@@ -61,10 +61,9 @@ export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<
 
 /**
  * RequireAndVerifyClientCert, decided the way Go's TLS server decides it, logged the way etcd logs it;
- * the client port and the peer port share it (etcd builds both from transport.TLSInfo). `allowedCn`:
- * --peer-cert-allowed-cn, checked once the chain verified.
+ * the client port and the peer port share it (etcd builds both from transport.TLSInfo).
  */
-export function enforceClientCert(config: { require: boolean; roots: readonly IssuedCert[]; allowedCn?: string }, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
+export function enforceClientCert(config: { require: boolean; roots: readonly IssuedCert[] }, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
   if (!config.require) return;
   // capnslog's format with Go's %q quoting (JSON string escaping is the same for these texts).
   const from = JSON.stringify(`127.0.0.1:${record.remotePort}`);
