@@ -45,7 +45,7 @@ export const etcdPeerScenarios: Scenario[] = [
     description: 'The listening member asks for no certificate (anyone reaching 2380 is served), and the dialling member, with no CA, verifies the peer against the system roots: "x509: certificate signed by unknown authority". The cluster never forms.',
     source: SOURCE, responsible: 'etcd --peer-trusted-ca-file',
     changes: { etcd: { ...members, '--peer-trusted-ca-file': null, '--peer-client-cert-auth': null } }, expect: rejected('client', 'UNKNOWN_AUTHORITY') },
-  { edge: 'etcd-peer', preset: 'reference', name: 'etcd-peer-reference-flags-used-right', title: 'the reference document\'s --peer-* flags where they belong: on the peer port',
+  { edge: 'etcd-peer', preset: 'reference', name: 'reference-etcd-peer-flags-used-right', title: 'the reference document\'s --peer-* flags where they belong: on the peer port',
     description: 'The reference document gives etcd --peer-trusted-ca-file for its clients, where it does nothing. On the peer port, with --peer-cert-file/--peer-key-file (its kube-etcd pair has serverAuth and clientAuth) and --peer-client-cert-auth, three members authenticate each other with the one root CA.',
     source: `reference document §etcd; ${SOURCE}`, responsible: 'etcd --peer-trusted-ca-file',
     changes: { etcd: { ...members, '--name': 'control-plane', '--peer-cert-file': '/etc/etcd/kube-etcd.pem', '--peer-key-file': '/etc/etcd/kube-etcd-key.pem', '--peer-client-cert-auth': 'true' } },
