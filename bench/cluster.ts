@@ -49,7 +49,7 @@ const EXPECTED: Readonly<Record<ReferenceEdgeName, Verdict>> & Partial<Record<Ed
 };
 
 function checkVerdicts(results: EdgeResult[]): void {
-  const wrong = results.filter((r) => EXPECTED[r.edge] !== r.verdict).map((r) => `${r.edge}: ${r.verdict} (${r.reason}: ${r.summary}), expected ${EXPECTED[r.edge]}`);
+  const wrong = results.filter((r) => EXPECTED[r.edge as keyof typeof EXPECTED] !== r.verdict).map((r) => `${r.edge}: ${r.verdict} (${r.reason}: ${r.summary}), expected ${EXPECTED[r.edge as keyof typeof EXPECTED]}`);
   if (results.length !== Object.keys(EXPECTED).length) wrong.push(`dialAll returned ${results.length} results, expected ${Object.keys(EXPECTED).length}`);
   if (wrong.length > 0) throw new Error(`cluster: wrong verdicts:\n  ${wrong.join('\n  ')}`);
 }

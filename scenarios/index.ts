@@ -5,6 +5,7 @@ import { controlPlaneClientScenarios } from './control-plane-clients.js';
 import { edgeScenarios } from './edges.js';
 import { etcdScenarios } from './etcd.js';
 import { everydayScenarios } from './everyday.js';
+import { etcdPeerScenarios } from './etcd-peer.js';
 import { kubectlScenarios } from './kubectl.js';
 import { kubeletScenarios } from './kubelet.js';
 import { kubeletLifecycleScenarios } from './kubelet-lifecycle.js';
@@ -15,4 +16,5 @@ import { aggregationScenarios } from './aggregation.js';
 export const SCENARIOS: readonly Scenario[] = checkRegistry([
   ...edgeScenarios, ...kubectlScenarios, ...etcdScenarios, ...controlPlaneClientScenarios, ...kubeletScenarios, ...kubeletLifecycleScenarios, ...referenceFixScenarios, ...caStructureScenarios, ...everydayScenarios,
   ...aggregationScenarios,
+  ...etcdPeerScenarios,
 ]);

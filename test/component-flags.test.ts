@@ -22,7 +22,7 @@ const MISSING = '/etc/kubernetes/pki/no-such-file.pem';
 const UNPARSABLE: Record<FlagKind, string | null> = {
   file: MISSING, files: MISSING, 'optional-file': null, dir: null, text: null, list: null,
   bool: 'maybe', port: '65536', duration: '5 parsecs', 'tls-version': 'VersionTLS99', ip: '999.1.1.1',
-  urls: 'ftp://127.0.0.1:2379', issuers: 'https://[bad', 'authorization-modes': 'Bogus',
+  urls: 'ftp://127.0.0.1:2379', issuers: 'https://[bad', 'authorization-modes': 'Bogus', 'initial-cluster': 'm1=ftp://127.0.0.1:2380',
 };
 
 const TABLES: [string, FlagTable][] = [...SERVER_COMPONENTS.map((m): [string, FlagTable] => [m.name, m.flags]), ['kube-controller-manager', KUBE_CONTROLLER_MANAGER_FLAGS]];
@@ -34,7 +34,7 @@ test('the flags no value can break are exactly those a real binary takes any val
   const free = TABLES.flatMap(([c, table]) => Object.entries(table).filter(([, spec]) => UNPARSABLE[spec.kind] === null).map(([flag]) => `${c} ${flag}`));
   t.deepEqual(free, [
     'kube-apiserver --kubelet-preferred-address-types', 'kube-apiserver --requestheader-allowed-names', 'kube-apiserver --requestheader-username-headers',
-    'kube-apiserver --requestheader-group-headers', 'kube-apiserver --requestheader-extra-headers-prefix', 'etcd --name', 'kubelet --kubeconfig', 'kubelet --cert-dir',
+    'kube-apiserver --requestheader-group-headers', 'kube-apiserver --requestheader-extra-headers-prefix', 'etcd --name', 'etcd --initial-cluster-token', 'kubelet --kubeconfig', 'kubelet --cert-dir',
     'metrics-server --cert-dir', 'metrics-server --requestheader-allowed-names', 'metrics-server --requestheader-username-headers', 'metrics-server --requestheader-group-headers',
     'metrics-server --kubelet-preferred-address-types',
   ]);

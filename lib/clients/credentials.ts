@@ -7,6 +7,7 @@ import { parseKubeconfig } from '../kubeconfig/parse.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { EdgeSpec } from '../edges/edges.js';
 import { aggregatorClient, metricsServerKubeletClient } from './addon-credentials.js';
+import { loadPeerTls, onlyOneMember, peerPair } from '../component-base/etcd-peer.js';
 
 // The client's side as data lives in client-side.ts, which the addon's clients (addon-credentials.ts) share.
 export type { ClientSide, ClientTrust } from './client-side.js';
@@ -41,6 +42,7 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
     };
   }
   if (edge.credentials.kind === 'metrics-server-flags') return metricsServerKubeletClient(fs, spec, (preferred) => kubeletURL(preferred, node));
+  if (edge.credentials.kind === 'etcd-peer-flags') return etcdPeerClient(fs, spec.etcd);
   if (edge.credentials.target === 'metrics-server') return aggregatorClient(fs, spec);
   const flag = (name: string) => apiserverFlags[name];
   const C = 'kube-apiserver';
@@ -74,4 +76,22 @@ function kubeletURL(preferred: string | undefined, node: { name: string; address
   const addresses: Record<string, string> = { Hostname: node.name, InternalIP: node.address };
   const host = order.map((type) => addresses[type]).find((a) => a !== undefined) ?? node.address;
   return `https://${isIP(host) === 6 ? `[${host}]` : host}:10250`;
+}
+
+/**
+ * This member (--name) as rafthttp dials the next member of --initial-cluster: it presents its
+ * --peer-cert-file and verifies the peer's certificate against --peer-trusted-ca-file (the system
+ * roots without it) and the host of the peer URL (transport.TLSInfo.ClientConfig).
+ */
+function etcdPeerClient(fs: NodeFs, flags: Flags): ClientSide {
+  const pair = peerPair(flags);
+  if (!pair) throw onlyOneMember(flags);
+  const { self, peer } = pair;
+  const tls = loadPeerTls(fs, flags, self);
+  const field = 'etcd --peer-trusted-ca-file';
+  const trust: ClientTrust = tls.trustedCa ? { kind: 'ca', certs: tls.trustedCa.certs, field, file: tls.trustedCa.file } : { kind: 'system-roots', certs: [], field };
+  return {
+    component: 'etcd', url: peer.url, host: peer.host, port: peer.port, verifyName: peer.host, trust, configuredBy: `etcd flags (member ${self.name})`,
+    ...(tls.pair ? { cert: { chain: tls.pair.chain, certPem: tls.pair.certPem, keyPem: tls.pair.keyPem, field: 'etcd --peer-cert-file', file: tls.pair.certFile } } : {}),
+  };
 }

@@ -16,6 +16,7 @@ import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
 import { withMetricsServer } from './metrics-server-addon.js';
+import { lazyEtcdPeers, startEtcdPeers } from './etcd-members.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec, withOverrides } from './spec.js';
@@ -147,6 +148,8 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
+  // The other etcd members, for the etcd-peer edge only: started on its first dial.
+  const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger), (e) => plane.endpoints.push(...e), stopped);
   const cluster: StartedCluster<C> = {
     get pki() {
       return generatedPki(origin);
@@ -183,6 +186,10 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
       if (!plane.servers[target.server]) throw new KubeMtlsSimError('ERR_USAGE', `cannot dial ${edge}: this cluster runs no ${target.server} (start it with the metricsServer option)`, { field: 'metricsServer' });
       // A kubelet restarting with its new serving certificate is dialled once it listens again.
       await restarts.restarting;
+      if (edge === 'etcd-peer') {
+        const peers = await etcdPeers();
+        return dialEdge({ ...context, servers: { ...plane.servers, etcd: peers.dialled }, lookup: peers.lookup }, target, dialOptions);
+      }
       return dialEdge(context, target, dialOptions);
     },
     dialAll(dialOptions) {

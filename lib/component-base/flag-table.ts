@@ -21,7 +21,9 @@ export type FlagKind =
   | 'text'
   /** A comma-separated list of free words (kube-apiserver does not check them). */
   | 'list'
-  | 'bool' | 'port' | 'duration' | 'tls-version' | 'ip' | 'urls' | 'issuers' | 'authorization-modes';
+  | 'bool' | 'port' | 'duration' | 'tls-version' | 'ip' | 'urls' | 'issuers' | 'authorization-modes'
+  /** etcd's --initial-cluster: `name=url` pairs (types.NewURLsMap). */
+  | 'initial-cluster';
 
 /** One flag: `parse` turns the command-line text into its typed value, or throws a FlagValueError. */
 export interface FlagSpec<T> {
@@ -177,5 +179,19 @@ export const issuers = (doc: string): FlagSpec<string[]> => ({
       }
     }
     return items;
+  },
+});
+
+/** etcd's --initial-cluster (types.NewURLsMap): `name=url,…`, every URL http(s); kept as written (component-base/etcd-peer.ts reads the members). */
+export const initialCluster = (doc: string, fallback: string): FlagSpec<string> => ({
+  kind: 'initial-cluster', doc, default: fallback,
+  parse: (value, flag) => {
+    for (const item of list(value)) {
+      const url = item.slice(item.indexOf('=') + 1);
+      if (!/^https?:\/\/[^/]+\/?$/.test(url) || !item.includes('=')) {
+        throw new FlagValueError(`\`${flag}=${value}\`: \`${item}\` is not name=http(s) URL`, `error setting up initial cluster: URL scheme must be http, https, unix, or unixs: ${item.includes('=') ? url : ''}`);
+      }
+    }
+    return value;
   },
 });

@@ -4,7 +4,7 @@ import { startEtcd, type EtcdConfig } from '../endpoints/etcd.js';
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 import type { ServerComponentModule } from './component.js';
 import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
-import { bool, parseFlags, path, text, urls } from '../component-base/flag-table.js';
+import { bool, initialCluster, parseFlags, path, text, urls } from '../component-base/flag-table.js';
 import type { Flags } from '../component-base/flags.js';
 
 const C = 'etcd';
@@ -22,6 +22,11 @@ export const ETCD_FLAGS = {
   '--peer-client-cert-auth': bool('Enable peer client cert authentication.', false),
   '--listen-client-urls': urls('List of URLs to listen on for client traffic.', ['https://127.0.0.1:2379']),
   '--advertise-client-urls': urls('List of this member\'s client URLs to advertise to the public.', []),
+  // The peer side (lib/component-base/etcd-peer.ts reads these for the etcd-peer edge).
+  '--listen-peer-urls': urls('List of URLs to listen on for peer traffic.', ['http://localhost:2380']),
+  '--initial-advertise-peer-urls': urls('List of this member\'s peer URLs to advertise to the rest of the cluster.', ['http://localhost:2380']),
+  '--initial-cluster': initialCluster('Initial cluster configuration for bootstrapping.', 'default=http://localhost:2380'),
+  '--initial-cluster-token': text('Initial cluster token for the etcd cluster during bootstrap.', 'etcd-cluster'),
 } as const;
 
 /**

@@ -28,6 +28,8 @@ const VARIABLE_PARTS: readonly RegExp[] = [
   // Names in the apiserver's and kubelet's authorization messages (user=…, pods/log kube-apiserver-NODE).
   /(?<=\buser=)[^,\s)]+/g,
   /(?<=pods\/log )\S+?(?=\))/g,
+  // etcd member IDs in rafthttp's lines ("health check for peer e455a4dbd5f9e1e could not connect"): hex, derived from the peer URLs.
+  /(?<=\bpeer )[0-9a-f]{6,16}\b/g,
 ];
 
 export function templateOf(line: string): string {

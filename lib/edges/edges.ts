@@ -12,6 +12,11 @@ export const EDGE_NAMES = [
 ] as const;
 /** The reference document's seven edges: every cluster has them, and `dialAll` dials them. */
 export type ReferenceEdgeName = (typeof EDGE_NAMES)[number];
+/**
+ * Edges beyond the reference document's seven that need more than the default cluster starts
+ * (etcd-peer: a second member in --initial-cluster): dialled by name, not by `dialAll`.
+ */
+export const EXTRA_EDGE_NAMES = ['etcd-peer'] as const;
 
 /**
  * Edges of the metrics-server addon (issue 14): the aggregation layer's front-proxy connection and
@@ -19,23 +24,25 @@ export type ReferenceEdgeName = (typeof EDGE_NAMES)[number];
  */
 export const ADDON_EDGE_NAMES = ['apiserver-to-metrics-server', 'metrics-server-to-kubelet'] as const;
 export type AddonEdgeName = (typeof ADDON_EDGE_NAMES)[number];
-export type EdgeName = ReferenceEdgeName | AddonEdgeName;
+export type EdgeName = ReferenceEdgeName | AddonEdgeName | (typeof EXTRA_EDGE_NAMES)[number];
 /** Every edge the simulator knows, the reference document's first. */
-export const ALL_EDGE_NAMES: readonly EdgeName[] = [...EDGE_NAMES, ...ADDON_EDGE_NAMES];
+export const ALL_EDGE_NAMES: readonly EdgeName[] = [...EDGE_NAMES, ...ADDON_EDGE_NAMES, ...EXTRA_EDGE_NAMES];
 
 export type ServerComponent = 'kube-apiserver' | 'etcd' | 'kubelet' | 'metrics-server';
 
 export interface EdgeSpec {
   name: EdgeName;
-  /** Its number in the reference document's list (the addon edges follow it). */
+  /** Its number in the reference document's list (8 and on: the edges beyond it). */
   number: number;
-  client: ClientComponent | 'kube-apiserver' | 'metrics-server';
+  client: ClientComponent | 'kube-apiserver' | 'metrics-server' | 'etcd';
   server: ServerComponent;
   /**
    * Where the client's side of the connection is configured: a kubeconfig, the apiserver's flags
-   * (for the aggregation layer: --proxy-client-* and the APIService's caBundle), or metrics-server's flags.
+   * (for the aggregation layer: --proxy-client-* and the APIService's caBundle), metrics-server's
+   * flags, or etcd's own --peer-* flags (this member dials the next member of --initial-cluster).
    */
-  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' | 'metrics-server' } | { kind: 'metrics-server-flags' };
+  credentials: { kind: 'kubeconfig'; client: ClientComponent } | { kind: 'apiserver-flags'; target: 'etcd' | 'kubelet' | 'metrics-server' } | { kind: 'metrics-server-flags' }
+    | { kind: 'etcd-peer-flags' };
   /** `headers`: what the client adds itself (the front proxy's X-Remote-User and X-Remote-Group). */
   request: (nodeName: string) => { method: string; path: string; body?: string; headers?: Record<string, string> };
   /** What a person would type or see to make the same request. */
@@ -90,6 +97,12 @@ export const EDGES: Readonly<Record<EdgeName, EdgeSpec>> = {
     name: 'metrics-server-to-kubelet', number: 9, client: 'metrics-server', server: 'kubelet', credentials: { kind: 'metrics-server-flags' },
     request: () => ({ method: 'GET', path: '/metrics/resource' }),
     what: (node) => `metrics-server scrapes the kubelet of "${node}" (GET /metrics/resource)`,
+  },
+  'etcd-peer': {
+    name: 'etcd-peer', number: 10, client: 'etcd', server: 'etcd', credentials: { kind: 'etcd-peer-flags' },
+    // rafthttp's first request to a peer is a GET on its peer URL (the member list, the version, /raft/probing): any of them needs the peer TLS.
+    request: () => ({ method: 'GET', path: '/members' }),
+    what: () => 'an etcd member asks another member for the member list on its peer URL (rafthttp, port 2380)',
   },
 };
 

@@ -39,7 +39,7 @@ export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<
     keyPem: config.serving.keyPem,
     ...(config.trustedCa ? { caPem: config.trustedCa.certs.map((c) => c.pem).join('') } : {}),
     requestCert: config.requireClientCert,
-    onSecure: (record, socket) => enforceClientCert(config, clock, record, socket),
+    onSecure: (record, socket) => enforceClientCert({ require: config.requireClientCert, roots: config.trustedCa?.certs ?? [] }, clock, record, socket),
     handle: (req, res, record) => {
       const path = (req.url ?? '/').split('?')[0];
       // With client certificate auth on, etcd knows the client by its certificate's CN (its user when etcd auth is enabled).
@@ -59,9 +59,12 @@ export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<
   });
 }
 
-/** RequireAndVerifyClientCert, decided the way Go's TLS server decides it, logged the way etcd logs it. */
-function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
-  if (!config.requireClientCert) return;
+/**
+ * RequireAndVerifyClientCert, decided the way Go's TLS server decides it, logged the way etcd logs it;
+ * the client port and the peer port share it (etcd builds both from transport.TLSInfo).
+ */
+export function enforceClientCert(config: { require: boolean; roots: readonly IssuedCert[] }, clock: Clock, record: ConnectionRecord, socket: TLSSocket): void {
+  if (!config.require) return;
   // capnslog's format with Go's %q quoting (JSON string escaping is the same for these texts).
   const from = JSON.stringify(`127.0.0.1:${record.remotePort}`);
   const serverName = `ServerName ${JSON.stringify(record.servername ?? '')}`;
@@ -71,7 +74,7 @@ function enforceClientCert(config: EtcdConfig, clock: Clock, record: ConnectionR
   };
   const leaf = record.peerChain[0];
   if (!leaf) return reject('NO_CLIENT_CERT', "tls: client didn't provide a certificate");
-  const roots = config.trustedCa?.certs ?? [];
+  const roots = config.roots;
   const result = goVerify(leaf, { roots, intermediates: record.peerChain.slice(1), now: clock.now(), keyUsages: ['clientAuth'] });
   if (!result.ok) {
     // With --client-cert-auth but no --trusted-ca-file, ClientCAs is nil and Go verifies against the system roots, which hold no cluster CA: nobody gets in.

@@ -10,6 +10,7 @@ import { inspectLayout, type InspectRow } from '../layout/inspect.js';
 import { readCertificates } from '../pki/pem.js';
 import type { IssuedCert } from '../pki/issued-cert.js';
 import type { LoadedNode } from './load.js';
+import { etcdPeerFindings } from './etcd-peer-checks.js';
 
 /** One row of `kubeadm certs check-expiration`'s tables. */
 export interface ExpirationRow {
@@ -126,9 +127,12 @@ export function staticChecks(node: LoadedNode, clock: Clock): StaticChecks {
     // A node laid out otherwise than kubeadm's table is no finding; its files are still listed.
     .filter((p) => p.code !== 'ERR_LAYOUT_UNKNOWN')
     .map((p) => ({ check: 'file', severity: p.code === 'ERR_FILE_NOT_FOUND' ? 'note' : 'fail', file: p.path, message: `[${p.code}] ${p.message}` }));
+  const certificates = certificateFindings(report.rows);
+  // kubeadm's table already judges etcd/peer.crt's usages where it knows the file: said once.
+  const peer = etcdPeerFindings(node, clock.now()).filter((f) => f.check !== 'usage' || !certificates.some((c) => c.check === 'usage' && c.file === f.file));
   return {
     at: report.at.toISOString(),
     expiration: expirationRows(report.rows),
-    findings: [...certificateFindings(report.rows), ...kubeconfigFindings(node), ...files],
+    findings: [...certificates, ...kubeconfigFindings(node), ...peer, ...files],
   };
 }

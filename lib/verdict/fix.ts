@@ -38,7 +38,10 @@ export const FIX = {
     const { trust } = refused(r);
     return trust && ekuTakenByChain(r) ? p.fixEkuFromChain(neededUsage(r), trust.file ?? trust.field) : p.fixEku(certFile(r), neededUsage(r));
   },
-  SAN_MISMATCH: (p, r) => (r.edge === 'apiserver-to-metrics-server' || r.edge === 'metrics-server-to-kubelet' ? p.fixAddonSan : p.fixSan)(certFile(r), r.client.checksName?.name ?? r.client.dialled, r.server.component),
+  // The addon's and the peer port's certificates are named by other flags and kubeadm fields than the client port's.
+  SAN_MISMATCH: (p, r) => (r.edge === 'apiserver-to-metrics-server' || r.edge === 'metrics-server-to-kubelet'
+    ? p.fixAddonSan(certFile(r), r.client.checksName?.name ?? r.client.dialled, r.server.component)
+    : p.fixSan(certFile(r), r.client.checksName?.name ?? r.client.dialled, r.edge === 'etcd-peer' ? 'etcd-peer' : r.server.component)),
   NO_CLIENT_CERT: (p, r) => p.fixNoClientCert(clientCertSetting(r), r.server.verifiesClientsWith?.file ?? ''),
   NO_TRUSTED_CA: (p) => p.fixNoTrustedCa(),
   TLS_VERSION: (p) => p.fixTlsVersion(),

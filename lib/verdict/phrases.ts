@@ -150,6 +150,7 @@ const en: Phrases = {
   fixEku: (certFile, needs) => `Re-issue ${certFile} with the extended key usage ${needs}${needs === 'serverAuth' ? ' (and the names it is dialled by in its SANs)' : ''}.`,
   fixSan: (certFile, name, server) => server === 'kubelet'
     ? `Give the kubelet a serving certificate that names ${name} (serverTLSBootstrap: true, then approve its kubelet-serving CSR, which carries the node's addresses), or have kube-apiserver dial an address the certificate has (--kubelet-preferred-address-types).`
+    : server === 'etcd-peer' ? `Re-issue ${certFile} with ${name} in its SANs on every member (kubeadm: etcd.local.peerCertSANs), or advertise a peer URL the certificate names (--initial-advertise-peer-urls, --initial-cluster).`
     : server === 'etcd'
       ? `Re-issue ${certFile} with ${name} in its SANs (kubeadm: etcd.local.serverCertSANs), or point kube-apiserver --etcd-servers at a name the certificate has.`
       : `Re-issue ${certFile} with ${name} in its SANs (kubeadm: apiServer.certSANs, then \`kubeadm init phase certs apiserver\`), or have the client dial a name the certificate has (kubeconfig tls-server-name).`,
@@ -256,6 +257,7 @@ const zh: Phrases = {
   fixEku: (certFile, needs) => `重新签发带有扩展密钥用法 ${needs} 的 ${certFile}${needs === 'serverAuth' ? '（并在 SAN 中包含客户端拨号所用的名称）' : ''}。`,
   fixSan: (certFile, name, server) => server === 'kubelet'
     ? `为 kubelet 提供包含 ${name} 的服务证书（serverTLSBootstrap: true，然后批准其 kubelet-serving CSR，其中带有节点的地址），或让 kube-apiserver 拨号证书中已有的地址（--kubelet-preferred-address-types）。`
+    : server === 'etcd-peer' ? `在每个成员上重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：etcd.local.peerCertSANs），或通告证书中已有的对等 URL（--initial-advertise-peer-urls、--initial-cluster）。`
     : server === 'etcd'
       ? `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：etcd.local.serverCertSANs），或让 kube-apiserver --etcd-servers 指向证书中已有的名称。`
       : `重新签发 ${certFile}，在其 SAN 中加入 ${name}（kubeadm：apiServer.certSANs，然后 \`kubeadm init phase certs apiserver\`），或让客户端使用证书中已有的名称（kubeconfig 的 tls-server-name）。`,

@@ -6,6 +6,7 @@ import type { WordingInput } from './wording-input.js';
 export type { WordingInput } from './wording-input.js';
 
 const kubectlLike = new Set(['kubectl']);
+import { memberId } from '../component-base/etcd-peer.js';
 
 /**
  * What the real programs print for an outcome, in their words (Go ≥1.20 wraps x509 errors in
@@ -76,6 +77,10 @@ const KUBECTL_GET_401: readonly KubernetesMessage[] = [
 ];
 
 function clientTlsLine(client: string, server: string, input: WordingInput, getUrl: string, err: string): KubernetesMessage {
+  if (input.edge.name === 'etcd-peer') {
+    // rafthttp's prober, as etcd 3.4.23 (Go 1.19: x509 errors not yet wrapped) logs it; the ID assumes the default --initial-cluster-token.
+    return { component: 'etcd', where: 'log', text: `rafthttp: health check for peer ${memberId([input.url])} could not connect: ${err.replace(/^tls: failed to verify certificate: /, '')}` };
+  }
   if (kubectlLike.has(client)) return { component: 'kubectl', where: 'stderr', text: `Unable to connect to the server: ${err}` };
   if (client === 'kube-apiserver' && server === 'etcd') {
     const addr = input.url.replace(/^https:\/\//, '');
