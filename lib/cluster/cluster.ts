@@ -15,6 +15,7 @@ import type { CsrStore } from '../csr/store.js';
 import { startControlPlane, type ControlPlane } from './control-plane.js';
 import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
+import { kubeletClient } from './kubelet-client.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec, withOverrides } from './spec.js';
@@ -140,6 +141,8 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
+  // The apiserver's pods/log and exec reach the kubelet through this edge's own dial.
+  plane.apiserver.kubeletDial = kubeletClient(context, () => restarts.restarting);
   const cluster: StartedCluster<C> = {
     get pki() {
       return generatedPki(origin);

@@ -73,5 +73,12 @@ function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly Autho
   const path = url.split('?')[0]!;
   if (path === '/pods') return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] });
   if (path.startsWith('/containerLogs/')) return sendText(res, 200, `I1129 00:00:00.000000       1 server.go:123] kube-mtls-sim: log of ${path.slice('/containerLogs/'.length)}\n`);
+  // This kubelet runs no container runtime, so the runtime has no container to exec in or attach to
+  // (Kubelet.findContainer), nor a pod sandbox to forward to; the server writes such errors as
+  // streaming.WriteError does: 500 and the error's text.
+  const stream = /^\/(?:exec|attach)\/[^/]+\/[^/]+\/([^/]+)$/.exec(path);
+  if (stream) return sendText(res, 500, `container not found (${JSON.stringify(stream[1]!)})`);
+  const forward = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(path);
+  if (forward) return sendText(res, 500, `pod not found (${JSON.stringify(`${forward[2]!}_${forward[1]!}`)})`);
   return sendText(res, 200, 'ok');
 }
