@@ -45,7 +45,7 @@ kubectlTest('a healthy apiserver→kubelet edge: kubectl logs prints the kubelet
   t.is((await cluster.dial('apiserver-to-kubelet')).verdict, 'insecure'); // kubeadm: --kubelet-certificate-authority unset, the kubelet is not verified
   const logs = await k(['logs', '-n', 'kube-system', POD]);
   t.is(logs.code, 0, logs.stderr);
-  t.regex(logs.stdout, /kube-system\/kube-apiserver-control-plane\/kube-apiserver/);
+  t.regex(logs.stdout, /^I\d{4} [\d:.]+ +1 server.go:160\] "Starting" component="kube-apiserver" pod="kube-system\/kube-apiserver-control-plane"/m);
   const exec = await k(['exec', '-n', 'kube-system', POD, '--', 'date']);
   t.is(exec.code, 1);
   t.is(exec.stderr.trim(), 'error: Internal error occurred: unable to upgrade connection: container not found ("kube-apiserver")');
