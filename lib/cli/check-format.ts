@@ -7,6 +7,8 @@ import { explain, explanationText, type Explanation, type Lang } from '../verdic
 import { responsibleFor } from '../verdict/responsible.js';
 import type { EdgeResult } from '../verdict/result.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
+import { REASON_TEXT, STAGE_WORDS, VERDICT_WORDS } from '../verdict/reason-text.js';
+import { REPORT_WORDS, type ReportWords } from './report-words.js';
 
 /** A table cell holds one line: a long reason or message is cut (the JSON and the explanations keep it whole). */
 const CELL = 64;
@@ -40,64 +42,75 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
   };
 }
 
-function expirationTables(rows: ExpirationRow[]): string[] {
-  const yesNo = (b: boolean) => (b ? 'yes' : 'no');
+function expirationTables(w: ReportWords, rows: ExpirationRow[]): string[] {
+  const yesNo = (b: boolean) => (b ? w.yes : w.no);
   const leaves = rows.filter((r) => !r.isCa);
   const cas = rows.filter((r) => r.isCa);
+  const [certificate, expires, residualTime, authority, external] = w.expirationHeaders;
   return [
-    renderTable(['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED'],
+    renderTable([certificate, expires, residualTime, authority, external],
       leaves.map((r) => [r.certificate, kubeadmDate(new Date(r.expires)), residual(r.residualMs), r.authority, yesNo(r.externallyManaged)])),
     '',
-    renderTable(['CERTIFICATE AUTHORITY', 'EXPIRES', 'RESIDUAL TIME', 'EXTERNALLY MANAGED'],
+    renderTable([authority, expires, residualTime, external],
       cas.map((r) => [r.certificate, kubeadmDate(new Date(r.expires)), residual(r.residualMs), yesNo(r.externallyManaged)])),
   ];
 }
 
-function sourceLine(report: NodeCheck): string {
-  return Object.entries(report.node.components).map(([c, s]) => `${c}: ${s.how === 'absent' ? 'absent' : `${s.how} ${s.file}`}`).join(', ');
+function sourceLine(w: ReportWords, report: NodeCheck): string {
+  return Object.entries(report.node.components).map(([c, s]) => `${c}: ${s.how === 'absent' ? w.absent : `${s.how} ${s.file}`}`).join(', ');
 }
 
+/** A result's one sentence: its own summary in English, the reason's meaning in another language (the explanation gives the particulars). */
+const summaryOf = (r: EdgeResult, lang: Lang) => (lang === 'en' ? r.summary : REASON_TEXT[lang][r.reason]);
+
 export function formatCheck(report: NodeCheck, ok: boolean, lang: Lang): string {
+  const w = REPORT_WORDS[lang];
   const lines: string[] = [];
-  lines.push(`[check] ${report.root} at ${report.at}`);
-  lines.push(`[check] read: ${sourceLine(report)}`);
+  lines.push(w.checkAt(report.root, report.at));
+  lines.push(w.read(sourceLine(w, report)));
   lines.push('');
-  lines.push(renderTable(['EDGE', 'VERDICT', 'STAGE', 'RESPONSIBLE', 'REASON', 'KUBERNETES PRINTS'], report.edges.map((r) => {
+  lines.push(renderTable([...w.checkHeaders], report.edges.map((r) => {
     const row = edgeRow(r);
-    return [row.edge, row.verdict, row.stage ?? '-', oneLine(row.responsible || '-', 80), row.reason === 'OK' ? 'OK' : `${row.reason}: ${oneLine(row.summary, 48)}`, oneLine(row.kubernetes[0] ?? '-')];
+    return [row.edge, VERDICT_WORDS[lang][r.verdict].toLowerCase(), r.stage ? STAGE_WORDS[lang][r.stage] : '-', oneLine(row.responsible || '-', 80),
+      row.reason === 'OK' ? 'OK' : `${row.reason}: ${oneLine(summaryOf(r, lang), 48)}`, oneLine(row.kubernetes[0] ?? '-')];
   })));
-  for (const s of report.skipped) lines.push(`${s.edge}: not checked: ${s.why}`);
+  for (const s of report.skipped) lines.push(w.notChecked(s.edge, s.why));
   for (const r of report.edges.filter(failing)) {
     lines.push('');
-    lines.push(`${r.edge}: ${r.verdict.toUpperCase()} [${r.reason}]${r.stage ? ` at ${r.stage}` : ''}: ${r.summary}`);
+    lines.push(`${r.edge}: ${VERDICT_WORDS[lang][r.verdict]} [${r.reason}]${r.stage ? ` ${w.atStage(STAGE_WORDS[lang][r.stage])}` : ''}: ${summaryOf(r, lang)}`);
     const responsible = responsibleFor(r);
-    if (responsible) lines.push(`  look at: ${responsible}`);
+    if (responsible) lines.push(`  ${w.lookAt}: ${responsible}`);
     for (const m of r.messages) lines.push(`  ${m.component} (${m.where}): ${m.text}`);
     for (const line of explanationText(explain(r, lang)).split('\n')) lines.push(`  ${line}`);
   }
   lines.push('');
-  lines.push(`[check-expiration] as kubeadm certs check-expiration, at ${report.static.at}`);
-  lines.push(...expirationTables(report.static.expiration));
+  lines.push(w.expirationAt(report.static.at));
+  lines.push(...expirationTables(w, report.static.expiration));
   lines.push('');
+  lines.push(...staticLines(w, report));
+  lines.push('');
+  const counts = (['ok', 'insecure', 'rejected', 'config-error'] as const).map((v) => `${report.edges.filter((e) => e.verdict === v).length} ${VERDICT_WORDS[lang][v].toLowerCase()}`).join(', ');
+  lines.push(w.summary(ok, report.edges.length, counts, report.static.findings.filter((f) => f.severity === 'fail').length, report.problems.length + report.notStarted.length));
+  return lines.join('\n');
+}
+
+/** kubeadm's static checks, the components that could not load, the flags not modelled. */
+function staticLines(w: ReportWords, report: NodeCheck): string[] {
+  const lines: string[] = [];
   const findings = report.static.findings;
-  lines.push(findings.length === 0
-    ? '[static] every certificate verifies against its CA with a matching key, and every kubeconfig holds the cluster CA'
-    : `[static] ${findings.length} finding(s):`);
+  lines.push(findings.length === 0 ? w.staticClean : w.staticFindings(findings.length));
   for (const f of findings) {
-    lines.push(`  ${f.severity === 'fail' ? 'FAIL' : 'note'} ${f.check} ${f.file}${f.field ? ` ${f.field}` : ''}: ${f.message}`);
-    if (f.kubeadm) lines.push(`       kubeadm would say: ${f.kubeadm}`);
+    lines.push(`  ${w.severity[f.severity === 'fail' ? 'fail' : 'note']} ${f.check} ${f.file}${f.field ? ` ${f.field}` : ''}: ${f.message}`);
+    if (f.kubeadm) lines.push(`       ${w.kubeadmWouldSay}: ${f.kubeadm}`);
   }
   if (report.notStarted.length + report.problems.length > 0) {
     lines.push('');
-    lines.push('[node] components that cannot load or start:');
-    for (const p of report.problems) lines.push(`  ${p.component}: [${p.error.code}] ${p.error.message}${p.error.field ? ` (flag/field: ${p.error.field})` : ''}`);
-    for (const s of report.notStarted) lines.push(`  ${s.component} did not start: [${s.code}] ${s.message}`);
+    lines.push(w.cannotStart);
+    for (const p of report.problems) lines.push(`  ${p.component}: [${p.error.code}] ${p.error.message}${p.error.field ? ` (${w.flagOrField}: ${p.error.field})` : ''}`);
+    for (const s of report.notStarted) lines.push(`  ${s.component} ${w.didNotStart}: [${s.code}] ${s.message}`);
   }
   lines.push('');
-  lines.push(report.unmodelledFlags.length === 0 ? '[node] every flag is modelled' : `[node] ${report.unmodelledFlags.length} flag(s) kept but not modelled by the simulator:`);
+  lines.push(report.unmodelledFlags.length === 0 ? w.allFlagsModelled : w.unmodelledFlags(report.unmodelledFlags.length));
   for (const f of report.unmodelledFlags) lines.push(`  ${f.component} ${f.flag}=${oneLine(f.value)}  (${f.file})`);
-  lines.push('');
-  const counts = (['ok', 'insecure', 'rejected', 'config-error'] as const).map((v) => `${report.edges.filter((e) => e.verdict === v).length} ${v}`).join(', ');
-  lines.push(`[check] ${ok ? 'ok' : 'FAIL'}: ${report.edges.length} edges (${counts}), ${findings.filter((f) => f.severity === 'fail').length} static finding(s), ${report.problems.length + report.notStarted.length} component problem(s)`);
-  return lines.join('\n');
+  return lines;
 }

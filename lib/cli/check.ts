@@ -20,7 +20,7 @@ export const CHECK_USAGE = `Usage:
   --json               the report as JSON
   --now ISO-TIME       check at another time, e.g. a month ahead: 2026-02-01T00:00:00Z (default: the current time)
   --fail-on insecure   also exit 1 when an edge works but is insecure
-  --lang en|zh         the language of the explanations (default: en)
+  --lang en|zh         the language of the report (default: en); what Kubernetes prints stays as it is
   --html FILE          also write a picture of the node's wiring to FILE: one self-contained HTML page,
                        an arrow per edge coloured by verdict, each edge's report on click (English and
                        Chinese, opening in --lang)

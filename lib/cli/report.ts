@@ -2,57 +2,63 @@ import type { ScenarioRun } from '../scenarios/run.js';
 import { explain, explanationText, type Lang } from '../verdict/explain.js';
 import { PHRASES } from '../verdict/phrases.js';
 import type { CertSummary, EdgeResult, TrustSummary } from '../verdict/result.js';
+import { REASON_TEXT, SIDE_WORDS, STAGE_WORDS, VERDICT_WORDS } from '../verdict/reason-text.js';
+import { REPORT_WORDS, type ReportWords } from './report-words.js';
 
 /** The report a learner reads: who presented what, who checked it against which CA, the verdict, what Kubernetes prints. */
 export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
   const { scenario, result } = run;
+  const w = REPORT_WORDS[lang];
+  const label = (name: string) => `  ${name.padEnd(lang === 'en' ? 12 : 10)} `;
   const lines: string[] = [];
-  lines.push(`Scenario ${scenario.name} (${scenario.preset} preset, edge ${result.edge}): ${scenario.title}`);
+  lines.push(w.scenario(scenario.name, scenario.preset, result.edge, scenario.title));
   lines.push(wrap(scenario.description, '  '));
   lines.push('');
-  lines.push(`CLIENT  ${result.client.component}${result.client.configuredBy ? `  (configured by ${result.client.configuredBy})` : ''}`);
-  if (result.client.dialled) lines.push(`  dials        ${result.client.dialled}${result.server.listening ? `  (the simulated node network routes it to ${result.server.listening})` : ''}`);
-  lines.push(`  presents     ${presented(result.client.presented)}`);
-  lines.push(`  trusts       ${trust(result.client.trusts)}`);
+  lines.push(`${w.client}  ${result.client.component}${result.client.configuredBy ? `  ${w.configuredBy(result.client.configuredBy)}` : ''}`);
+  if (result.client.dialled) lines.push(`${label(w.dials)}${result.client.dialled}${result.server.listening ? `  ${w.routedTo(result.server.listening)}` : ''}`);
+  lines.push(`${label(w.presents)}${presented(w, result.client.presented)}`);
+  lines.push(`${label(w.trusts)}${trust(w, result.client.trusts)}`);
   lines.push('');
-  lines.push(`SERVER  ${result.server.component}`);
-  lines.push(`  presents     ${presented(result.server.presented)}`);
-  lines.push(`  verifies     ${trust(result.server.verifiesClientsWith)}`);
+  lines.push(`${w.server}  ${result.server.component}`);
+  lines.push(`${label(w.presents)}${presented(w, result.server.presented)}`);
+  lines.push(`${label(w.verifies)}${trust(w, result.server.verifiesClientsWith)}`);
   lines.push('');
-  lines.push(`VERDICT  ${result.verdict.toUpperCase()}${result.stage ? `  at ${result.stage}` : ''}${result.detectedBy ? `, decided by the ${result.detectedBy}` : ''}  [${result.reason}]`);
-  lines.push(wrap(result.summary, '  '));
-  if (result.identity) lines.push(`IDENTITY ${result.identity.name}${result.identity.groups.length ? `  groups ${result.identity.groups.join(', ')}` : ''}  (${result.identity.method})`);
-  lines.push('WHAT KUBERNETES PRINTS');
-  if (result.messages.length === 0) lines.push('  nothing: the edge works' + (result.verdict === 'insecure' ? ', which is exactly why this weakness goes unnoticed' : ''));
+  const stage = result.stage ? `  ${w.atStage(STAGE_WORDS[lang][result.stage])}` : '';
+  const side = result.detectedBy ? w.decidedBy(SIDE_WORDS[lang][result.detectedBy]) : '';
+  lines.push(`${w.verdict}  ${VERDICT_WORDS[lang][result.verdict]}${stage}${side}  [${result.reason}]`);
+  // The summary is a sentence of its own: in another language, the reason's meaning (the explanation below gives the particulars).
+  lines.push(wrap(lang === 'en' ? result.summary : REASON_TEXT[lang][result.reason], '  '));
+  if (result.identity) lines.push(`${w.identity} ${result.identity.name}${result.identity.groups.length ? `  ${w.groups} ${result.identity.groups.join(', ')}` : ''}  (${result.identity.method})`);
+  lines.push(w.kubernetesPrints);
+  if (result.messages.length === 0) lines.push(`  ${w.nothingPrinted(result.verdict === 'insecure')}`);
   for (const m of result.messages) lines.push(`  ${m.component} (${m.where}): ${m.text}`);
   const explanation = explain(result, lang);
   lines.push(PHRASES[lang].labels.explanation);
   for (const line of explanationText(explanation).split('\n')) lines.push(wrap(line, '  '));
   lines.push('');
-  lines.push(run.mismatches.length === 0
-    ? `EXPECTED ${scenario.expect.verdict} [${scenario.expect.reason}]: matches.`
-    : `EXPECTED ${scenario.expect.verdict} [${scenario.expect.reason}]: DOES NOT MATCH\n${run.mismatches.map((m) => `  - ${m}`).join('\n')}`);
+  const matches = run.mismatches.length === 0;
+  lines.push(`${w.expected(VERDICT_WORDS[lang][scenario.expect.verdict].toLowerCase(), scenario.expect.reason, matches)}${matches ? '' : `\n${run.mismatches.map((m) => `  - ${m}`).join('\n')}`}`);
   return lines.join('\n');
 }
 
-function presented(p: EdgeResult['client']['presented']): string {
-  if (!p) return 'nothing';
-  if ('token' in p) return `a bearer token ${p.token} from ${p.field}${p.file ? ` (${p.file})` : ''}`;
-  return cert(p);
+function presented(w: ReportWords, p: EdgeResult['client']['presented']): string {
+  if (!p) return w.nothing;
+  if ('token' in p) return w.bearerToken(p.token, p.field, p.file);
+  return cert(w, p);
 }
 
-function cert(c: CertSummary): string {
-  const parts = [`${c.subject || '(empty subject)'}, issued by ${c.issuer}, serial ${c.serial}`, `valid ${c.notBefore} .. ${c.notAfter}`];
-  if (c.extKeyUsage.length) parts.push(`EKU ${c.extKeyUsage.join(', ')}`);
-  if (c.sans.length) parts.push(`SANs ${c.sans.join(', ')}`);
-  if (c.field) parts.push(`from ${c.field}${c.file ? ` (${c.file})` : ''}`);
+function cert(w: ReportWords, c: CertSummary): string {
+  const parts = [`${c.subject || w.emptySubject}, ${w.issuedBy(c.issuer, c.serial)}`, w.valid(c.notBefore, c.notAfter)];
+  if (c.extKeyUsage.length) parts.push(`${w.eku} ${c.extKeyUsage.join(', ')}`);
+  if (c.sans.length) parts.push(`${w.sans} ${c.sans.join(', ')}`);
+  if (c.field) parts.push(w.from(c.field, c.file));
   return parts.join('\n               ');
 }
 
-function trust(t: TrustSummary | null): string {
-  if (!t) return 'unknown (the component did not start)';
-  if (t.kind === 'none') return `nothing: ${t.field}`;
-  if (t.kind === 'system-roots') return `the system roots (no cluster CA): ${t.field}`;
+function trust(w: ReportWords, t: TrustSummary | null): string {
+  if (!t) return w.trustUnknown;
+  if (t.kind === 'none') return w.trustNone(t.field);
+  if (t.kind === 'system-roots') return w.trustSystemRoots(t.field);
   return `${t.field}${t.file ? ` (${t.file})` : ''}: ${t.subjects.join('; ')}`;
 }
 

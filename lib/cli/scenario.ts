@@ -26,7 +26,7 @@ export const SCENARIO_USAGE = `Usage:
   --list               list the catalogue by edge (--json: as JSON)
   --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression);
                        one that selects nothing is a usage error (exit 2), for --list as for --all
-  --lang zh            explanations in Simplified Chinese (default en)
+  --lang zh            the report in Simplified Chinese (default en); what Kubernetes prints stays as it is
   --now ISO-TIME       the scenario's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: now)
   --json               the runs (or the list) as JSON
   --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time

@@ -46,6 +46,10 @@ export interface DialOptions {
   clientMaxVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** How long to wait for the handshake and the answer. @default 15000 */
   timeoutMs?: number;
+  /** The request to send instead of the edge's own (the apiserver proxying a user's `kubectl logs` or `exec` to the kubelet). */
+  request?: { method: string; path: string; body?: string; headers?: Record<string, string> };
+  /** Told what the client saw on the wire (the answer included), when a connection was made. */
+  onWire?: (wire: WireOutcome) => void;
 }
 
 /** Dials one edge for real and says, as Kubernetes would, whether mutual authentication held. */
@@ -98,6 +102,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
     return finish({ verdict, stage, detectedBy, reason, client: clientView, ...rest });
   }
   const wire = await dialOnce(ctx, edge, client, target.endpoint, options);
+  options.onWire?.(wire);
   if (wire.contextError) {
     const error = new KubeMtlsSimError('ERR_KEY_UNUSABLE',
       `${client.cert?.file ?? client.configuredBy}: the TLS library refuses ${client.component}'s client certificate or key: ${wire.contextError.code} ${wire.contextError.message}`,
@@ -122,7 +127,7 @@ export async function dialEdge(ctx: DialContext, edge: EdgeSpec, options: DialOp
 /** One real connection and request from the client, as configured, to the endpoint it reached. */
 function dialOnce(ctx: DialContext, edge: EdgeSpec, client: ClientSide, endpoint: Endpoint, options: DialOptions): Promise<WireOutcome> {
   const now = ctx.clock.now();
-  const request = edge.request(ctx.node.name);
+  const request = options.request ?? edge.request(ctx.node.name);
   return exchange({
     port: endpoint.port, servername: client.verifyName,
     ...(client.cert ? { certPem: client.cert.certPem, keyPem: client.cert.keyPem } : {}),

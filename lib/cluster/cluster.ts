@@ -17,6 +17,7 @@ import { applyFileChanges } from '../node/file-changes.js';
 import { joinNodes } from './join.js';
 import { withMetricsServer } from './metrics-server-addon.js';
 import { lazyEtcdPeers, startEtcdPeers } from './etcd-members.js';
+import { kubeletClient } from './kubelet-client.js';
 import { nodeNetwork } from './network.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { clusterSpec, withOverrides } from './spec.js';
@@ -150,6 +151,8 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
   const stopped = () => plane.stopping !== undefined;
   // The other etcd members, for the etcd-peer edge only: started on its first dial.
   const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger), (e) => plane.endpoints.push(...e), stopped);
+  // The apiserver's pods/log and exec reach the kubelet through this edge's own dial.
+  plane.apiserver.kubeletDial = kubeletClient(context, () => restarts.restarting);
   const cluster: StartedCluster<C> = {
     get pki() {
       return generatedPki(origin);

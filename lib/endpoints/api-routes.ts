@@ -9,6 +9,8 @@ import { health } from './health.js';
 import { selfSubjectAccessReview, selfSubjectRulesReview } from './access-review.js';
 import type { RequestInfo } from './request-info.js';
 import { watchAnswer } from './watch.js';
+import { isKubeletSubresource, podSubresource, type KubeletDial } from './pod-subresources.js';
+import { methodNotAllowed, notFound } from './objects.js';
 
 /**
  * The requests of kubectl's everyday commands that the apiserver routes here, after authentication
@@ -34,6 +36,8 @@ export interface RouteState {
   advertise?: { address: string; port: number };
   kubeletPort?: () => number | undefined;
   since?: Date;
+  /** The apiserver's client towards the kubelet (--kubelet-client-certificate, --kubelet-certificate-authority), when one runs. */
+  kubeletDial?: KubeletDial;
 }
 
 function coreContext(r: RouteRequest): CoreContext {
@@ -51,6 +55,7 @@ export async function route(r: RouteRequest): Promise<ApiAnswer | undefined> {
     const answer = health(info.path, query);
     if (answer) return { status: answer.status, body: answer.text, contentType: 'text/plain; charset=utf-8' };
   }
+  if (info.resourceRequest && info.apiGroup === '' && info.apiVersion === 'v1' && isKubeletSubresource(info)) return podSubresourceRoute(r);
   if (info.resourceRequest && info.apiGroup === '' && info.apiVersion === 'v1' && CORE_RESOURCES.has(info.resource ?? '')) {
     const ctx = coreContext(r);
     const now = r.state.clock.now();
@@ -72,4 +77,16 @@ export async function route(r: RouteRequest): Promise<ApiAnswer | undefined> {
     if (info.resource === 'selfsubjectrulesreviews') return selfSubjectRulesReview(r.body, r.contentType, r.user, r.modes, now);
   }
   return undefined;
+}
+
+/** pods/log (get) and pods/exec|attach|portforward (get for WebSocket, create for SPDY), for a pod that exists. */
+function podSubresourceRoute(r: RouteRequest): Promise<ApiAnswer> | ApiAnswer {
+  const { info } = r;
+  const verbs = info.subresource === 'log' ? ['get'] : ['get', 'create'];
+  if (!verbs.includes(info.verb)) return methodNotAllowed();
+  const pod = coreObjects('pods', coreContext(r)).find((o) => o.metadata.namespace === info.namespace && o.metadata.name === info.name) as
+    { metadata: { namespace: string; name: string }; spec: { containers: Array<{ name: string }> } } | undefined;
+  if (!pod) return notFound('pods', info.name ?? '');
+  const target = { namespace: pod.metadata.namespace, name: pod.metadata.name, containers: pod.spec.containers.map((c) => c.name) };
+  return podSubresource(info, r.url, target, r.state.kubeletDial);
 }

@@ -20,6 +20,7 @@ import { discovery } from './discovery.js';
 import { route } from './api-routes.js';
 import { watchCsrs } from './watch.js';
 import type { CsrStore } from '../csr/store.js';
+import type { KubeletDial } from './pod-subresources.js';
 
 /** kube-apiserver as configured by its flags (lib/components/kube-apiserver.ts reads them): serving identity, client CA, token authenticators, authorizer. */
 export interface ApiServerConfig {
@@ -50,6 +51,8 @@ export interface ApiServerState {
   kubeletPort?: () => number | undefined;
   /** When the cluster started: the creationTimestamp of the objects that came with it. */
   since?: Date;
+  /** The apiserver's client towards the kubelet, set by the cluster (the same dial as the apiserver→kubelet edge): pods/log, exec, attach, portforward. */
+  kubeletDial?: KubeletDial;
 }
 
 /** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */

@@ -48,6 +48,8 @@ const GROUPS: GroupDoc[] = [
     name: 'authorization.k8s.io', version: 'v1',
     resources: [review('selfsubjectaccessreviews', 'SelfSubjectAccessReview'), review('selfsubjectrulesreviews', 'SelfSubjectRulesReview')],
   },
+  // The leader-election leases the controller-manager and scheduler read (objects.ts): get and list only.
+  { name: 'coordination.k8s.io', version: 'v1', resources: [{ resource: 'leases', kind: 'Lease', singular: 'lease', verbs: ['get', 'list'], shortNames: [], subresources: [], namespaced: true }] },
 ];
 
 export type Discovery = { status: number; body: unknown; contentType?: string };

@@ -72,6 +72,27 @@ function handle(config: KubeletConfig, clock: Clock, reviewModes: readonly Autho
   recordExchange(record, { method, path: url, status: 200, authn, authz: decision });
   const path = url.split('?')[0]!;
   if (path === '/pods') return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items: [] });
-  if (path.startsWith('/containerLogs/')) return sendText(res, 200, `I1129 00:00:00.000000       1 server.go:123] kube-mtls-sim: log of ${path.slice('/containerLogs/'.length)}\n`);
+  if (path.startsWith('/containerLogs/')) return sendText(res, 200, containerLog(path.slice('/containerLogs/'.length), clock.now()));
+  // This kubelet runs no container runtime, so the runtime has no container to exec in or attach to
+  // (Kubelet.findContainer), nor a pod sandbox to forward to; the server writes such errors as
+  // streaming.WriteError does: 500 and the error's text.
+  const stream = /^\/(?:exec|attach)\/[^/]+\/[^/]+\/([^/]+)$/.exec(path);
+  if (stream) return sendText(res, 500, `container not found (${JSON.stringify(stream[1]!)})`);
+  const forward = /^\/portForward\/([^/]+)\/([^/]+)$/.exec(path);
+  if (forward) return sendText(res, 500, `pod not found (${JSON.stringify(`${forward[2]!}_${forward[1]!}`)})`);
   return sendText(res, 200, 'ok');
+}
+
+/**
+ * A container's log as the kubelet streams it: klog lines (`I<MMDD> <time> <pid> <file:line>] <msg>`)
+ * stamped with the cluster clock. This kubelet runs no containers, and its log says so rather than
+ * inventing what a component would have logged.
+ */
+function containerLog(which: string, now: Date): string {
+  const [namespace = '', pod = '', container = ''] = which.split('/');
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())} ${pad(now.getUTCHours())}:${pad(now.getUTCMinutes())}:${pad(now.getUTCSeconds())}.${pad(now.getUTCMilliseconds(), 3)}000`;
+  const line = (file: string, msg: string) => `I${stamp}       1 ${file}] ${msg}\n`;
+  return line('server.go:160', `"Starting" component=${JSON.stringify(container)} pod="${namespace}/${pod}" version="v1.32.0"`)
+    + line('server.go:161', '"This log is served by kube-mtls-sim\'s simulated kubelet: no container runs on this node, the request reached the kubelet over the apiserver-to-kubelet edge"');
 }
