@@ -68,6 +68,18 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
+/** The shell file a lab sources (`source DIR/kube-mtls-sim/env`): the kubeconfig, and each running component's URL, since the ports change every run. */
+export const SERVE_ENV = 'env';
+
+function serveEnv(kubeconfig: string, servers: StartedCluster['servers']): string {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  const lines = [`export KUBECONFIG=${quote(kubeconfig)}`];
+  for (const [name, s] of Object.entries(servers)) {
+    if (s.running) lines.push(`export ${name.replace(/-/g, '_').toUpperCase()}_URL=https://127.0.0.1:${s.port}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export interface Serving {
   cluster: StartedCluster;
   kubeconfigs: string[];
@@ -145,6 +157,8 @@ export async function startServe(args: string[], out: (text: string) => void): P
     try {
       // The kubeconfigs name this run's port: replace last run's (the files, never what a link points to).
       const texts = origin.node ? nodeKubeconfigs(origin.node, port) : labKubeconfigs(origin.pki, port);
+      const folder = dir ? join(dir, SERVE_OUTPUT) : scratch!;
+      texts[SERVE_ENV] = serveEnv(join(folder, Object.keys(texts)[0]!), cluster.servers);
       return writeFilesSafely(dir ?? scratch!, Object.entries(texts).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
     } catch (error) {
       return error as Error;
@@ -155,12 +169,13 @@ export async function startServe(args: string[], out: (text: string) => void): P
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     throw written;
   }
-  const kubeconfigs = written;
+  const kubeconfigs = written.filter((file) => !file.endsWith(`/${SERVE_ENV}`));
   out(`kube-mtls-sim: ${origin.label} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
   for (const [name, s] of Object.entries(cluster.servers)) {
     out(`  ${name.padEnd(15)} ${s.running ? `https://127.0.0.1:${s.port}` : `not running: ${s.startupError?.message}`}`);
   }
   out(`kubeconfig: ${kubeconfigs[0]}`);
+  out(`env: ${written.find((file) => file.endsWith(`/${SERVE_ENV}`))} (\`source\` it: KUBECONFIG and each component's URL)`);
   out('');
   out(`  export KUBECONFIG=${kubeconfigs[0]}`);
   out('  kubectl get --raw /version');
