@@ -12,8 +12,9 @@ import { kubectlPath, tempDir, which } from './helpers/tools.js';
  * its page says, or does not print its `expect` excerpt, fails the lab: a lab that rots fails the suite.
  *
  * The Chinese pages must hold exactly the English pages' steps and excerpts (checked below), so
- * only the English pages are run: running the same commands twice would double the time (~1 min)
- * and check nothing more.
+ * only the English pages are run: the seven labs take a few minutes (each `check` and `scenario`
+ * starts a cluster), and running the same commands a second time would double that and check
+ * nothing more.
  */
 const root = resolve(import.meta.dirname, '..');
 const labsDir = join(root, 'docs/labs');
