@@ -71,6 +71,18 @@ function labKubeconfigs(pki: Pki, port: number): Record<string, string> {
   return out;
 }
 
+/** The shell file a lab sources (`source DIR/kube-mtls-sim/env`): the kubeconfig, and each running component's URL, since the ports change every run. */
+export const SERVE_ENV = 'env';
+
+function serveEnv(kubeconfig: string, servers: StartedCluster['servers']): string {
+  const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+  const lines = [`export KUBECONFIG=${quote(kubeconfig)}`];
+  for (const [name, s] of Object.entries(servers)) {
+    if (s.running) lines.push(`export ${name.replace(/-/g, '_').toUpperCase()}_URL=https://127.0.0.1:${s.port}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export interface Serving {
   cluster: StartedCluster;
   kubeconfigs: string[];
@@ -150,6 +162,8 @@ export async function startServe(args: string[], out: (text: string) => void): P
     try {
       // The kubeconfigs name this run's port: replace last run's (the files, never what a link points to).
       const texts = origin.node ? nodeKubeconfigs(origin.node, port) : labKubeconfigs(origin.pki, port);
+      const folder = dir ? join(dir, SERVE_OUTPUT) : scratch!;
+      texts[SERVE_ENV] = serveEnv(join(folder, Object.keys(texts)[0]!), cluster.servers);
       return writeFilesSafely(dir ?? scratch!, Object.entries(texts).map(([name, text]) => ({ path: `${dir ? `/${SERVE_OUTPUT}` : ''}/${name}`, contents: text, mode: 0o600 })), { overwrite: true, repairModes: false });
     } catch (error) {
       return error as Error;
@@ -160,7 +174,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
     if (scratch) rmSync(scratch, { recursive: true, force: true });
     throw written;
   }
-  const kubeconfigs = written;
+  const kubeconfigs = written.filter((file) => !file.endsWith(`/${SERVE_ENV}`));
   // Each load of the page dials every edge, so it shows the verdicts as they are at that moment.
   const picture = await (await import('../picture/server.js')).servePicture(() => cluster.dialAll(), { title: `kube-mtls-sim serve: ${origin.label}${dir ? ` from ${dir}` : ''}` });
   out(`kube-mtls-sim: ${origin.label} control plane on 127.0.0.1${dir ? ` from ${dir}` : ''}`);
@@ -169,6 +183,7 @@ export async function startServe(args: string[], out: (text: string) => void): P
   }
   out(`kubeconfig: ${kubeconfigs[0]}`);
   out(`picture:    ${picture.url}  (the wiring, each edge dialled when the page loads; ?lang=zh for Chinese)`);
+  out(`env: ${written.find((file) => file.endsWith(`/${SERVE_ENV}`))} (\`source\` it: KUBECONFIG and each component's URL)`);
   out('');
   out(`  export KUBECONFIG=${kubeconfigs[0]}`);
   out('  kubectl get --raw /version');
