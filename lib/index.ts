@@ -51,6 +51,7 @@ export type { NodeFs } from './fs/node-fs.js';
 export type { NodeJoin } from './kubelet/fleet.js';
 export type { CertificateOutcome, Credentials, KubeletCertificates, KubeletContext } from './kubelet/certificates.js';
 export type { CsrRequestResult } from './kubelet/csr-request.js';
+export type { KubeletStart } from './kubelet/bootstrap-fallback.js';
 export type { CsrStore } from './csr/store.js';
 export type { CertificateSigningRequest, CsrCondition } from './csr/types.js';
 export type { SigningCa } from './csr/signer.js';

@@ -169,6 +169,9 @@ export function clientContext(options: TransportOptions): SecureContext {
  * certificate and the request would go out anonymous. PKCS #1 v1.5 (TLS 1.2 only) needs 19+32+11 bytes.
  */
 function refuseKeyGoCannotSignWith(keyPem: string, maxVersion: TransportOptions['maxVersion']): void {
+  // The TLS library loads the first key block: a SEC1 `EC PRIVATE KEY` is never RSA, and parsing it a second time
+  // (for every kubelet of a join storm) only to learn that cost more than the check.
+  if (/-----BEGIN ([A-Z0-9 ]+)-----/.exec(keyPem)?.[1] === 'EC PRIVATE KEY') return;
   let modulusBits: number | undefined;
   try {
     const key = createPrivateKey(keyPem);

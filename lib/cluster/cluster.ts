@@ -9,6 +9,7 @@ import type { ControllerManagerConfig } from '../components/controller-manager.j
 import type { KubeletConfig } from '../endpoints/kubelet.js';
 import type { NodeJoin } from '../kubelet/fleet.js';
 import { KubeletCertificates, type CertificateOutcome } from '../kubelet/certificates.js';
+import { startKubelet, type KubeletStart } from '../kubelet/bootstrap-fallback.js';
 import { generatePki, type Pki } from '../layout/generate.js';
 import type { EdgeResult } from '../verdict/result.js';
 import type { CsrStore } from '../csr/store.js';
@@ -63,6 +64,12 @@ export interface StartedCluster<C extends Clock = Clock> extends AsyncDisposable
   addBootstrapToken(secret: BootstrapTokenSecret): void;
   /** Moves the cluster clock forward; a kubelet with rotateCertificates rotates its client certificate when due. */
   advanceClock(ms: number): Promise<CertificateOutcome | null>;
+  /**
+   * The node's kubelet (re)starts with `--bootstrap-kubeconfig FILE`: a kubelet.conf whose client
+   * certificate has expired sends it back to that file's bootstrap token for a new one (bootstrap.go
+   * isClientConfigStillValid). What it logged shows on the kubelet-to-apiserver edge's messages.
+   */
+  restartKubelet(bootstrapKubeconfig: string): Promise<KubeletStart>;
   /** Waits until components restarted by a certificate change (the kubelet's serving certificate) listen again. */
   settle(): Promise<void>;
   /** Dials one edge over real TLS and HTTP; never throws for a TLS or HTTP outcome. */
@@ -153,6 +160,9 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
   const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger), (e) => plane.endpoints.push(...e), stopped);
   // The apiserver's pods/log and exec reach the kubelet through this edge's own dial.
   plane.apiserver.kubeletDial = kubeletClient(context, () => restarts.restarting);
+  const rotates = () => (plane.built.kubelet?.config as KubeletConfig | undefined)?.config.rotateCertificates === true;
+  // What the kubelet logged when it last started (restartKubelet): its own lines for the kubelet-to-apiserver edge.
+  let kubeletLog: string[] = [];
   const cluster: StartedCluster<C> = {
     get pki() {
       return generatedPki(origin);
@@ -176,11 +186,16 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     async advanceClock(ms) {
       if (!isManualClock(clock)) throw new KubeMtlsSimError('ERR_USAGE', 'advanceClock needs a clock that can move (fixedClock)', { field: 'clock' });
       clock.advance(ms);
-      const rotates = (plane.built.kubelet?.config as KubeletConfig | undefined)?.config.rotateCertificates === true;
       // Time may pass on a stopped cluster; nothing runs to rotate then.
-      const rotation = rotates && !stopped() ? await kubelet.rotateIfDue() : null;
+      const rotation = rotates() && !stopped() ? await kubelet.rotateIfDue() : null;
       await restarts.settle();
       return rotation;
+    },
+    async restartKubelet(bootstrapKubeconfig) {
+      const started = await startKubelet(kubelet, bootstrapKubeconfig, rotates());
+      kubeletLog = started.log;
+      await restarts.settle();
+      return started;
     },
     settle: () => restarts.settle(),
     async dial(edge, dialOptions) {
@@ -193,7 +208,9 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
         const peers = await etcdPeers();
         return dialEdge({ ...context, servers: { ...plane.servers, etcd: peers.dialled }, lookup: peers.lookup }, target, dialOptions);
       }
-      return dialEdge(context, target, dialOptions);
+      const result = await dialEdge(context, target, dialOptions);
+      if (edge !== 'kubelet-to-apiserver' || kubeletLog.length === 0) return result;
+      return { ...result, messages: [...kubeletLog.map((text) => ({ component: 'kubelet', where: 'log' as const, text })), ...result.messages] };
     },
     dialAll(dialOptions) {
       return Promise.all(EDGE_NAMES.map((edge) => cluster.dial(edge, dialOptions)));

@@ -49,7 +49,9 @@ export function handleCoreApi(info: RequestInfo, url: string, accept: string, us
   const resource = info.resource!;
   const query = new URLSearchParams(url.split('?')[1] ?? '');
   const wantsTable = /as=Table/.test(accept);
-  let items = coreObjects(resource, ctx);
+  // A Node by name is built alone: building every Node for each kubelet's GET of its own made a join storm O(n²).
+  const named = (name: string) => (resource === 'nodes' ? coreObjects('nodes', { ...ctx, nodes: new Set(ctx.nodes.has(name) ? [name] : []) }) : coreObjects(resource, ctx));
+  let items = info.name !== undefined ? named(info.name) : coreObjects(resource, ctx);
   if (NAMESPACED.has(resource) && info.namespace) items = items.filter((o) => o.metadata.namespace === info.namespace);
   if (info.name !== undefined) {
     if (info.verb !== 'get' || info.subresource) return methodNotAllowed();

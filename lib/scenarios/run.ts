@@ -1,4 +1,5 @@
-import { fixedClock, type Clock } from '../clock.js';
+import { fixedClock, isManualClock, type Clock } from '../clock.js';
+import { bootstrapKubeconfigText } from '../kubelet/bootstrap-fallback.js';
 import { defineCluster, type StartedCluster } from '../cluster/cluster.js';
 import { generateBootstrapToken, kubeadmBootstrapToken } from '../authn/bootstrap-tokens.js';
 import type { EdgeResult } from '../verdict/result.js';
@@ -16,6 +17,9 @@ export interface ScenarioRun {
   /** The cluster's other edges, dialled after the scenario's own, when asked for (the picture draws the whole cluster). */
   otherEdges?: EdgeResult[];
 }
+
+/** The kubelet's --bootstrap-kubeconfig on a kubeadm node (kubeadm join writes it). */
+const BOOTSTRAP_KUBECONFIG = '/etc/kubernetes/bootstrap-kubelet.conf';
 
 /** Starts a cluster with the scenario's changes, dials its edge once, stops the cluster. */
 export async function runScenario(scenario: Scenario, startAt: Clock, options: { expirations?: boolean; otherEdges?: boolean } = {}): Promise<ScenarioRun> {
@@ -56,8 +60,17 @@ async function runStep(cluster: StartedCluster, step: ScenarioStep, clock: Clock
       return;
     }
     case 'advance-clock':
-      await cluster.advanceClock(step.days * 24 * 3_600_000);
+      if (!step.nodeOff) await cluster.advanceClock(step.days * 24 * 3_600_000);
+      // A powered-off node rotates nothing: only the time moves.
+      else if (isManualClock(clock)) clock.advance(step.days * 24 * 3_600_000);
       return;
+    case 'restart-kubelet': {
+      const token = generateBootstrapToken(`${cluster.pki.config.nodeName}/restart/${clock.now().toISOString()}`);
+      cluster.addBootstrapToken({ ...kubeadmBootstrapToken(token, clock.now()), expiration: new Date(clock.now().getTime() + step.tokenExpiresInMs) });
+      cluster.fs.write(BOOTSTRAP_KUBECONFIG, bootstrapKubeconfigText(cluster.kubelet, token));
+      await cluster.restartKubelet(BOOTSTRAP_KUBECONFIG);
+      return;
+    }
   }
 }
 

@@ -15,8 +15,13 @@ export type ScenarioStep =
   | { kind: 'bootstrap-kubelet'; expiresInMs?: number }
   /** Someone approves the kubelet's pending kubelet-serving CSR (`kubectl certificate approve`). */
   | { kind: 'approve-serving-csr' }
-  /** Time passes; the kubelet rotates its client certificate if its config says so. */
-  | { kind: 'advance-clock'; days: number };
+  /** Time passes; the kubelet rotates its client certificate if its config says so (not with `nodeOff`: the node is powered off meanwhile). */
+  | { kind: 'advance-clock'; days: number; nodeOff?: boolean }
+  /**
+   * The kubelet starts again with `--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf`,
+   * holding a new bootstrap token (kubeadm's default group) whose Secret expires `tokenExpiresInMs` from now.
+   */
+  | { kind: 'restart-kubelet'; tokenExpiresInMs: number };
 
 /** What a scenario changes from its preset: certificate faults, flags, config fields, files. */
 export interface ScenarioChanges {
