@@ -71,7 +71,7 @@ test('check --lang zh: the table headers, verdicts, static checks and summary in
   assertNoEnglishLabel(t, r.stdout);
   t.regex(r.stdout, /^连接 +结论 +阶段 +责任方 +原因 +KUBERNETES 输出$/m);
   t.regex(r.stdout, /^apiserver-to-kubelet +拒绝 +认证 /m);
-  t.regex(r.stdout, /^\[检查\] 失败：7 条连接（6 通过, 0 不安全, 1 拒绝, 0 配置错误）/m);
+  t.regex(r.stdout, /^\[检查\] 失败：8 条连接（7 通过, 0 不安全, 1 拒绝, 0 配置错误）/m);
 });
 
 test('tables line up Chinese cells by the columns a terminal gives them', (t) => {
