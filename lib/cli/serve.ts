@@ -7,7 +7,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../kubeconfig/build.js';
 import { generatePki } from '../layout/generate.js';
 import { writeLayout } from '../layout/layout.js';
-import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT } from '../layout/manifest.js';
+import { manifestFile, MANIFEST, readPkiFolder, SERVE_OUTPUT, type Manifest } from '../layout/manifest.js';
 import { pathExists, readInRoot } from '../fs/read.js';
 import { writeFilesSafely } from '../fs/write.js';
 import type { Pki } from '../layout/generate.js';
@@ -122,8 +122,20 @@ function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined):
 /** What serve starts from: a PKI (pki write's folder, or a fresh one), or a node folder read by loadNode. */
 type Origin = { pki: Pki; node?: undefined; label: string } | { node: LoadedNode; pki?: undefined; label: string };
 
+/** The components whose flags pki write --flag changed in the folder's manifests and units. */
+function writtenFlags(dir: string): unknown[] {
+  try {
+    const changed = (JSON.parse(readInRoot(dir, `/${MANIFEST}`).toString('utf8')) as Manifest).flagsChanged;
+    return Array.isArray(changed) ? changed : [];
+  } catch {
+    return []; // readPkiFolder reports an unreadable manifest with its own code
+  }
+}
+
 async function originOf(dir: string | undefined, preset: PresetName | undefined, clock: Clock): Promise<Origin> {
-  if (dir && pathExists(join(dir, MANIFEST))) {
+  // A folder written with --flag runs with those flags only when read as the node it is: the PKI
+  // alone would start every component with the preset's own flags.
+  if (dir && pathExists(join(dir, MANIFEST)) && writtenFlags(dir).length === 0) {
     refusePresetOfOtherFolder(dir, preset);
     const pki = readPkiFolder(dir);
     return { pki, label: pki.preset.name };

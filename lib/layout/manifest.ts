@@ -26,10 +26,18 @@ export interface Manifest {
   algorithm: KeyAlgorithm;
   cluster: ClusterConfig;
   generatedAt: string;
+  /**
+   * Components whose flags were written other than the preset's (`pki write --flag`): the folder
+   * must then be served as the node it is, since the PKI alone would start the preset's flags.
+   */
+  flagsChanged?: string[];
 }
 
-export function manifestFile(pki: Pki): PkiFile {
-  const manifest: Manifest = { preset: pki.preset.name, algorithm: pki.algorithm, cluster: pki.config, generatedAt: pki.generatedAt.toISOString() };
+export function manifestFile(pki: Pki, flagsChanged: readonly string[] = []): PkiFile {
+  const manifest: Manifest = {
+    preset: pki.preset.name, algorithm: pki.algorithm, cluster: pki.config, generatedAt: pki.generatedAt.toISOString(),
+    ...(flagsChanged.length > 0 ? { flagsChanged: [...flagsChanged] } : {}),
+  };
   return { kind: 'kubelet-config', path: `/${MANIFEST}`, contents: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644, owner: 'kube-mtls-sim' };
 }
 

@@ -76,6 +76,8 @@ export async function nodeFolder(options: NodeFolderOptions): Promise<NodeFolder
  */
 export async function writeNode(dir: string, options: NodeFolderOptions & { overwrite?: boolean }): Promise<NodeFolder> {
   const folder = await nodeFolder(options);
-  writeLayout([...folder.files, manifestFile(folder.pki)], dir, { overwrite: options.overwrite === true });
+  const changed = ([['kube-apiserver', options.apiserver], ['kube-controller-manager', options.controllerManager], ['etcd', options.etcd]] as const)
+    .filter(([, flags]) => flags !== undefined && Object.keys(flags).length > 0).map(([component]) => component);
+  writeLayout([...folder.files, manifestFile(folder.pki, changed)], dir, { overwrite: options.overwrite === true });
   return folder;
 }
