@@ -5,13 +5,14 @@
 // (`import 'kube-mtls-sim'`) stays the unbundled dist/lib, so importers load only what they use.
 //
 // Plain JavaScript run by node, not tsx: it runs from `npm run build` (and so from prepack).
+//   node scripts/bundle-cli.mjs [DIST]   DIST: tsc's output folder (default dist/; a test uses its own)
 import { build } from 'esbuild';
 import { copyFileSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = resolve(process.argv[2] ?? join(root, 'dist'));
 
 // Inside the bundle each module keeps the import.meta.url it has in dist/lib, computed from the
 // bundle's own folder when it runs: createRequire, the kubelet fleet's worker file and the lookup

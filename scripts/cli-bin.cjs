@@ -7,7 +7,8 @@
 // - it lives in a per-user folder (below $XDG_CACHE_HOME or ~/.cache, made 0700, used only when it
 //   is owned by this user and writable by no one else), and nothing is ever written elsewhere;
 // - an entry is keyed by Node's version, the architecture, the bundle's path, size and time, and the
-//   command (each command compiles its own part of the bundle); V8 refuses data of another V8 or flags;
+//   command (each command compiles its own part of the bundle); V8 refuses data of another V8 or
+//   flags, and a checksum refuses a damaged entry (V8 would crash on one);
 // - any failure to read, check or write it is silent: the bundle then compiles as it would without;
 // - KUBE_MTLS_SIM_CODE_CACHE=0 turns it off.
 const fs = require('node:fs');
@@ -32,53 +33,70 @@ function cacheDir() {
   return dir;
 }
 
-function cacheFile(dir, stat) {
+const hash = (data) => createHash('sha256').update(data).digest();
+
+/** Entries are named <bundle location>-<bundle build, Node, arch>-<command>.bin. */
+function cacheEntry(dir, stat) {
   const command = /^[a-z]+$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
-  const key = createHash('sha256').update(JSON.stringify([process.version, process.arch, bundle, stat.size, stat.mtimeMs])).digest('hex').slice(0, 32);
-  return path.join(dir, `${key}-${command}.bin`);
+  const location = hash(bundle).toString('hex').slice(0, 16);
+  const build = hash(JSON.stringify([process.version, process.arch, stat.size, stat.mtimeMs])).toString('hex').slice(0, 16);
+  return { dir, location, build, file: path.join(dir, `${location}-${build}-${command}.bin`) };
 }
 
+/**
+ * The cached data, or undefined. An entry is the SHA-256 of the data, then the data: V8 checks the
+ * data's header (its version, flags, the source's length) but not the bytes after it, and a
+ * truncated or damaged entry would crash the process, so the bytes are checked here first.
+ */
 function readCache(file) {
   try {
-    return fs.readFileSync(file);
+    const entry = fs.readFileSync(file);
+    const data = entry.subarray(32);
+    return entry.length > 32 && hash(data).equals(entry.subarray(0, 32)) ? data : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Written to a file of its own, then renamed over the entry: a reader sees a whole entry or none. */
-function writeCache(file, data) {
-  const temporary = `${file}.${process.pid}.tmp`;
+/**
+ * Written to a file of its own, then renamed over the entry: a reader sees a whole entry or none.
+ * Entries of earlier builds of the same bundle (an upgrade, a rebuild) are removed.
+ */
+function writeCache(entry, data) {
+  const temporary = `${entry.file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(temporary, data, { mode: 0o600 });
-    fs.renameSync(temporary, file);
+    fs.writeFileSync(temporary, Buffer.concat([hash(data), data]), { mode: 0o600 });
+    fs.renameSync(temporary, entry.file);
+    for (const name of fs.readdirSync(entry.dir)) {
+      if (name.startsWith(`${entry.location}-`) && !name.startsWith(`${entry.location}-${entry.build}-`) && name.endsWith('.bin')) fs.unlinkSync(path.join(entry.dir, name));
+    }
   } catch {
     try {
       fs.unlinkSync(temporary);
     } catch {
-      // nothing was written
+      // nothing was left behind
     }
   }
 }
 
 const source = fs.readFileSync(bundle, 'utf8');
-let file;
+let entry;
 let cachedData;
 try {
   const dir = cacheDir();
   if (dir) {
-    file = cacheFile(dir, fs.statSync(bundle));
-    cachedData = readCache(file);
+    entry = cacheEntry(dir, fs.statSync(bundle));
+    cachedData = readCache(entry.file);
   }
 } catch {
-  file = undefined;
+  entry = undefined;
 }
 const script = new vm.Script(Module.wrap(source), { filename: bundle, cachedData });
-if (file && (cachedData === undefined || script.cachedDataRejected)) {
+if (entry && (cachedData === undefined || script.cachedDataRejected)) {
   // At exit the functions this command ran are compiled too, and go into the cache with the rest.
   process.once('exit', () => {
     try {
-      writeCache(file, script.createCachedData());
+      writeCache(entry, script.createCachedData());
     } catch {
       // no cache this time
     }
