@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// The kube-mtls-sim bin (copied to dist/cli.cjs by scripts/bundle-cli.mjs). It runs the CLI bundle,
+// The kube-mtls-sim bin (copied to dist/cli.cjs by scripts/bundle.mjs). It runs the CLI bundle,
 // dist/cli-bundle.cjs, as Node would run it as a CommonJS module, with a V8 code cache: compiling the
 // 1.8 MB bundle is a good part of a short command's start-up, and Node 20 has no compile cache of its
 // own (module.enableCompileCache came in Node 22). The cache is an optimisation only:

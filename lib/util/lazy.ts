@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as Yaml from 'yaml';
 
 /**
- * Defined (as `true`) only inside the CLI bundle, by scripts/bundle-cli.mjs (esbuild's `define`).
+ * Defined (as `true`) only inside the CLI bundle, by scripts/bundle.mjs (esbuild's `define`).
  * There `require` is the bundle's own and a literal `require('x')` is the copy of x in the bundle.
  */
 declare const KUBE_MTLS_SIM_BUNDLE: true | undefined;
