@@ -1,7 +1,7 @@
 /**
  * `check DIR` benchmarks (issue 11): a kubeadm node folder checked in-process — read, parsed,
  * started, seven edges dialled, kubeadm's static checks, the report formatted — median, target
- * ≤ 120 ms; and as a whole process (`node dist/lib/cli/main.js check DIR`) against the openssl CLI
+ * ≤ 120 ms; and as a whole process (the bin, `node dist/cli.cjs check DIR`) against the openssl CLI
  * doing `kubeadm certs check-expiration`'s job over the same folder (bench/openssl-check-expiration.sh),
  * reported as a ratio. The check does much more than read dates: the ratio says what that costs.
  */
@@ -17,7 +17,7 @@ import { checkNode } from '../lib/cluster/check-node.js';
 import { median, ms, percentile, timedRun, type Row } from './stats.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CLI = join(ROOT, 'dist/lib/cli/main.js');
+const CLI = join(ROOT, 'dist/cli.cjs');
 const OPENSSL_SCRIPT = fileURLToPath(new URL('./openssl-check-expiration.sh', import.meta.url));
 const TARGET_IN_PROCESS_MS = 120;
 const WRITTEN_AT = '2026-01-01T00:00:00Z';

@@ -19,9 +19,9 @@ export function percentile(values: number[], p: number): number {
 export const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 /** Wall time of one process run (in `cwd`); throws with its output when it fails, so a broken run is never timed. */
-export function timedRun(command: string, args: string[], cwd: string, expectStatus = 0): number {
+export function timedRun(command: string, args: string[], cwd: string, expectStatus = 0, env?: NodeJS.ProcessEnv): number {
   const start = performance.now();
-  const result = spawnSync(command, args, { encoding: 'utf8', cwd });
+  const result = spawnSync(command, args, { encoding: 'utf8', cwd, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const elapsed = performance.now() - start;
   if (result.error) throw new Error(`cannot run ${command}: ${result.error.message}`);
   if (result.status !== expectStatus) {

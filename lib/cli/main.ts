@@ -105,11 +105,15 @@ function lineWriter(stream: NodeJS.WriteStream, closed: AbortController): (text:
   };
 }
 
-// Run when executed directly (node dist/lib/cli/main.js, tsx lib/cli/main.ts, or the npm bin link).
-const entry = process.argv[1] ?? '';
-if (/(^|[/\\])(main\.(ts|js)|kube-mtls-sim)$/.test(entry)) {
+/** The command line of this process, run: what the bin (dist/cli.cjs, lib/cli/bin.ts) and a direct run of this file do. */
+export async function runCli(): Promise<void> {
   const stdoutClosed = new AbortController();
   const out = lineWriter(process.stdout, stdoutClosed);
   const err = lineWriter(process.stderr, new AbortController());
   process.exitCode = await main(process.argv.slice(2), out, err, { stdoutClosed: stdoutClosed.signal });
 }
+
+// Run when executed directly (node dist/lib/cli/main.js, tsx lib/cli/main.ts). Not awaited at top
+// level, so that the CLI bundle (CommonJS, which has no top-level await) can include this module;
+// a rejection is then an unhandled one, which Node reports and exits 1 on, as before.
+if (/(^|[/\\])main\.(ts|js)$/.test(process.argv[1] ?? '')) void runCli();

@@ -16,10 +16,10 @@ import { publicKeyFromSpki, signatureHash, type KeyMaterial } from '../pki/keys.
  */
 
 // The ASN.1 schemas load with the first CSR written or read, not with the package.
-const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509');
-const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema');
-const csr = lazyRequire<typeof AsnCsr>('@peculiar/asn1-csr');
-const rsa = lazyRequire<typeof AsnRsa>('@peculiar/asn1-rsa');
+const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509', () => require('@peculiar/asn1-x509'));
+const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema', () => require('@peculiar/asn1-schema'));
+const csr = lazyRequire<typeof AsnCsr>('@peculiar/asn1-csr', () => require('@peculiar/asn1-csr'));
+const rsa = lazyRequire<typeof AsnRsa>('@peculiar/asn1-rsa', () => require('@peculiar/asn1-rsa'));
 
 const EXTENSION_REQUEST = '1.2.840.113549.1.9.14';
 const EXTENSION_REQUEST_OID = Buffer.from('06092a864886f70d01090e', 'hex');

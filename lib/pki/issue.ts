@@ -57,8 +57,8 @@ export type CertSan = San | { email: string } | { uri: string };
 
 // The ASN.1 schemas load with the first certificate issued, not with the package: importing it, or a
 // command that only reads files, does not pay for them.
-const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509');
-const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema');
+const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509', () => require('@peculiar/asn1-x509'));
+const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema', () => require('@peculiar/asn1-schema'));
 const lazyTable = <T>(make: () => T): (() => T) => {
   let table: T | undefined;
   return () => (table ??= make());

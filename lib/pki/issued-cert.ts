@@ -6,10 +6,10 @@
  */
 import { createHash, X509Certificate as NodeX509 } from 'node:crypto';
 import type * as X509Lib from '@peculiar/x509';
-import { createRequire } from 'node:module';
 import { authorityKeyIdHex, keyUsageBits, subjectKeyIdHex } from './der-extensions.js';
 import { derElements } from './der.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { lazyRequire } from '../util/lazy.js';
 
 /**
  * A certificate: its DER, and views made on first use — node:crypto's (OpenSSL semantics:
@@ -99,14 +99,11 @@ export class IssuedCert {
 }
 
 // @peculiar/x509 (and the Reflect polyfill its schemas need) only when a certificate's `parsed` view is asked for.
-const requireCjs = createRequire(import.meta.url);
-let peculiar: typeof X509Lib | undefined;
+const reflectMetadata = lazyRequire<unknown>('reflect-metadata', () => require('reflect-metadata'));
+const x509Lib = lazyRequire<typeof X509Lib>('@peculiar/x509', () => require('@peculiar/x509'));
 function peculiarX509(): typeof X509Lib {
-  if (!peculiar) {
-    requireCjs('reflect-metadata');
-    peculiar = requireCjs('@peculiar/x509') as typeof X509Lib;
-  }
-  return peculiar;
+  reflectMetadata();
+  return x509Lib();
 }
 
 /**
