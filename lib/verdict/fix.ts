@@ -3,7 +3,7 @@ import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
 import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
 
-import { trustedNames } from './why.js';
+import { promptedUser, trustedNames } from './why.js';
 
 type Fixer = (p: Phrases, r: EdgeResult) => string;
 
@@ -24,7 +24,7 @@ const wrongCa: Fixer = (p, r) => {
     : p.fixClientCa(certFile(r), trust?.field ?? '', trust?.file);
 };
 
-const config = (reason: ConfigReason): Fixer => (p) => p.fixConfig(reason);
+const config = (reason: Exclude<ConfigReason, 'CREDENTIALS_PROMPT'>): Fixer => (p) => p.fixConfig(reason);
 const generic: Fixer = (p) => p.fixGeneric;
 
 /** The fix, for each reason: a table, so that a new reason does not compile until it has one. */
@@ -57,6 +57,7 @@ export const FIX = {
   BAD_FILE: config('BAD_FILE'),
   CLIENT_KEY_UNUSABLE: config('CLIENT_KEY_UNUSABLE'),
   BAD_FLAG: config('BAD_FLAG'),
+  CREDENTIALS_PROMPT: (p, r) => p.fixPrompt(promptedUser(r), r.cause.kind === 'config-error' ? r.cause.file ?? '' : ''),
   CONNECTION_REFUSED: (p, r) => p.fixRefused(r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.fixNoServingCert(),
   ANONYMOUS_ALLOWED: (p, r) => p.fixAnonymousAllowed(r.server.component, anonymousSetting(r) ?? ''),

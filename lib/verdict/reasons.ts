@@ -38,6 +38,7 @@ export const REASONS = {
   TIMEOUT: 'No answer within the dial timeout (`timeoutMs`, 15 s by default): a server that hangs, or a machine too busy.',
   // Added later (reasons are only ever appended)
   BAD_FLAG: 'A component flag has a value the real binary refuses as it starts (an unknown `--authorization-mode`, a port out of range): the component does not start.',
+  CREDENTIALS_PROMPT: 'kubectl\'s kubeconfig user has no credential at all: kubectl would prompt for a username (`Please enter Username:`) and, with no terminal, stop with `error: EOF`, sending no request.',
 } as const;
 
 export type Reason = keyof typeof REASONS;
@@ -59,7 +60,7 @@ export const REASON_VERDICT = {
   KEY_MISMATCH: 'config-error', PEM_SWITCHED: 'config-error', FILE_MISSING: 'config-error', BAD_FILE: 'config-error',
   NO_SERVING_CERT: 'rejected', HTTP_ERROR: 'rejected', CLIENT_KEY_UNUSABLE: 'config-error',
   CONNECTION_REFUSED: 'rejected', CONNECTION_CLOSED: 'rejected', TIMEOUT: 'rejected',
-  BAD_FLAG: 'config-error',
+  BAD_FLAG: 'config-error', CREDENTIALS_PROMPT: 'config-error',
 } as const satisfies Record<Reason, Verdict>;
 
 /** The reasons of each verdict, e.g. `ReasonOf<'insecure'>`. */

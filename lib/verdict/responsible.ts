@@ -41,7 +41,7 @@ const WHERE = {
   HTTP_ERROR: (r) => [r.client.configuredBy], CONNECTION_REFUSED: (r) => [r.client.configuredBy],
   CONNECTION_CLOSED: (r) => [r.client.configuredBy], TIMEOUT: (r) => [r.client.configuredBy],
   KEY_MISMATCH: configured, PEM_SWITCHED: configured, FILE_MISSING: configured, BAD_FILE: configured,
-  CLIENT_KEY_UNUSABLE: configured, BAD_FLAG: configured,
+  CLIENT_KEY_UNUSABLE: configured, BAD_FLAG: configured, CREDENTIALS_PROMPT: configured,
 } as const satisfies Record<Reason, Finder>;
 
 /** A component that would not start: the file and the flag (or config field) its error names. */

@@ -44,6 +44,8 @@ const structure = (p: Phrases, r: EdgeResult): string | undefined => {
 
 const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component,
   r.detectedBy === 'server' || (r.cause.kind === 'config-error' && r.cause.clientDidNotStart === true), r.summary);
+/** The kubeconfig user entry that made kubectl prompt (the error's field). */
+export const promptedUser = (r: EdgeResult): string => (r.cause.kind === 'config-error' ? r.cause.field ?? 'the user' : 'the user');
 const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', tokenSource(r), authnError(r));
 
 /**
@@ -81,6 +83,7 @@ export const WHY = {
   FILE_MISSING: config,
   BAD_FILE: config,
   BAD_FLAG: config,
+  CREDENTIALS_PROMPT: (p, r) => p.whyPrompt(promptedUser(r), r.cause.kind === 'config-error' ? r.cause.file ?? '' : ''),
   CLIENT_KEY_UNUSABLE: (p, r) => p.whyConfig(r.client.component, false, r.summary),
   CONNECTION_REFUSED: (p, r) => p.whyRefused(r.client.dialled, r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.whyNoServingCert(),
