@@ -1,7 +1,7 @@
 import type { ConfigReason, Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
-import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
+import { keyTypeHint, sentCaExpired, certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
 
 import { promptedUser, trustedNames } from './why.js';
 
@@ -17,6 +17,9 @@ const wrongCa: Fixer = (p, r) => {
   const { trust } = refused(r);
   const built = structureCause(r);
   if (built) return p.fixStructure(built, certFile(r), trustedNames(trust));
+  const sent = r.reason === 'UNKNOWN_AUTHORITY' ? sentCaExpired(r) : undefined;
+  if (sent) return p.fixIntermediateExpired(certFile(r), sent);
+  if (keyTypeHint(r)) return p.fixKeyType(certFile(r), trust?.file ?? trust?.field ?? '');
   const expired = r.reason === 'UNKNOWN_AUTHORITY' ? expiredCaHint(r) : undefined;
   if (expired) return p.fixCaExpired(`CN=${expired.candidate}`, trust?.file ?? trust?.field ?? '');
   return r.detectedBy === 'client'

@@ -2,7 +2,7 @@ import type { Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult, TrustSummary } from './result.js';
 import {
-  anonymousSetting, authnError, certNotRequested, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, structureCause, tokenSource, verification,
+  anonymousSetting, authnError, certNotRequested, keyTypeHint, sentCaExpired, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, structureCause, tokenSource, verification,
 } from './explain-facts.js';
 
 type Explainer = (p: Phrases, r: EdgeResult) => string;
@@ -22,6 +22,9 @@ const unknownAuthority: Explainer = (p, r) => {
   const sameName = trust.subjects.includes(cert.issuer);
   const sameKey = cert.authorityKeyId !== '' && trust.keyIds.includes(cert.authorityKeyId);
   if (trust.kind !== 'ca') return p.whyNoAnchor(ref, cert.issuer, trust.field);
+  const sent = sentCaExpired(r);
+  if (sent) return p.whyIntermediateExpired(ref, sent, verification(r)?.error ?? r.summary);
+  if (keyTypeHint(r)) return p.whyKeyType(ref, cert.issuer, verification(r)?.error ?? r.summary);
   const expired = expiredCaHint(r);
   if (expired) return p.whyCaExpired(ref, `CN=${expired.candidate}`, expired.error, trust.file ?? trust.field);
   if (sameName && !sameKey) return p.whyImpostor(ref, cert.issuer, cert.authorityKeyId, trust.keyIds.join(', '));
