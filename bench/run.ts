@@ -12,8 +12,9 @@
  * simulated apiserver against a bare node:tls mTLS loop) and bench/catalogue.ts (the whole scenario
  * catalogue; 1,000 kubelets bootstrapping) and bench/process.ts (whole commands as a user runs them:
  * package import, one scenario and `pki write`, against bare node and the openssl script) and
- * bench/check.ts (`check DIR` in-process, and as a process against openssl doing check-expiration's job); all
- * targets share the one table below.
+ * bench/check.ts (`check DIR` in-process, and as a process against openssl doing check-expiration's job) and
+ * bench/verify.ts (one dial's goVerify against OpenSSL's bare check of the same chain); all targets
+ * share the one table below.
  *
  * Targets are reported (PASS/MISS), not enforced: exits 0 when targets are missed, 1 on any error.
  */
@@ -28,6 +29,7 @@ import { clusterBenchmarks } from './cluster.js';
 import { catalogueBenchmarks } from './catalogue.js';
 import { checkBenchmarks } from './check.js';
 import { processBenchmarks } from './process.js';
+import { verifyBenchmarks } from './verify.js';
 import { median, ms, percentile, type Row } from './stats.js';
 
 const quick = process.argv.includes('--quick');
@@ -129,6 +131,7 @@ try {
   rows.push(...(await catalogueBenchmarks(quick)));
   rows.push(...processBenchmarks(quick));
   rows.push(...(await checkBenchmarks(quick)));
+  rows.push(...(await verifyBenchmarks(quick)));
 
   const version = spawnSync('openssl', ['version'], { encoding: 'utf8' }).stdout?.split(' (')[0]?.trim() || 'openssl ?';
   console.log(`PKI and cluster benchmarks${quick ? ' (--quick)' : ''}: node ${process.version}, ${version}, ${availableParallelism()} CPUs\n`);

@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   ERR_NODE_UNIT: 'A systemd unit in a node folder has no ExecStart= or an unterminated quote.',
   ERR_NODE_NOT_FOUND: 'A folder given as a node holds no component: no static Pod manifest, no kube-*/etcd unit and no kubelet unit or kubeadm-flags.env (empty, or not laid out as a node\'s root).',
   ERR_NODE_COMPONENT_CONFIG: 'A kube-scheduler or kube-proxy `--config` file in a node folder is not a YAML mapping, or its `clientConnection.kubeconfig` is not a string.',
+  ERR_KUBECONFIG_PROMPT: 'A kubeconfig user kubectl would use has no credential (no client certificate, token, exec or auth-provider plugin, or username): kubectl prompts `Please enter Username:` and, with no terminal, stops with `error: EOF` having sent no request.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

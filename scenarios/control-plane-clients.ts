@@ -2,6 +2,9 @@ import type { Scenario } from '../lib/scenarios/types.js';
 
 const SA_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const YEAR = 365 * 24 * 3600_000;
+const SCHEDULER_CONF = '/etc/kubernetes/scheduler.conf';
+const NO_CERT = { 'users.0.user.client-certificate-data': null, 'users.0.user.client-key-data': null };
+const schedulerBase = { edge: 'scheduler-to-apiserver', preset: 'kubeadm' } as const;
 
 /** kube-scheduler, kube-controller-manager and kube-proxy → kube-apiserver. */
 export const controlPlaneClientScenarios: Scenario[] = [
@@ -14,6 +17,22 @@ export const controlPlaneClientScenarios: Scenario[] = [
     description: 'kubeadm renews scheduler.conf with `kubeadm certs renew`; an expired one gets 401 on every request.',
     source: 'kubeadm certs check-expiration', responsible: '/etc/kubernetes/scheduler.conf',
     changes: { faults: { scheduler: { kind: 'expired' } } }, expect: { verdict: 'rejected', stage: 'authn', detectedBy: 'server', reason: 'CERT_EXPIRED', identity: null } },
+  // A component's client-go has no prompt (unlike kubectl's): a kubeconfig user without credentials sends anonymous requests.
+  { ...schedulerBase, name: 'scheduler-no-credentials', title: 'scheduler.conf\'s user has no certificate and no token',
+    description: 'The scheduler\'s client-go builds its config without a prompt, so the request goes out anonymously (kube-apiserver enables anonymous authentication by default): system:anonymous in system:unauthenticated may not list pods, 403. (kubectl would prompt instead: kubectl-no-credentials.)',
+    source: 'client-go clientcmd (no fallback reader: no prompt); kubernetes.io authentication (anonymous requests); RBAC', responsible: SCHEDULER_CONF,
+    changes: { kubeconfigEdits: { [SCHEDULER_CONF]: NO_CERT } },
+    expect: { verdict: 'rejected', stage: 'authz', detectedBy: 'server', reason: 'FORBIDDEN', identity: { user: 'system:anonymous', groups: ['system:unauthenticated'] } } },
+  { ...schedulerBase, name: 'scheduler-no-credentials-anonymous-disabled', title: 'no credentials, and kube-apiserver --anonymous-auth=false',
+    description: 'Without anonymous authentication, a request without credentials is 401: the scheduler logs "Unauthorized" on every list and watch.',
+    source: 'kubernetes.io authentication', responsible: 'kube-apiserver --anonymous-auth',
+    changes: { apiserver: { '--anonymous-auth': 'false' }, kubeconfigEdits: { [SCHEDULER_CONF]: NO_CERT } },
+    expect: { verdict: 'rejected', stage: 'authn', detectedBy: 'server', reason: 'NO_CREDENTIALS', identity: null } },
+  { ...schedulerBase, name: 'scheduler-no-credentials-always-allow', title: 'no credentials, and kube-apiserver --authorization-mode=AlwaysAllow',
+    description: 'kube-apiserver refuses to combine anonymous requests with the AlwaysAllow authorizer: it logs "AnonymousAuth is not allowed with the AlwaysAllow authorizer. Resetting AnonymousAuth to false." A request without credentials is then 401, not an open door.',
+    source: 'pkg/kubeapiserver/options/authentication.go (ApplyAuthorization); kubernetes.io authentication (anonymous requests)', responsible: '--authorization-mode',
+    changes: { apiserver: { '--authorization-mode': 'AlwaysAllow' }, kubeconfigEdits: { [SCHEDULER_CONF]: NO_CERT } },
+    expect: { verdict: 'rejected', stage: 'authn', detectedBy: 'server', reason: 'NO_CREDENTIALS', identity: null } },
   { edge: 'scheduler-to-apiserver', preset: 'kubeadm', name: 'scheduler-wrong-port', title: 'scheduler.conf points at port 6444, where nothing listens',
     description: 'Not a certificate problem at all: the connection is refused before TLS starts.',
     source: 'client-go', responsible: '/etc/kubernetes/scheduler.conf',

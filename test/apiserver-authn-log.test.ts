@@ -16,8 +16,9 @@ test('an unknown bootstrap token: 401, the log says only "invalid bearer token",
 });
 
 test('no credentials with --anonymous-auth=false: 401 and nothing logged', async (t) => {
-  await using cluster = await defineCluster({ clock, apiserver: { '--anonymous-auth': 'false' }, kubeconfigEdits: { [ADMIN]: noCert } }).start();
-  const r = await cluster.dial('kubectl-to-apiserver');
+  // The scheduler's client-go sends a request without credentials; kubectl would prompt instead (kubectl-prompt.test.ts).
+  await using cluster = await defineCluster({ clock, apiserver: { '--anonymous-auth': 'false' }, kubeconfigEdits: { '/etc/kubernetes/scheduler.conf': noCert } }).start();
+  const r = await cluster.dial('scheduler-to-apiserver');
   t.is(r.reason, 'NO_CREDENTIALS');
   t.is(r.server.saw.log, undefined);
 });

@@ -13,6 +13,12 @@ const CASES: [name: string, goError: string, why: RegExp, fix: RegExp, zh: RegEx
   ['apiserver-serving-excluded-by-name-constraints', 'CANotAuthorizedForThisName', /carries name constraints that a name of CN=kube-apiserver/, /without the names the constraints forbid/, /名称约束/],
   ['kubelet-client-signed-sha1', 'UnknownAuthorityError', /with a hash Go refuses as insecure .*insecure algorithm ECDSA-SHA1/s, /SHA-256 or stronger/, /不安全（SHA-1 或 MD5）/],
   ['etcd-server-unknown-critical-extension', 'UnhandledCriticalExtension', /extension marked critical that Go does not know/, /without that extension/, /关键（critical）/],
+  // The server side: the apiserver starts with these certificates (they load), and kubectl refuses them.
+  ['apiserver-serving-signed-sha1', 'UnknownAuthorityError', /insecure algorithm ECDSA-SHA1 \(temporarily override with GODEBUG=x509sha1=1\)/, /SHA-256 or stronger/, /不安全（SHA-1 或 MD5）/],
+  ['apiserver-serving-signed-md5', 'UnknownAuthorityError', /insecure algorithm MD5-RSA"/, /SHA-256 or stronger/, /不安全（SHA-1 或 MD5）/],
+  ['apiserver-serving-ecdsa-chain-under-rsa-ca', 'UnknownAuthorityError', /another type .*"x509: signature algorithm specifies an ECDSA public key, but have public key of type \*rsa\.PublicKey"/s, /with that CA's key, whatever its type/, /密钥类型/],
+  ['apiserver-serving-rsa-chain-under-ecdsa-ca', 'UnknownAuthorityError', /"x509: signature algorithm specifies an RSA public key, but have public key of type \*ecdsa\.PublicKey"/, /with that CA's key, whatever its type/, /密钥类型/],
+  ['apiserver-serving-expired-intermediate', 'Expired', /the intermediate CA CN=kubernetes-intermediate\s+sent with it .*"x509: certificate has expired or is not yet valid: current time/s, /Renew the intermediate CA CN=kubernetes-intermediate/, /中间 CA/],
 ];
 
 for (const [name, goError, why, fix, zh] of CASES) {

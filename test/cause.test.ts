@@ -76,8 +76,9 @@ test('an ok edge has an ok cause; an insecure one says what was not checked', as
 });
 
 test('a 401 for no credentials under AlwaysAllow: why anonymous requests were turned off is a field', async (t) => {
-  await using cluster = await defineCluster({ clock, apiserver: { '--authorization-mode': 'AlwaysAllow' }, kubeconfigEdits: { '/etc/kubernetes/admin.conf': { 'users.0.user.client-certificate-data': null, 'users.0.user.client-key-data': null } } }).start();
-  const r = await cluster.dial('kubectl-to-apiserver');
+  await using cluster = await defineCluster({ clock, apiserver: { '--authorization-mode': 'AlwaysAllow' }, kubeconfigEdits: { '/etc/kubernetes/scheduler.conf': { 'users.0.user.client-certificate-data': null, 'users.0.user.client-key-data': null } } }).start();
+  // The scheduler, not kubectl: kubectl prompts for a username instead of sending a request without credentials.
+  const r = await cluster.dial('scheduler-to-apiserver');
   t.is(r.reason, 'NO_CREDENTIALS', r.summary);
   t.like(r.cause, { kind: 'http', status: 401, authn: { method: 'anonymous', anonymousResetBecause: '--authorization-mode includes AlwaysAllow' } });
   t.regex(explain(r).why, /--anonymous-auth: reset to false because --authorization-mode includes AlwaysAllow\)\.$/);

@@ -5,6 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import test from 'ava';
+import { parse } from 'yaml';
 import { fixedClock } from '../lib/clock.js';
 import { defineCluster } from '../lib/cluster/cluster.js';
 import { loadNode } from '../lib/node/load.js';
@@ -48,6 +49,18 @@ const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problem
   'name-constraints': ['etcd-ca=name-constraints:exclude=only.example', (_r, _p, dir) => goReason(dir, '/etc/kubernetes/pki/etcd/server.crt', '/etc/kubernetes/pki/etcd/ca.crt', 'serverAuth'), 'CANotAuthorizedForThisName'],
   'critical-extension': ['kubelet-serving-ca=critical-extension:1.3.6.1.4.1.99999.1', (_r, _p, dir) => goFacts(certsAt(dir, '/var/lib/kubelet/pki/kubelet.crt')[1]!).unhandledCritical, true],
   'signature-algorithm': ['ca=signature-algorithm:sha1', (_r, _p, dir) => goFacts(certAt(dir, '/etc/kubernetes/pki/ca.crt')).signature.name, 'ECDSA-SHA1'],
+  // An RSA impostor of the ECDSA CA (the preset's keys are ECDSA): Go names the key type in its hint.
+  'issuer-key-type': ['admin=issuer-key-type:rsa', (_r, _p, dir) => {
+    const doc = parse(readFileSync(join(dir, 'etc/kubernetes/admin.conf'), 'utf8')) as { users: { user: Record<string, string> }[] };
+    const leaf = fromX509(new X509Certificate(Buffer.from(doc.users[0]!.user['client-certificate-data']!, 'base64')));
+    const result = goVerify(leaf, { roots: certsAt(dir, '/etc/kubernetes/pki/ca.crt'), now: new Date(NOW), keyUsages: ['clientAuth'] });
+    return result.ok ? 'ok' : result.error.replace(/ while trying.*/, '');
+  }, 'x509: certificate signed by unknown authority (possibly because of "x509: signature algorithm specifies an RSA public key, but have public key of type *ecdsa.PublicKey"'],
+  'expired-intermediate': ['apiserver-kubelet-client=expired-intermediate', (_r, _p, dir) => {
+    const [leaf, ...intermediates] = certsAt(dir, '/etc/kubernetes/pki/apiserver-kubelet-client.crt');
+    const result = goVerify(leaf!, { roots: certsAt(dir, '/etc/kubernetes/pki/ca.crt'), intermediates, now: new Date(NOW), keyUsages: ['clientAuth'] });
+    return result.ok ? 'ok' : [intermediates.length, result.goError, result.error];
+  }, [1, 'Expired', 'x509: certificate has expired or is not yet valid: current time 2026-01-01T00:00:00Z is after 2025-12-31T00:00:00Z']],
   'via-intermediate': ['apiserver=via-intermediate:omit', (r) => [r.get('apiserver')!.issuer, r.get('apiserver')!.checks.chain.reason], ['kubernetes-intermediate', 'UNKNOWN_AUTHORITY']],
 };
 
@@ -110,7 +123,8 @@ for (const [flag, value, message] of [
   ['--fault', 'ca=name-constraints:allow=x', /neither permit=A\+B nor exclude=A\+B/],
   ['--fault', 'ca=critical-extension:oops', /needs a dotted OID/],
   ['--fault', 'apiserver=name-encoding:latin1', /name-encoding takes utf8/],
-  ['--fault', 'apiserver=signature-algorithm:md5', /signature-algorithm takes sha1/],
+  ['--fault', 'apiserver=signature-algorithm:md4', /signature-algorithm takes sha1 or md5/],
+  ['--fault', 'apiserver=issuer-key-type:dsa', /issuer-key-type takes rsa or ecdsa/],
   ['--fault', 'ca=signed-by:apiserver', /signing cycle ca <- apiserver <- ca/],
   ['--flag', 'etcd:--no-such-flag=1', /etcd has no flag --no-such-flag/],
   ['--flag', 'kube-etcd:--name=x', /unknown component "kube-etcd"/],

@@ -4,6 +4,7 @@ import { loadCaBundle, loadKeyPair } from '../component-base/files.js';
 import type { ControlPlaneSpec } from '../component-base/presets.js';
 import type { Flags } from '../component-base/flags.js';
 import { parseKubeconfig } from '../kubeconfig/parse.js';
+import { refuseWithoutCredentials } from '../kubeconfig/prompt.js';
 import { splitHostPort } from '../pki/cluster-config.js';
 import type { EdgeSpec } from '../edges/edges.js';
 import { aggregatorClient, metricsServerKubeletClient } from './addon-credentials.js';
@@ -22,6 +23,8 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
     const kc = parseKubeconfig(fs.read(file, `${edge.client} --kubeconfig`).toString('utf8'), file, {
       readFile: (path, by) => fs.read(path, `${by.field} in ${by.file}`),
     });
+    // Only kubectl prompts for a username; the components' client-go sends the request anonymously.
+    if (edge.client === 'kubectl') refuseWithoutCredentials(kc);
     const url = new URL(kc.server);
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const field = `clusters[${kc.clusterName}].cluster`;

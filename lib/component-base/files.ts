@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { NodeFs } from '../fs/node-fs.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { checkKeyPair, readCertificates, readPrivateKey } from '../pki/pem.js';
+import { requireGoParsableBundle, requireGoParsableLeaf } from '../x509/go-load.js';
 
 /** A serving or client identity as Go's tls.LoadX509KeyPair loads it: the cert chain file and its key. */
 export interface LoadedKeyPair {
@@ -18,6 +19,7 @@ export interface LoadedKeyPair {
 export function loadKeyPair(fs: NodeFs, certFile: string, keyFile: string, certField: string, keyField: string): LoadedKeyPair {
   const chain = readCertificates(fs.read(certFile, certField), { file: certFile, field: certField });
   const { keyObject } = readPrivateKey(fs.read(keyFile, keyField), { file: keyFile, field: keyField });
+  requireGoParsableLeaf(chain, { file: certFile, field: certField });
   checkKeyPair(chain[0]!, keyObject, { file: certFile, field: certField }, { file: keyFile, field: keyField });
   return {
     chain, key: keyObject, certFile, keyFile,
@@ -28,5 +30,7 @@ export function loadKeyPair(fs: NodeFs, certFile: string, keyFile: string, certF
 
 /** A CA bundle file (`--client-ca-file`, `--etcd-cafile`, `clientCAFile`, …): every certificate in it is a root. */
 export function loadCaBundle(fs: NodeFs, file: string, field: string): { certs: IssuedCert[]; file: string; field: string } {
-  return { certs: readCertificates(fs.read(file, field), { file, field }), file, field };
+  const certs = readCertificates(fs.read(file, field), { file, field });
+  requireGoParsableBundle(certs, { file, field });
+  return { certs, file, field };
 }

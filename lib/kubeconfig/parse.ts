@@ -4,6 +4,7 @@ import { KubeMtlsSimError } from '../errors.js';
 import { nodePath, readDiskPathInRoot, readFileTyped } from '../fs/read.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { checkKeyPair, readCertificates, readPrivateKey, type ReadKey, type Source } from '../pki/pem.js';
+import { clientGoRoots, requireGoParsableLeaf } from '../x509/go-load.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
 
 /** client-go's names in its validation messages. */
@@ -209,7 +210,7 @@ function loadCertificateAuthority(refs: References, { cluster, clusterName, cf }
     refs.fail('ERR_KUBECONFIG_INSECURE_CA', `${cf}.insecure-skip-tls-verify`, `is true while \`${ca.source.field}\` is set: client-go refuses a root certificate together with the insecure flag`,
       'specifying a root certificates file with the insecure flag is not allowed');
   }
-  return ca ? { certs: readCertificates(ca.bytes, ca.source), source: ca.source } : undefined;
+  return ca ? { certs: clientGoRoots(readCertificates(ca.bytes, ca.source), ca.source), source: ca.source } : undefined;
 }
 
 /** The client certificate and key: both or neither, and a matching pair (client-go's clientCert authentication method). */
@@ -224,6 +225,7 @@ function loadClientCertificate(refs: References, { user, userName, uf }: Selecte
   if (cert && key) {
     const certs = readCertificates(cert.bytes, cert.source);
     const readKey = readPrivateKey(key.bytes, key.source);
+    requireGoParsableLeaf(certs, cert.source);
     checkKeyPair(certs[0]!, readKey.keyObject, cert.source, key.source);
     result.clientCert = { certs, source: cert.source };
     result.clientKey = { key: readKey, source: key.source };

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { DAY, YEAR } from '../clock.js';
 import { resolveClusterConfig, resolveValue } from '../pki/cluster-config.js';
 import { checkSigningCycles, normalizeFaults, type FaultEffect, type FaultMap } from '../pki/faults.js';
 import { issueCertificate, type IssuedCert } from '../pki/issue.js';
@@ -43,7 +44,8 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   checkSigningCycles(preset.certs, faults);
   const source = options.keys === 'fresh' ? freshKeys : options.keys === 'pooled' || options.keys === undefined ? sharedKeyPool : options.keys;
   const namespace = options.keyNamespace ?? 'default';
-  const keyFor = (slot: string) => source.get(algorithm, `${preset.name}/${slot}`, namespace);
+  // A fault may ask for a CA key of another type (issuer-key-type): RSA when the cluster's are ECDSA, and the reverse.
+  const keyFor = (slot: string, keyType?: 'rsa' | 'ecdsa') => source.get(keyType ? (keyType === 'rsa' ? 'rsa-2048' : 'ecdsa-p256') : algorithm, `${preset.name}/${slot}`, namespace);
   const issuer = new TableIssuer(preset, { config, now }, faults, keyFor, source.reusesKeys !== false);
 
   const [certList, keyPairList] = await Promise.all([
@@ -74,7 +76,7 @@ class TableIssuer {
     preset: Preset,
     private readonly context: RecordContext,
     private readonly faults: ReadonlyMap<string, FaultEffect>,
-    private readonly keyFor: (slot: string) => Promise<KeyMaterial>,
+    private readonly keyFor: (slot: string, keyType?: 'rsa' | 'ecdsa') => Promise<KeyMaterial>,
     private readonly memo: boolean,
   ) {
     this.#records = new Map(preset.certs.map((r) => [r.id, r] as const));
@@ -98,11 +100,11 @@ class TableIssuer {
   }
 
   /** A CA that is not in the table: an impostor with the real CA's name, or an intermediate under it. */
-  async #syntheticCa(slot: string, base: CaRecord, cn: string, parent: PkiCert | null): Promise<Signer> {
-    const key = await this.keyFor(slot);
+  async #syntheticCa(slot: string, base: CaRecord, cn: string, parent: PkiCert | null, odd: { keyType?: 'rsa' | 'ecdsa'; expired?: boolean } = {}): Promise<Signer> {
+    const key = await this.keyFor(odd.keyType ? `${slot}#${odd.keyType}` : slot, odd.keyType);
     const cert = await issueCertificate({
       cn, o: resolveValue(base.o, this.context), isCa: true, keyUsage: base.keyUsage, extKeyUsage: null,
-      sans: parent ? [] : resolveValue(base.sans, this.context), ...this.#dates(base.validity, null), subjectKey: key,
+      sans: parent ? [] : resolveValue(base.sans, this.context), ...this.#dates(odd.expired ? { notBefore: -YEAR - DAY, notAfter: -DAY } : base.validity, null), subjectKey: key,
       ...(parent ? { issuer: { cert: parent.cert, key: parent.certKey } } : {}), memo: this.memo,
     });
     return { cert, key };
@@ -121,13 +123,13 @@ class TableIssuer {
     const caId = (record as Extract<CertRecord, { kind: 'leaf' }>).ca;
     const realCa = this.#records.get(caId) as CaRecord;
     if (issuerEffect.kind === 'impostor') {
-      const signer = await this.#syntheticCa(`impostor:${caId}`, realCa, resolveValue(realCa.cn, this.context), null);
+      const signer = await this.#syntheticCa(`impostor:${caId}`, realCa, resolveValue(realCa.cn, this.context), null, issuerEffect.keyType ? { keyType: issuerEffect.keyType } : {});
       const issuerId = `impostor:${caId}`;
       if (issuerEffect.caFile) this.extraFiles.push({ kind: 'cert', path: issuerEffect.caFile, contents: signer.cert.pem, mode: 0o644, owner: issuerId });
       return { signer, issuerId, chain };
     }
     const parent = await this.ensure(caId);
-    const signer = await this.#syntheticCa(`intermediate:${record.id}`, realCa, `${resolveValue(realCa.cn, this.context)}-intermediate`, parent);
+    const signer = await this.#syntheticCa(`intermediate:${record.id}${issuerEffect.expired ? '#expired' : ''}`, realCa, `${resolveValue(realCa.cn, this.context)}-intermediate`, parent, { expired: issuerEffect.expired === true });
     if (issuerEffect.send) chain.push(signer.cert);
     return { signer, issuerId: `intermediate:${record.id}`, chain };
   }

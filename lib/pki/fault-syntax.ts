@@ -29,7 +29,9 @@ export const FAULT_SYNTAX: Readonly<Record<FaultKind, string>> = {
   'path-length': 'path-length:N               a CA\'s basicConstraints pathLenConstraint',
   'name-constraints': 'name-constraints:permit=A+B,exclude=C  a CA\'s critical DNS name constraints',
   'critical-extension': 'critical-extension:OID      an unknown critical extension',
-  'signature-algorithm': 'signature-algorithm:sha1    signed with SHA-1 (ecdsa-with-SHA1, sha1WithRSAEncryption)',
+  'signature-algorithm': 'signature-algorithm:sha1|md5  signed with SHA-1 (ecdsa-with-SHA1, sha1WithRSAEncryption) or MD5 (md5WithRSAEncryption: RSA issuers only)',
+  'issuer-key-type': 'issuer-key-type:rsa|ecdsa   signed by a CA of the same name with a key of this type',
+  'expired-intermediate': 'expired-intermediate        signed by an intermediate CA, sent in the chain, that expired a day before --now',
 };
 
 const UNITS: readonly [string, number][] = [['y', YEAR], ['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', 1000], ['ms', 1]];
@@ -57,7 +59,7 @@ function parseArg(kind: FaultKind, arg: string | undefined, bad: (why: string) =
   switch (kind) {
     case 'signed-by': return { kind, issuer: needs() };
     case 'signed-by-impostor': return arg === undefined || arg === '' ? { kind } : { kind, caFile: arg };
-    case 'self-signed': case 'expired': case 'not-yet-valid': case 'mismatched-key': case 'swapped-files':
+    case 'self-signed': case 'expired': case 'not-yet-valid': case 'mismatched-key': case 'swapped-files': case 'expired-intermediate':
       none();
       return { kind };
     case 'validity': {
@@ -112,9 +114,16 @@ function parseArg(kind: FaultKind, arg: string | undefined, bad: (why: string) =
       return fault;
     }
     case 'critical-extension': return { kind, oid: needs() };
-    case 'signature-algorithm':
-      if (needs() !== 'sha1') bad(`signature-algorithm takes sha1 (given "${arg}")`);
-      return { kind, hash: 'sha1' };
+    case 'signature-algorithm': {
+      const hash = needs();
+      if (hash !== 'sha1' && hash !== 'md5') bad(`signature-algorithm takes sha1 or md5 (given "${arg}")`);
+      return { kind, hash };
+    }
+    case 'issuer-key-type': {
+      const keyType = needs();
+      if (keyType !== 'rsa' && keyType !== 'ecdsa') bad(`issuer-key-type takes rsa or ecdsa (given "${arg}")`);
+      return { kind, keyType };
+    }
     case 'via-intermediate':
       if (needs() !== 'send' && arg !== 'omit') bad(`via-intermediate takes send or omit (given "${arg}")`);
       return { kind, sendIntermediate: arg === 'send' };
@@ -161,6 +170,7 @@ export function formatFaultFlag(record: string, fault: Fault): string {
       ].join(',');
       case 'critical-extension': return fault.oid;
       case 'signature-algorithm': return fault.hash;
+      case 'issuer-key-type': return fault.keyType;
       default: return undefined;
     }
   })();

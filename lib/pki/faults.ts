@@ -42,8 +42,12 @@ export type Fault =
   | { kind: 'name-constraints'; permittedDNS?: string[]; excludedDNS?: string[] }
   /** A critical extension of this OID, which no verifier knows (value: an ASN.1 NULL). */
   | { kind: 'critical-extension'; oid: string }
-  /** Signed with SHA-1 by its issuer (Go: insecure algorithm). */
-  | { kind: 'signature-algorithm'; hash: 'sha1' };
+  /** Signed with SHA-1, or MD5 (RSA issuers only), by its issuer (Go: insecure algorithm). */
+  | { kind: 'signature-algorithm'; hash: 'sha1' | 'md5' }
+  /** Signed by a CA of the same name whose key is of this type (an ECDSA chain under a trusted RSA CA, or the reverse). */
+  | { kind: 'issuer-key-type'; keyType: 'rsa' | 'ecdsa' }
+  /** Signed by an intermediate CA under the record's CA that expired a day ago, sent in the chain. */
+  | { kind: 'expired-intermediate' };
 
 export type FaultKind = Fault['kind'];
 export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
@@ -51,11 +55,12 @@ export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
 const KINDS: readonly FaultKind[] = [
   'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
   'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension', 'signature-algorithm',
+  'issuer-key-type', 'expired-intermediate',
 ];
 
 /** What the faults of one record change, merged in order. */
 export interface FaultEffect {
-  issuer?: { kind: 'record'; id: string } | { kind: 'impostor'; caFile?: string } | { kind: 'self' } | { kind: 'intermediate'; send: boolean };
+  issuer?: { kind: 'record'; id: string } | { kind: 'impostor'; caFile?: string; keyType?: 'rsa' | 'ecdsa' } | { kind: 'self' } | { kind: 'intermediate'; send: boolean; expired?: boolean };
   validity?: { notBefore: number; notAfter: number };
   cn?: string;
   o?: string[];
@@ -110,6 +115,15 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
     case 'via-intermediate':
       if (record.kind === 'ca') invalid('via-intermediate applies to leaves');
       effect.issuer = { kind: 'intermediate', send: fault.sendIntermediate };
+      return;
+    case 'expired-intermediate':
+      if (record.kind === 'ca') invalid('expired-intermediate applies to leaves');
+      effect.issuer = { kind: 'intermediate', send: true, expired: true };
+      return;
+    case 'issuer-key-type':
+      if (record.kind === 'ca') invalid('issuer-key-type applies to leaves');
+      if (fault.keyType !== 'rsa' && fault.keyType !== 'ecdsa') invalid(`issuer-key-type takes rsa or ecdsa (given ${JSON.stringify(fault.keyType)})`);
+      effect.issuer = { kind: 'impostor', keyType: fault.keyType };
       return;
     case 'expired':
       effect.validity = { notBefore: -YEAR - DAY, notAfter: -DAY };
@@ -172,8 +186,8 @@ function structureVariation(fault: StructureFault, record: CertRecord, invalid: 
       if (!/^[0-2](\.\d+)+$/.test(fault.oid)) invalid(`critical-extension needs a dotted OID (given "${fault.oid}")`);
       return { extraExtensions: [...(extras ?? []), { oid: fault.oid, critical: true, valueDer: Buffer.from('0500', 'hex') }] };
     case 'signature-algorithm':
-      if (fault.hash !== 'sha1') invalid(`signature-algorithm takes sha1 (given ${JSON.stringify(fault.hash)})`);
-      return { signatureHash: 'sha1' };
+      if (fault.hash !== 'sha1' && fault.hash !== 'md5') invalid(`signature-algorithm takes sha1 or md5 (given ${JSON.stringify(fault.hash)})`);
+      return { signatureHash: fault.hash };
   }
 }
 

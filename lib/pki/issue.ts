@@ -11,6 +11,7 @@ import { lazyRequire } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import { signatureHash, type KeyMaterial } from './keys.js';
 import type { ExtKeyUsage, KeyAlgorithm, KeyUsage, San } from './types.js';
+import { KubeMtlsSimError } from '../errors.js';
 
 // The certificate view and its parse cache live in issued-cert.ts; importers of this module keep
 // finding them here, so this module stays the one door to "a certificate of the PKI".
@@ -48,8 +49,8 @@ export interface CertVariations {
   extraExtensions?: readonly { oid: string; critical: boolean; valueDer: Buffer }[];
   /** The issuer name re-encoded with UTF8String where the issuer's own subject says PrintableString. */
   issuerNameEncoding?: 'utf8';
-  /** Signed with SHA-1 (ecdsa-with-SHA1 or sha1WithRSAEncryption), which Go refuses as insecure. */
-  signatureHash?: 'sha1';
+  /** Signed with SHA-1 (ecdsa-with-SHA1 or sha1WithRSAEncryption) or MD5 (md5WithRSAEncryption), which Go refuses as insecure. */
+  signatureHash?: 'sha1' | 'md5';
 }
 
 /** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
@@ -197,8 +198,8 @@ function sign(r: IssueRequest): IssuedCert {
   const signer = r.issuer?.key ?? r.subjectKey;
   const subject = subjectName(r.cn, r.o);
   const subjectDer = derOf(subject);
-  const sha1 = r.variations?.signatureHash === 'sha1';
-  const algorithmDer = sha1 ? sha1AlgorithmDer(signer.algorithm) : signatureAlgorithmDer(signer.algorithm);
+  const weak = r.variations?.signatureHash;
+  const algorithmDer = weak ? weakAlgorithmDer(weak, signer.algorithm) : signatureAlgorithmDer(signer.algorithm);
   const tbsDer = derSequence([
     VERSION_3,
     derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
@@ -209,7 +210,7 @@ function sign(r: IssueRequest): IssuedCert {
     r.subjectKey.spki,
     derTag(0xa3, derSequence(extensions)),
   ]);
-  const der = signedEnvelope(tbsDer, signer.algorithm, signData(sha1 ? 'sha1' : signatureHash(signer.algorithm), tbsDer, signer.keyObject), algorithmDer);
+  const der = signedEnvelope(tbsDer, signer.algorithm, signData(weak ?? signatureHash(signer.algorithm), tbsDer, signer.keyObject), algorithmDer);
   return new IssuedCert(der, { subjectNameDer: subjectDer, subjectKeyId: ownKeyId });
 }
 
@@ -258,7 +259,12 @@ export function signedEnvelope(signed: Buffer, algorithm: KeyAlgorithm, signatur
 }
 
 /** ecdsa-with-SHA1 (no parameters) or sha1WithRSAEncryption (NULL parameters), DER. */
-function sha1AlgorithmDer(algorithm: KeyAlgorithm): Buffer {
+function weakAlgorithmDer(hash: 'sha1' | 'md5', algorithm: KeyAlgorithm): Buffer {
+  if (hash === 'md5') {
+    // There is no ECDSA-with-MD5 (nor does Go name one): MD5 signatures are RSA's.
+    if (!algorithm.startsWith('rsa')) throw new KubeMtlsSimError('ERR_FAULT_INVALID', `signature-algorithm:md5 needs an RSA issuer key (the issuer's is ${algorithm}): md5WithRSAEncryption is the only MD5 signature`, { field: 'faults' });
+    return Buffer.from('300d06092a864886f70d0101040500', 'hex');
+  }
   return algorithm.startsWith('rsa') ? Buffer.from('300d06092a864886f70d0101050500', 'hex') : Buffer.from('300906072a8648ce3d0401', 'hex');
 }
 

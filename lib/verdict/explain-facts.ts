@@ -28,6 +28,19 @@ export function expiredCaHint(r: EdgeResult): { error: string; candidate: string
   return hint && (hint.reason === 'CERT_EXPIRED' || hint.reason === 'CERT_NOT_YET_VALID') ? { error: hint.error, candidate: hint.candidate } : undefined;
 }
 
+/** Go's hint says the trusted CA's key is of another type than the signature's (an RSA CA over an ECDSA chain, or the reverse). */
+export function keyTypeHint(r: EdgeResult): boolean {
+  const hint = verification(r)?.hint;
+  return hint?.reason === 'BAD_SIGNATURE' && hint.error.startsWith('x509: signature algorithm specifies an');
+}
+
+/** The expired (or not yet valid) CA of the hint is an intermediate the peer sent, not a trusted one. */
+export function sentCaExpired(r: EdgeResult): string | undefined {
+  const expired = expiredCaHint(r);
+  const trust = refused(r).trust;
+  return expired && trust && !trust.subjects.includes(`CN=${expired.candidate}`) ? `CN=${expired.candidate}` : undefined;
+}
+
 /** The refused certificate's issuer is an intermediate CA that was not sent with it. */
 export function intermediateMissing(r: EdgeResult): boolean {
   return verification(r)?.chain.intermediateMissing === true;

@@ -1,9 +1,9 @@
 import type { ConfigReason, Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult } from './result.js';
-import { certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
+import { keyTypeHint, sentCaExpired, certNotRequested, clientCertSetting, ekuTakenByChain, expiredCaHint, isBootstrapToken, neededUsage, refused, anonymousSetting, structureCause, tokenSource } from './explain-facts.js';
 
-import { allowedNamesSetting, trustedNames } from './why.js';
+import { allowedNamesSetting, promptedUser, trustedNames } from './why.js';
 
 type Fixer = (p: Phrases, r: EdgeResult) => string;
 
@@ -17,6 +17,9 @@ const wrongCa: Fixer = (p, r) => {
   const { trust } = refused(r);
   const built = structureCause(r);
   if (built) return p.fixStructure(built, certFile(r), trustedNames(trust));
+  const sent = r.reason === 'UNKNOWN_AUTHORITY' ? sentCaExpired(r) : undefined;
+  if (sent) return p.fixIntermediateExpired(certFile(r), sent);
+  if (keyTypeHint(r)) return p.fixKeyType(certFile(r), trust?.file ?? trust?.field ?? '');
   const expired = r.reason === 'UNKNOWN_AUTHORITY' ? expiredCaHint(r) : undefined;
   if (expired) return p.fixCaExpired(`CN=${expired.candidate}`, trust?.file ?? trust?.field ?? '');
   return r.detectedBy === 'client'
@@ -24,7 +27,7 @@ const wrongCa: Fixer = (p, r) => {
     : p.fixClientCa(certFile(r), trust?.field ?? '', trust?.file);
 };
 
-const config = (reason: ConfigReason): Fixer => (p) => p.fixConfig(reason);
+const config = (reason: Exclude<ConfigReason, 'CREDENTIALS_PROMPT'>): Fixer => (p) => p.fixConfig(reason);
 const generic: Fixer = (p) => p.fixGeneric;
 
 /** The fix, for each reason: a table, so that a new reason does not compile until it has one. */
@@ -60,6 +63,7 @@ export const FIX = {
   BAD_FILE: config('BAD_FILE'),
   CLIENT_KEY_UNUSABLE: config('CLIENT_KEY_UNUSABLE'),
   BAD_FLAG: config('BAD_FLAG'),
+  CREDENTIALS_PROMPT: (p, r) => p.fixPrompt(promptedUser(r), r.cause.kind === 'config-error' ? r.cause.file ?? '' : ''),
   CONNECTION_REFUSED: (p, r) => p.fixRefused(r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.fixNoServingCert(),
   ANONYMOUS_ALLOWED: (p, r) => p.fixAnonymousAllowed(r.server.component, anonymousSetting(r) ?? ''),

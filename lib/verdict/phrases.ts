@@ -1,6 +1,7 @@
 import type { ReasonOf } from './reasons.js';
 import type { EdgeResult } from './result.js';
 import { AGGREGATION_EN, AGGREGATION_ZH, type AggregationPhrases } from './phrases-aggregation.js';
+import { MORE_PHRASES, type MorePhrases } from './phrases-more.js';
 
 /** The configuration errors whose fix is one sentence, whatever the edge. */
 export type ConfigReason = ReasonOf<'config-error'>;
@@ -11,7 +12,7 @@ export type Lang = 'en' | 'zh';
 export type StructureCause = 'name-encoding' | 'insecure-signature' | 'critical-extension' | 'path-length' | 'name-constraints';
 
 /** Every sentence of an explanation, in each language. Identifiers (flags, files, subjects) stay as they are. */
-export interface Phrases extends AggregationPhrases {
+export interface Phrases extends AggregationPhrases, MorePhrases {
   labels: { why: string; attacker: string; fix: string; explanation: string };
   nothing: string;
   keyId: string;
@@ -77,7 +78,7 @@ export interface Phrases extends AggregationPhrases {
   fixNoCredentials(config: string): string;
   fixNoClientAuth(): string;
   fixServerNotVerified(field: string, server: string): string;
-  fixConfig(reason: ConfigReason): string;
+  fixConfig(reason: Exclude<ConfigReason, 'CREDENTIALS_PROMPT'>): string;
   fixRefused(config: string): string;
 }
 
@@ -85,6 +86,7 @@ const where = (field?: string, file?: string) => (field ? ` — ${field}${file ?
 
 const en: Phrases = {
   ...AGGREGATION_EN,
+  ...MORE_PHRASES.en,
   labels: { why: 'Why', attacker: 'What an attacker can do', fix: 'Fix', explanation: 'EXPLANATION' },
   nothing: 'no certificate',
   keyId: 'key id',
@@ -192,6 +194,7 @@ const en: Phrases = {
 
 const zh: Phrases = {
   ...AGGREGATION_ZH,
+  ...MORE_PHRASES.zh,
   labels: { why: '原因', attacker: '攻击者能做什么', fix: '修复', explanation: '解释' },
   nothing: '没有证书',
   keyId: '密钥标识',

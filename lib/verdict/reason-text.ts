@@ -55,5 +55,6 @@ export const REASON_TEXT: Record<Lang, Record<Reason, string>> = {
     TIMEOUT: '在拨号超时（`timeoutMs`，默认 15 秒）内没有应答：服务端挂起，或机器过于繁忙。',
     BAD_FLAG: '组件参数的值被真实程序在启动时拒绝（未知的 `--authorization-mode`、超出范围的端口）：组件没有启动。',
     FRONT_PROXY_NOT_ALLOWED: '前端代理的客户端证书能用 `--requestheader-client-ca-file` 校验通过，但其 CN 不在 `--requestheader-allowed-names` 中：扩展服务器不信任它的 X-Remote-User 请求头（401）。',
+    CREDENTIALS_PROMPT: 'kubeconfig 中 kubectl 的用户没有任何凭据：kubectl 会提示输入用户名（`Please enter Username:`），没有终端时以 `error: EOF` 退出，不发送任何请求。',
   },
 };

@@ -39,6 +39,7 @@ export const REASONS = {
   // Added later (reasons are only ever appended)
   BAD_FLAG: 'A component flag has a value the real binary refuses as it starts (an unknown `--authorization-mode`, a port out of range): the component does not start.',
   FRONT_PROXY_NOT_ALLOWED: 'The front proxy\'s client certificate verifies against `--requestheader-client-ca-file`, but its CN is not in `--requestheader-allowed-names`: the extension server does not trust its X-Remote-User headers (401).',
+  CREDENTIALS_PROMPT: 'kubectl\'s kubeconfig user has no credential at all: kubectl would prompt for a username (`Please enter Username:`) and, with no terminal, stop with `error: EOF`, sending no request.',
 } as const;
 
 export type Reason = keyof typeof REASONS;
@@ -62,6 +63,7 @@ export const REASON_VERDICT = {
   CONNECTION_REFUSED: 'rejected', CONNECTION_CLOSED: 'rejected', TIMEOUT: 'rejected',
   BAD_FLAG: 'config-error',
   FRONT_PROXY_NOT_ALLOWED: 'rejected',
+  CREDENTIALS_PROMPT: 'config-error',
 } as const satisfies Record<Reason, Verdict>;
 
 /** The reasons of each verdict, e.g. `ReasonOf<'insecure'>`. */

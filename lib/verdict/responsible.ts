@@ -44,6 +44,7 @@ const WHERE = {
   KEY_MISMATCH: configured, PEM_SWITCHED: configured, FILE_MISSING: configured, BAD_FILE: configured,
   CLIENT_KEY_UNUSABLE: configured, BAD_FLAG: configured,
   FRONT_PROXY_NOT_ALLOWED: (r) => [certAt(r.client.presented && !('token' in r.client.presented) ? r.client.presented : null) ?? clientCertSetting(r), allowedNamesSetting(r)],
+  CREDENTIALS_PROMPT: configured,
 } as const satisfies Record<Reason, Finder>;
 
 /** A component that would not start: the file and the flag (or config field) its error names. */

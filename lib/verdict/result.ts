@@ -44,8 +44,8 @@ export interface TrustSummary {
 /** Something a real Kubernetes component or kubectl prints for this outcome. */
 export interface KubernetesMessage {
   component: string;
-  /** `stderr` for a command's output, `log` for a component's log line. */
-  where: 'stderr' | 'log';
+  /** `stderr` for a command's output (`stdout` for kubectl's credential prompt), `log` for a component's log line. */
+  where: 'stderr' | 'stdout' | 'log';
   text: string;
 }
 

@@ -2,7 +2,7 @@ import type { Phrases } from './phrases.js';
 import type { Reason } from './reasons.js';
 import type { EdgeResult, TrustSummary } from './result.js';
 import {
-  anonymousSetting, authnError, certNotRequested, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, structureCause, tokenSource, verification,
+  anonymousSetting, authnError, certNotRequested, keyTypeHint, sentCaExpired, ekuTakenByChain, expiredCaHint, httpMessage, intermediateMissing, neededUsage, refused, structureCause, tokenSource, verification,
 } from './explain-facts.js';
 
 type Explainer = (p: Phrases, r: EdgeResult) => string;
@@ -26,6 +26,9 @@ const unknownAuthority: Explainer = (p, r) => {
   const sameName = trust.subjects.includes(cert.issuer);
   const sameKey = cert.authorityKeyId !== '' && trust.keyIds.includes(cert.authorityKeyId);
   if (trust.kind !== 'ca') return p.whyNoAnchor(ref, cert.issuer, trust.field);
+  const sent = sentCaExpired(r);
+  if (sent) return p.whyIntermediateExpired(ref, sent, verification(r)?.error ?? r.summary);
+  if (keyTypeHint(r)) return p.whyKeyType(ref, cert.issuer, verification(r)?.error ?? r.summary);
   const expired = expiredCaHint(r);
   if (expired) return p.whyCaExpired(ref, `CN=${expired.candidate}`, expired.error, trust.file ?? trust.field);
   if (sameName && !sameKey) return p.whyImpostor(ref, cert.issuer, cert.authorityKeyId, trust.keyIds.join(', '));
@@ -48,6 +51,8 @@ const structure = (p: Phrases, r: EdgeResult): string | undefined => {
 
 const config: Explainer = (p, r) => p.whyConfig(r.detectedBy === 'server' ? r.server.component : r.client.component,
   r.detectedBy === 'server' || (r.cause.kind === 'config-error' && r.cause.clientDidNotStart === true), r.summary);
+/** The kubeconfig user entry that made kubectl prompt (the error's field). */
+export const promptedUser = (r: EdgeResult): string => (r.cause.kind === 'config-error' ? r.cause.field ?? 'the user' : 'the user');
 const token: Explainer = (p, r) => p.whyToken(r.reason === 'TOKEN_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN', tokenSource(r), authnError(r));
 
 /**
@@ -85,6 +90,7 @@ export const WHY = {
   FILE_MISSING: config,
   BAD_FILE: config,
   BAD_FLAG: config,
+  CREDENTIALS_PROMPT: (p, r) => p.whyPrompt(promptedUser(r), r.cause.kind === 'config-error' ? r.cause.file ?? '' : ''),
   CLIENT_KEY_UNUSABLE: (p, r) => p.whyConfig(r.client.component, false, r.summary),
   CONNECTION_REFUSED: (p, r) => p.whyRefused(r.client.dialled, r.client.configuredBy),
   NO_SERVING_CERT: (p) => p.whyNoServingCert(),

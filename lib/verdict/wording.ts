@@ -24,6 +24,8 @@ export function kubernetesMessages(input: WordingInput): KubernetesMessage[] {
   const from = `127.0.0.1:${input.clientPort ?? 'PORT'}`;
 
   if (input.configError) {
+    // kubectl's prompt goes to stdout; the EOF it reads with no terminal is the error on stderr.
+    if (input.reason === 'CREDENTIALS_PROMPT') out.push({ component: 'kubectl', where: 'stdout', text: 'Please enter Username: ' });
     out.push({ component: input.configError.component, where: input.configError.component === 'kubectl' ? 'stderr' : 'log', text: input.configError.side === 'client' && client === 'kubectl' ? `error: ${input.configError.goMessage}` : input.configError.goMessage });
     return out;
   }

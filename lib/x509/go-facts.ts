@@ -1,5 +1,6 @@
 import type { IssuedCert } from '../pki/issue.js';
 import { derElements } from '../pki/der.js';
+import { goParseError } from './go-parse.js';
 
 /**
  * What Go's x509.ParseCertificate keeps of a certificate that chain building reads and node:crypto
@@ -96,6 +97,9 @@ function read(der: Buffer): GoFacts {
   } catch {
     facts.malformed = 'x509: malformed extension';
   }
+  // What Go's parser refuses outright (go-parse.ts) comes first: Go would not have read further.
+  const refused = goParseError(der);
+  if (refused) facts.malformed = refused;
   return facts;
 }
 

@@ -1,6 +1,7 @@
 import type { IssuedCert } from '../pki/issue.js';
 import { buildChains, isValid, type GoError, type GoErrorKind, type GoVerifyFailure } from './go-chains.js';
 import { verifyHostname } from './go-hostname.js';
+import { goFacts } from './go-facts.js';
 
 export { goTime, type GoErrorKind, type GoVerifyFailure } from './go-chains.js';
 export { sanLists, verifyHostname } from './go-hostname.js';
@@ -96,6 +97,12 @@ const unique = (pool: readonly IssuedCert[]) => (pool.length < 2 ? pool : pool.f
 /** Go's Certificate.Verify: the leaf itself, the dialled name, every chain to a root, then the key usages over all chains. */
 export function goVerify(leaf: IssuedCert, options: GoVerifyOptions): GoVerifyResult {
   const { now } = options;
+  // Go parses every certificate before it verifies anything (the peer's as they arrive, the roots
+  // as the CA file is read): one it cannot parse ends the verification with the parser's error.
+  for (const cert of [leaf, ...(options.intermediates ?? []), ...options.roots]) {
+    const malformed = goFacts(cert).malformed;
+    if (malformed) return { ok: false, reason: 'UNKNOWN_AUTHORITY', error: malformed, goError: 'Malformed' };
+  }
   const roots = unique(options.roots);
   const leafError = isValid(leaf, 'leaf', [], now);
   if (leafError) return failure(leafError);

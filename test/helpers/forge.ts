@@ -10,7 +10,7 @@ import { IssuedCert } from '../../lib/pki/issue.js';
  * kubeadm would.
  */
 
-export type ForgeKeyType = 'p256' | 'p384' | 'rsa2048' | 'ed25519';
+export type ForgeKeyType = 'p256' | 'p384' | 'rsa2048' | 'ed25519' | 'p192' | 'dsa';
 
 export interface ForgeKey {
   type: ForgeKeyType;
@@ -19,9 +19,11 @@ export interface ForgeKey {
 }
 
 export function forgeKey(type: ForgeKeyType): ForgeKey {
+  // P-192 and DSA: keys Go will not take (an unsupported curve at parse, DSA signatures at verification).
   const pair = type === 'rsa2048' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
     : type === 'ed25519' ? generateKeyPairSync('ed25519')
-      : generateKeyPairSync('ec', { namedCurve: type === 'p256' ? 'P-256' : 'P-384' });
+      : type === 'dsa' ? generateKeyPairSync('dsa', { modulusLength: 2048, divisorLength: 256 })
+        : generateKeyPairSync('ec', { namedCurve: { p256: 'P-256', p384: 'P-384', p192: 'prime192v1' }[type] });
   return { type, privateKey: pair.privateKey, spki: createPublicKey(pair.privateKey).export({ type: 'spki', format: 'der' }) };
 }
 
@@ -57,6 +59,13 @@ export interface ForgeSpec {
   nameConstraints?: { permitted?: readonly string[]; excluded?: readonly string[] };
   hash?: 'sha256' | 'sha384' | 'sha1';
   serial?: number;
+  /** Shapes Go's parser refuses (go-parse.ts): a negative serial, a second SAN extension, a SAN IP of 5 bytes, an AIA that is no SEQUENCE. */
+  negativeSerial?: boolean;
+  duplicateSan?: boolean;
+  malformedSan?: boolean;
+  malformedAia?: boolean;
+  /** A raw IP name constraint (address and mask), permitted. */
+  ipConstraint?: Buffer;
 }
 
 export interface Forged {
@@ -97,6 +106,7 @@ function integer(n: number): Buffer {
 
 function signatureAlgorithm(type: ForgeKeyType, hash: 'sha256' | 'sha384' | 'sha1'): Buffer {
   if (type === 'ed25519') return derSequence([oidDer('1.3.101.112')]);
+  if (type === 'dsa') return derSequence([oidDer(hash === 'sha1' ? '1.2.840.10040.4.3' : '2.16.840.1.101.3.4.3.2')]);
   if (type === 'rsa2048') {
     const oid = { sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha1: '1.2.840.113549.1.1.5' }[hash];
     return derSequence([oidDer(oid), Buffer.from('0500', 'hex')]);
@@ -132,6 +142,10 @@ function extensions(s: ForgeSpec, skid: Buffer): Buffer[] {
     const subtrees = (tag: number, list?: readonly string[]) => (list?.length ? [derTag(tag, Buffer.concat(list.map((d) => derSequence([derTag(0x82, Buffer.from(d))]))))] : []);
     out.push(extension('2.5.29.30', true, derSequence([...subtrees(0xa0, s.nameConstraints.permitted), ...subtrees(0xa1, s.nameConstraints.excluded)])));
   }
+  if (s.ipConstraint) out.push(extension('2.5.29.30', true, derSequence([derTag(0xa0, derSequence([derTag(0x87, s.ipConstraint)]))])));
+  if (s.duplicateSan && names.length) out.push(extension('2.5.29.17', false, derSequence(names)));
+  if (s.malformedSan) out.push(extension('2.5.29.17', false, derSequence([derTag(0x87, Buffer.from([10, 0, 0, 1, 0]))])));
+  if (s.malformedAia) out.push(extension('1.3.6.1.5.5.7.1.1', false, derTag(0x04, Buffer.from('not a sequence'))));
   if (s.unknownCritical) out.push(extension('1.3.6.1.4.1.99999.1', true, Buffer.from('0500', 'hex')));
   return out;
 }
@@ -148,7 +162,7 @@ export function forge(s: ForgeSpec): Forged {
   const exts = extensions(s, skid);
   const tbs = derSequence([
     Buffer.from('a003020102', 'hex'),
-    integer(s.serial ?? ++serials),
+    s.negativeSerial ? derTag(0x02, Buffer.from([0xff, ++serials & 0xff])) : integer(s.serial ?? ++serials),
     algorithm,
     s.issuer?.name ?? s.issuer?.cert.subject ?? s.subject,
     derSequence([time(s.notBefore), time(s.notAfter)]),

@@ -130,7 +130,57 @@ function shapes(k: Keys, e: NameEncoding, keyType: ForgeKeyType): Record<string,
   };
   // SHA-1 needs a hash the signer chooses: Ed25519 has none ("where Go allows").
   if (keyType !== 'ed25519') shapes['leaf-sha1-signature'] = () => ({ leaf: leafOf(root, { hash: 'sha1' }), roots: [root] });
+  Object.assign(shapes, unparsable(k, e, { ca, leafOf, root, inter, viaInter }));
   return shapes;
+}
+
+/** Keys Go refuses or cannot verify with, made once: P-192 (unsupported curve) and DSA. */
+let odd: { p192: ForgeKey; dsa: ForgeKey } | undefined;
+
+/**
+ * Certificates Go's x509.ParseCertificate refuses (lib/x509/go-parse.ts) and the two it reads where
+ * OpenSSL differs: a DSA CA (Go parses it but verifies no DSA signature) and a CA whose key usage
+ * has no bit set (Go reads it as no restriction).
+ */
+function unparsable(k: Keys, e: NameEncoding, b: {
+  ca: (cn: string, key: ForgeKey, issuer?: Forged, extra?: Partial<ForgeSpec>) => Forged;
+  leafOf: (issuer: Forged | undefined, extra?: Partial<ForgeSpec>) => Forged;
+  root: Forged; inter: Forged; viaInter: Forged;
+}): Record<string, () => Shape> {
+  odd ??= { p192: forgeKey('p192'), dsa: forgeKey('dsa') };
+  const { p192, dsa } = odd;
+  const { ca, leafOf, root, inter, viaInter } = b;
+  return {
+    'leaf-duplicate-extension': () => ({ leaf: leafOf(root, { duplicateSan: true }), roots: [root] }),
+    'leaf-negative-serial': () => ({ leaf: leafOf(root, { negativeSerial: true }), roots: [root] }),
+    'root-negative-serial': () => {
+      const r = ca('corpus-root', k.root, undefined, { negativeSerial: true });
+      return { leaf: leafOf(r), roots: [r] };
+    },
+    'leaf-malformed-san': () => ({ leaf: leafOf(root, { dns: [], ips: [], malformedSan: true }), roots: [root] }),
+    'intermediate-malformed-aia': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { malformedAia: true })], roots: [root] }),
+    'leaf-p192-key': () => ({ leaf: forge({ subject: forgeName('api', e, 'Corpus Org'), key: p192, issuer: { cert: root }, notBefore: at(-0.01), notAfter: at(7), ca: false, keyUsage: 1, eku: ['serverAuth'], dns: ['api.example.com'] }), roots: [root] }),
+    'root-p192-key': () => {
+      const r = ca('corpus-root', p192);
+      return { leaf: leafOf(r), roots: [r] };
+    },
+    'root-ip-constraint-bad-length': () => {
+      const r = ca('corpus-root', k.root, undefined, { ipConstraint: Buffer.from([10, 0, 0, 0, 255]) });
+      return { leaf: leafOf(r), roots: [r] };
+    },
+    'intermediate-ip-constraint-bad-mask': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 255, 0]) })], roots: [root] }),
+    'intermediate-ip-constraint-ok': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 0, 0]) })], roots: [root] }),
+    'dsa-root': () => {
+      const r = ca('corpus-dsa-root', dsa);
+      return { leaf: leafOf(r), roots: [r] };
+    },
+    'root-all-zero-key-usage': () => {
+      const r = ca('corpus-root', k.root, undefined, { keyUsage: 0 });
+      return { leaf: leafOf(r), roots: [r] };
+    },
+    'intermediate-all-zero-key-usage': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { keyUsage: 0 })], roots: [root] }),
+    'unused-intermediate-negative-serial': () => ({ leaf: viaInter, intermediates: [inter, ca('corpus-other', k.impostor, root, { negativeSerial: true })], roots: [root] }),
+  };
 }
 
 /** Builds the corpus: every shape × key type × name encoding × time. */
