@@ -1,7 +1,6 @@
 import type { ReasonOf } from './reasons.js';
 import type { EdgeResult } from './result.js';
-import { AGGREGATION_EN, AGGREGATION_ZH, type AggregationPhrases } from './phrases-aggregation.js';
-import { MORE_PHRASES, type MorePhrases } from './phrases-more.js';
+import { EXTRA_PHRASES, type ExtraPhrases } from './phrases-extra.js';
 
 /** The configuration errors whose fix is one sentence, whatever the edge. */
 export type ConfigReason = ReasonOf<'config-error'>;
@@ -12,7 +11,7 @@ export type Lang = 'en' | 'zh';
 export type StructureCause = 'name-encoding' | 'insecure-signature' | 'critical-extension' | 'path-length' | 'name-constraints';
 
 /** Every sentence of an explanation, in each language. Identifiers (flags, files, subjects) stay as they are. */
-export interface Phrases extends AggregationPhrases, MorePhrases {
+export interface Phrases extends ExtraPhrases {
   labels: { why: string; attacker: string; fix: string; explanation: string };
   nothing: string;
   keyId: string;
@@ -85,8 +84,7 @@ export interface Phrases extends AggregationPhrases, MorePhrases {
 const where = (field?: string, file?: string) => (field ? ` — ${field}${file ? ` (${file})` : ''}` : file ? ` (${file})` : '');
 
 const en: Phrases = {
-  ...AGGREGATION_EN,
-  ...MORE_PHRASES.en,
+  ...EXTRA_PHRASES.en,
   labels: { why: 'Why', attacker: 'What an attacker can do', fix: 'Fix', explanation: 'EXPLANATION' },
   nothing: 'no certificate',
   keyId: 'key id',
@@ -193,8 +191,7 @@ const en: Phrases = {
 };
 
 const zh: Phrases = {
-  ...AGGREGATION_ZH,
-  ...MORE_PHRASES.zh,
+  ...EXTRA_PHRASES.zh,
   labels: { why: '原因', attacker: '攻击者能做什么', fix: '修复', explanation: '解释' },
   nothing: '没有证书',
   keyId: '密钥标识',
