@@ -38,8 +38,9 @@ export async function checkBenchmarks(quick: boolean): Promise<Row[]> {
       const report = await checkNode(node, clock());
       formatCheck(report, checkPasses(report, false), 'en');
       const elapsed = performance.now() - start;
-      // Only a check that read the node and dialled its seven edges is timed.
-      if (report.edges.length !== 7) throw new Error(`check bench: dialled ${report.edges.length} edges, not 7`);
+      // Only a check that read the node and dialled its eight edges is timed (the seven, and the
+      // front proxy's: a kubeadm node's apiserver has --proxy-client-* and --requestheader-*).
+      if (report.edges.length !== 8) throw new Error(`check bench: dialled ${report.edges.length} edges, not 8`);
       if (!checkPasses(report, false)) throw new Error('check bench: a kubeadm folder should pass');
       return elapsed;
     };
@@ -55,7 +56,7 @@ export async function checkBenchmarks(quick: boolean): Promise<Row[]> {
     const check = median(Array.from({ length: processRuns }, () => wall(process.execPath, args, 0)));
     const openssl = median(Array.from({ length: processRuns }, () => wall('bash', [OPENSSL_SCRIPT, node], 0)));
     return [
-      { label: `check of a kubeadm folder in-process (read, parse, start, 7 edges, static checks): median of ${runs}`, value: ms(inProcess), target: `≤ ${TARGET_IN_PROCESS_MS} ms`, pass: inProcess <= TARGET_IN_PROCESS_MS },
+      { label: `check of a kubeadm folder in-process (read, parse, start, 8 edges, static checks): median of ${runs}`, value: ms(inProcess), target: `≤ ${TARGET_IN_PROCESS_MS} ms`, pass: inProcess <= TARGET_IN_PROCESS_MS },
       { label: `check of a kubeadm folder in-process: p90 of ${runs}`, value: ms(percentile(times, 90)), target: '—' },
       { label: `process: \`check DIR\` (kubeadm folder), median of ${processRuns}`, value: ms(check), target: '—' },
       { label: 'process: openssl x509 -enddate per certificate (bench/openssl-check-expiration.sh), same folder', value: ms(openssl), target: '—' },
