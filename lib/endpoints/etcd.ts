@@ -30,33 +30,61 @@ export function etcdClientTlsLine(config: EtcdConfig): string {
   return `embed: ClientTLS: cert = ${f['--cert-file']}, key = ${f['--key-file']}, trusted-ca = ${f['--trusted-ca-file'] ?? ''}, client-cert-auth = ${config.clientCertAuth}, crl-file = `;
 }
 
-export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
+/** What both of etcd's listeners (client port, peer port) are built from: transport.TLSInfo and a handler. */
+export interface EtcdListener {
+  name: string;
+  serving: Pick<LoadedKeyPair, 'certPem' | 'chain' | 'keyPem'>;
+  trustedCa?: { certs: IssuedCert[] };
+  requireClientCert: boolean;
+  /** Answers one request by path (the query cut off); `answer` records the exchange and sends JSON. */
+  route: (path: string, method: string, answer: (status: number, body: unknown) => void) => void;
+}
+
+/**
+ * One etcd listener: the TLS etcd builds from transport.TLSInfo (so the client and peer ports
+ * require, verify and log client certificates alike) and its handler. With client certificate auth
+ * on, etcd knows the client by its certificate's CN (its user when etcd auth is enabled).
+ */
+export function startEtcdListener(listener: EtcdListener, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
+  const roots = listener.trustedCa?.certs ?? [];
   return new TlsEndpoint({
-    name: C,
+    name: listener.name,
     ...(ledger ? { ledger } : {}),
-    certPem: config.serving.certPem,
-    chain: config.serving.chain,
-    keyPem: config.serving.keyPem,
-    ...(config.trustedCa ? { caPem: config.trustedCa.certs.map((c) => c.pem).join('') } : {}),
-    requestCert: config.requireClientCert,
-    onSecure: (record, socket) => enforceClientCert({ require: config.requireClientCert, roots: config.trustedCa?.certs ?? [] }, clock, record, socket),
+    certPem: listener.serving.certPem,
+    chain: listener.serving.chain,
+    keyPem: listener.serving.keyPem,
+    ...(listener.trustedCa ? { caPem: roots.map((c) => c.pem).join('') } : {}),
+    requestCert: listener.requireClientCert,
+    onSecure: (record, socket) => enforceClientCert({ require: listener.requireClientCert, roots }, clock, record, socket),
     handle: (req, res, record) => {
-      const path = (req.url ?? '/').split('?')[0];
-      // With client certificate auth on, etcd knows the client by its certificate's CN (its user when etcd auth is enabled).
-      const leaf = config.requireClientCert ? record.peerChain[0] : undefined;
+      const leaf = listener.requireClientCert ? record.peerChain[0] : undefined;
       const authn = leaf ? { ok: true as const, method: 'x509' as const, user: { name: subjectFields(leaf).cn, groups: [] } } : null;
       const answer = (status: number, body: unknown) => {
         recordExchange(record, { method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
         sendJson(res, status, body);
       };
-      if (path === '/health') return answer(200, { health: 'true' });
-      if (path === '/version') return answer(200, { etcdserver: '3.4.23', etcdcluster: '3.4.0' });
-      if (path === '/v3/kv/range' && req.method === 'POST') {
-        return answer(200, { header: { cluster_id: '14841639068965178418', member_id: '10276657743932975437', revision: '1', raft_term: '2' }, count: '0' });
-      }
-      return answer(404, { error: 'Not Found', code: 5, message: 'Not Found' });
+      listener.route((req.url ?? '/').split('?')[0]!, req.method ?? 'GET', answer);
     },
   });
+}
+
+/** etcd's 404, on either port. */
+export const ETCD_NOT_FOUND = { error: 'Not Found', code: 5, message: 'Not Found' } as const;
+/** What `GET /version` answers, on either port (etcd 3.4 as measured). */
+export const ETCD_VERSION = { etcdserver: '3.4.23', etcdcluster: '3.4.0' } as const;
+
+export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
+  return startEtcdListener({
+    name: C, serving: config.serving, requireClientCert: config.requireClientCert, ...(config.trustedCa ? { trustedCa: config.trustedCa } : {}),
+    route: (path, method, answer) => {
+      if (path === '/health') return answer(200, { health: 'true' });
+      if (path === '/version') return answer(200, ETCD_VERSION);
+      if (path === '/v3/kv/range' && method === 'POST') {
+        return answer(200, { header: { cluster_id: '14841639068965178418', member_id: '10276657743932975437', revision: '1', raft_term: '2' }, count: '0' });
+      }
+      return answer(404, ETCD_NOT_FOUND);
+    },
+  }, clock, ledger);
 }
 
 /**
