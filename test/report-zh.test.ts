@@ -4,6 +4,8 @@ import test from 'ava';
 import { REPORT_WORDS } from '../lib/cli/report-words.js';
 import { displayWidth, renderTable } from '../lib/cli/table.js';
 import { REASON_TEXT, SIDE_WORDS, STAGE_WORDS, VERDICT_WORDS } from '../lib/verdict/reason-text.js';
+import { SCENARIOS } from '../scenarios/index.js';
+import { SCENARIO_ZH } from '../scenarios/zh/index.js';
 import { cli } from './helpers/cli.js';
 import { tempDir } from './helpers/tools.js';
 
@@ -57,6 +59,13 @@ test('the zh report of a failing scenario has no English label left; Kubernetes\
   t.regex(r.stdout, /^KUBERNETES 输出$/m);
   t.regex(r.stdout, /kubectl \(stderr\): error: You must be logged in to the server/);
   t.regex(r.stdout, /^预期 拒绝 \[UNKNOWN_AUTHORITY\]：一致。$/m);
+  // The scenario's own title and description are in Chinese too: none of the English text is left.
+  const scenario = SCENARIOS.find((s) => s.name === 'apiserver-kubelet-client-from-etcd-ca')!;
+  const [heading, ...rest] = r.stdout.split('\n');
+  t.true(heading!.endsWith(SCENARIO_ZH[scenario.name]!.title), heading);
+  t.false(r.stdout.includes(scenario.title));
+  t.false(r.stdout.includes(scenario.description.split(/\s+/).slice(0, 4).join(' ')));
+  t.regex(rest[0]!, /^ {2}kubelet 请求客户端证书/);
   // The English report keeps its words.
   const en = await cli(['scenario', 'apiserver-kubelet-client-from-etcd-ca', '--now', NOW]);
   t.regex(en.stdout, /^VERDICT {2}REJECTED {2}at authn, decided by the server {2}\[UNKNOWN_AUTHORITY\]$/m);

@@ -4,6 +4,7 @@ import { PHRASES } from '../verdict/phrases.js';
 import type { CertSummary, EdgeResult, TrustSummary } from '../verdict/result.js';
 import { REASON_TEXT, SIDE_WORDS, STAGE_WORDS, VERDICT_WORDS } from '../verdict/reason-text.js';
 import { REPORT_WORDS, type ReportWords } from './report-words.js';
+import { scenarioText } from '../../scenarios/zh/index.js';
 
 /** The report a learner reads: who presented what, who checked it against which CA, the verdict, what Kubernetes prints. */
 export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
@@ -11,8 +12,9 @@ export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
   const w = REPORT_WORDS[lang];
   const label = (name: string) => `  ${name.padEnd(lang === 'en' ? 12 : 10)} `;
   const lines: string[] = [];
-  lines.push(w.scenario(scenario.name, scenario.preset, result.edge, scenario.title));
-  lines.push(wrap(scenario.description, '  '));
+  const text = scenarioText(scenario, lang);
+  lines.push(w.scenario(scenario.name, scenario.preset, result.edge, text.title));
+  lines.push(wrap(text.description, '  '));
   lines.push('');
   lines.push(`${w.client}  ${result.client.component}${result.client.configuredBy ? `  ${w.configuredBy(result.client.configuredBy)}` : ''}`);
   if (result.client.dialled) lines.push(`${label(w.dials)}${result.client.dialled}${result.server.listening ? `  ${w.routedTo(result.server.listening)}` : ''}`);
