@@ -83,6 +83,22 @@ test('check --lang zh: the table headers, verdicts, static checks and summary in
   t.regex(r.stdout, /^\[检查\] 失败：8 条连接（7 通过, 0 不安全, 1 拒绝, 0 配置错误）/m);
 });
 
+test('check --lang zh: each static-check finding and the expiry table\'s "sent in the chain" in Chinese', async (t) => {
+  const dir = join(tempDir(t), 'node');
+  const faults = ['apiserver=expired-intermediate', 'etcd-peer=usages:ku=digitalSignature,eku=serverAuth', 'scheduler=expired', 'apiserver-etcd-client=mismatched-key', 'kubelet-serving=via-intermediate:send'];
+  t.is((await cli(['pki', 'write', dir, '--now', NOW, ...faults.flatMap((f) => ['--fault', f])])).status, 0);
+  const r = await cli(['check', dir, '--lang', 'zh', '--now', '2026-01-02T00:00:00Z']);
+  const findings = r.stdout.split('\n').filter((line) => /^ {2}失败 (chain|usage|key-pair|expiration|kubeconfig-ca) /.test(line));
+  t.deepEqual([...new Set(findings.map((line) => line.split(' ')[3]))].sort(), ['chain', 'expiration', 'key-pair', 'usage'], r.stdout);
+  // After the file (and field), the finding's own sentence starts in Chinese.
+  for (const line of findings) t.regex(line.replace(/^.*?: /, ''), /^\S+(：[\u4e00-\u9fff]|（[\u4e00-\u9fff]| 已于 )/, line);
+  t.notRegex(r.stdout, /sent in the chain/);
+  t.regex(r.stdout, /（随证书链发送）/);
+  const en = await cli(['check', dir, '--now', '2026-01-02T00:00:00Z']);
+  t.regex(en.stdout, /scheduler\.conf expired on /);
+  t.regex(en.stdout, /\(sent in the chain\)/);
+});
+
 test('tables line up Chinese cells by the columns a terminal gives them', (t) => {
   t.is(displayWidth('结论'), 4);
   t.is(displayWidth('OK'), 2);
