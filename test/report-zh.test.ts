@@ -99,6 +99,17 @@ test('check --lang zh: each static-check finding and the expiry table\'s "sent i
   t.regex(en.stdout, /\(sent in the chain\)/);
 });
 
+test('scenario --expirations --lang zh: the expiry tables and each certificate\'s labels in Chinese', async (t) => {
+  const r = await cli(['scenario', 'kubelet-client-cert-expired', '--expirations', '--lang', 'zh', '--now', NOW]);
+  t.is(r.status, 0, r.stderr);
+  const tables = r.stdout.slice(r.stdout.indexOf('[证书到期] （运行中的集群）：kubeadm 布局'));
+  t.regex(tables, /^证书 +到期时间 +剩余时间 +证书颁发机构$/m);
+  t.regex(tables, /^ {2}主体 {6}CN=system:node:control-plane, O=system:nodes {4}序列号 /m);
+  t.regex(tables, /^ {2}失败 {6}chain: /m);
+  t.regex(tables, /^\[证书到期\] 失败：目录或其文件有 0 个问题，1 张证书未通过检查$/m);
+  for (const english of ['CERTIFICATE', 'RESIDUAL TIME', 'subject', 'checked against', 'check-expiration', 'the running cluster', 'sent in the chain']) t.false(tables.includes(english), english);
+});
+
 test('tables line up Chinese cells by the columns a terminal gives them', (t) => {
   t.is(displayWidth('结论'), 4);
   t.is(displayWidth('OK'), 2);

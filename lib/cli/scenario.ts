@@ -138,7 +138,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   } else if (values.all) {
     out(summaryTable(runs));
   } else {
-    out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations)}` : ''}`).join('\n\n'));
+    out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations, lang)}` : ''}`).join('\n\n'));
   }
   if (html !== undefined) {
     const { scenario, result, otherEdges } = runs[0]!;
