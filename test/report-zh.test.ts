@@ -110,6 +110,15 @@ test('scenario --expirations --lang zh: the expiry tables and each certificate\'
   for (const english of ['CERTIFICATE', 'RESIDUAL TIME', 'subject', 'checked against', 'check-expiration', 'the running cluster', 'sent in the chain']) t.false(tables.includes(english), english);
 });
 
+test('a Chinese description wraps at 100 terminal columns, breaking between characters where it has no spaces', async (t) => {
+  const r = await cli(['scenario', 'kubelet-fallback-to-bootstrap-token', '--lang', 'zh', '--now', NOW]);
+  const description = r.stdout.split('\n').slice(1, r.stdout.split('\n').indexOf(''));
+  t.true(description.length > 3, r.stdout);
+  for (const line of description) t.true(displayWidth(line) <= 100, line);
+  t.true(description.some((line) => displayWidth(line) > 90), 'the lines are filled, not cut short');
+  t.false(description.some((line) => /^ {2}[，。：；）、]/.test(line) || /（$/.test(line)), 'no line starts with closing punctuation or ends with an opening bracket');
+});
+
 test('tables line up Chinese cells by the columns a terminal gives them', (t) => {
   t.is(displayWidth('结论'), 4);
   t.is(displayWidth('OK'), 2);
