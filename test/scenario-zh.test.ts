@@ -43,6 +43,8 @@ test('scenario --list --lang zh lists the Chinese titles; --json too', async (t)
   t.regex(r.stdout, /etcd-peer-ok +ok +三个成员使用 kubeadm 的 etcd\/peer\.crt：互相认证通过/);
   const json = await cli(['scenario', '--list', '--lang', 'zh', '--json', '--grep', '^etcd-peer-ok$']);
   t.is((JSON.parse(json.stdout) as Array<{ title: string }>)[0]!.title, SCENARIO_ZH['etcd-peer-ok']!.title);
+  const byChinese = await cli(['scenario', '--list', '--lang', 'zh', '--grep', '互相认证通过']);
+  t.regex(byChinese.stdout, /etcd-peer-ok/);
   const en = await cli(['scenario', '--list', '--grep', '^etcd-peer-ok$']);
   t.notRegex(en.stdout, CJK);
 });

@@ -25,7 +25,7 @@ export const SCENARIO_USAGE = `Usage:
                        with --all or --list: only the scenarios of that preset
   --all                run the whole catalogue and print a summary table (scenario, expected, got, match)
   --list               list the catalogue by edge (--json: as JSON)
-  --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression);
+  --grep PATTERN       only scenarios whose name, edge or title (English or Chinese) matches PATTERN (a regular expression);
                        one that selects nothing is a usage error (exit 2), for --list as for --all
   --lang zh            the report (with --list: the titles) in Simplified Chinese (default en); what Kubernetes prints stays as it is
   --now ISO-TIME       the scenario's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: now)
@@ -102,7 +102,7 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   }
   // --grep and --preset select from the catalogue; a selection that is empty is most likely a typo,
   // so it is a usage error for --list and --all alike (as an unknown NAME is), not a vacuous success.
-  const selected = SCENARIOS.filter((s) => (!pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title)) && (!preset || s.preset === preset));
+  const selected = SCENARIOS.filter((s) => (!pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title) || pattern.test(scenarioText(s, 'zh').title)) && (!preset || s.preset === preset));
   if ((values.list || values.all) && selected.length === 0) {
     usage(`no scenario matches${values.grep === undefined ? '' : ` --grep "${clip(values.grep)}"`}${preset ? ` with --preset ${preset}` : ''}`);
   }
