@@ -68,7 +68,6 @@ const NOT_APPLICABLE: [string[], string][] = [
   [['pki', 'inspect', DIR, '--force'], '--force'],
   [['pki', 'inspect', DIR, '--preset', 'kubeadm'], '--preset'],
   [['pki', 'inspect', DIR, '--node-name', 'cp-1'], '--node-name'],
-  [['scenario', '--list', '--lang', 'zh'], '--lang'],
   [['scenario', '--list', '--now', NOW], '--now'],
   [['scenario', '--list', '--expirations'], '--expirations'],
   [['scenario', 'kubelet-to-apiserver', '--grep', 'etcd'], '--grep'],

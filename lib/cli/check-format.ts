@@ -3,6 +3,7 @@
 // and the flags not modelled (listed, never dropped).
 import type { NodeCheck } from '../cluster/check-node.js';
 import type { ExpirationRow } from '../node/static-checks.js';
+import { SENT_IN_THE_CHAIN } from '../layout/sent-in-chain.js';
 import { explain, explanationText, type Explanation, type Lang } from '../verdict/explain.js';
 import { responsibleFor } from '../verdict/responsible.js';
 import type { EdgeResult } from '../verdict/result.js';
@@ -42,6 +43,9 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
   };
 }
 
+/** The authority column: a CA's name, and in the report's language that the file sends it itself. */
+const authorityName = (w: ReportWords, name: string) => (name.endsWith(` ${SENT_IN_THE_CHAIN}`) ? `${name.slice(0, -SENT_IN_THE_CHAIN.length - 1)}${w.sentInChain.startsWith('(') ? ' ' : ''}${w.sentInChain}` : name);
+
 function expirationTables(w: ReportWords, rows: ExpirationRow[]): string[] {
   const yesNo = (b: boolean) => (b ? w.yes : w.no);
   const leaves = rows.filter((r) => !r.isCa);
@@ -49,7 +53,7 @@ function expirationTables(w: ReportWords, rows: ExpirationRow[]): string[] {
   const [certificate, expires, residualTime, authority, external] = w.expirationHeaders;
   return [
     renderTable([certificate, expires, residualTime, authority, external],
-      leaves.map((r) => [r.certificate, kubeadmDate(new Date(r.expires)), residual(r.residualMs), r.authority, yesNo(r.externallyManaged)])),
+      leaves.map((r) => [r.certificate, kubeadmDate(new Date(r.expires)), residual(r.residualMs), authorityName(w, r.authority), yesNo(r.externallyManaged)])),
     '',
     renderTable([authority, expires, residualTime, external],
       cas.map((r) => [r.certificate, kubeadmDate(new Date(r.expires)), residual(r.residualMs), yesNo(r.externallyManaged)])),
@@ -100,7 +104,7 @@ function staticLines(w: ReportWords, report: NodeCheck): string[] {
   const findings = report.static.findings;
   lines.push(findings.length === 0 ? w.staticClean : w.staticFindings(findings.length));
   for (const f of findings) {
-    lines.push(`  ${w.severity[f.severity === 'fail' ? 'fail' : 'note']} ${f.check} ${f.file}${f.field ? ` ${f.field}` : ''}: ${f.message}`);
+    lines.push(`  ${w.severity[f.severity === 'fail' ? 'fail' : 'note']} ${f.check} ${f.file}${f.field ? ` ${f.field}` : ''}: ${(w === REPORT_WORDS.zh && f.zh) || f.message}`);
     if (f.kubeadm) lines.push(`       ${w.kubeadmWouldSay}: ${f.kubeadm}`);
   }
   if (report.notStarted.length + report.problems.length > 0) {

@@ -4,6 +4,8 @@ import { fixedClock, systemClock } from '../clock.js';
 import { CATALOGUE_INDEX } from '../diagnose/catalogue-index.js';
 import { diagnose, type Diagnosis } from '../diagnose/match.js';
 import { failing, narrow, type NarrowedDiagnosis, type NodeEvidence } from '../diagnose/narrow.js';
+import type { Lang } from '../verdict/explain.js';
+import { DIAGNOSE_WORDS, type DiagnoseWords } from './diagnose-words.js';
 import { EXIT, EXIT_STATUS_HELP, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 
 export const DIAGNOSE_USAGE = `Usage:
@@ -21,7 +23,7 @@ export const DIAGNOSE_USAGE = `Usage:
   the others stay, marked as not seen there; edges that fail for another reason are listed.
   --dir DIR       narrow the causes by running \`check\` on DIR
   --now ISO-TIME  with --dir: check at that time (default: the current time)
-  --lang zh       fixes in Simplified Chinese (default en)
+  --lang zh       the diagnosis in Simplified Chinese (default en); the lines matched stay as they are
   --json          the diagnosis as JSON
   --help, -h      this text
 
@@ -56,47 +58,45 @@ export async function diagnoseCommand(args: string[], out: (text: string) => voi
   if (lines.length === 0) throw usageError('the error text is empty', DIAGNOSE_USAGE);
   const plain = diagnose(lines, CATALOGUE_INDEX, lang);
   const diagnosis = values.dir === undefined ? plain : narrow(plain, await nodeEvidence(values.dir, now));
-  out(values.json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis));
+  out(values.json ? JSON.stringify(diagnosis, null, 2) : formatDiagnosis(diagnosis, lang));
   return diagnosis.causes.length > 0 ? EXIT.OK : EXIT.PROBLEM;
 }
 
 const isNarrowed = (d: Diagnosis | NarrowedDiagnosis): d is NarrowedDiagnosis => 'node' in d;
 
 /** What DIR showed, under a cause (confirmed or not) and after the causes (other failures). */
-function nodeLines(d: NarrowedDiagnosis, onNode: NarrowedDiagnosis['causes'][number]['onNode']): string[] {
-  if (onNode.length === 0) return [`   on ${d.node.dir}: not seen (no edge fails with this reason at ${d.node.at})`];
-  return onNode.map((e) => `   on ${d.node.dir}: ${e.edge} is ${e.verdict} with this reason${e.responsible ? ` — look at ${e.responsible}` : ''}`);
+function nodeLines(d: NarrowedDiagnosis, onNode: NarrowedDiagnosis['causes'][number]['onNode'], w: DiagnoseWords): string[] {
+  if (onNode.length === 0) return [`   ${w.notSeen(d.node.dir, d.node.at)}`];
+  return onNode.map((e) => `   ${w.seen(d.node.dir, e.edge, w.verdict(e.verdict), e.responsible)}`);
 }
 
-function nodeSummary(d: NarrowedDiagnosis): string[] {
+function nodeSummary(d: NarrowedDiagnosis, w: DiagnoseWords): string[] {
   const lines: string[] = [];
   const bad = d.node.edges.filter(failing);
-  if (bad.length === 0 && d.node.notStarted.length === 0) lines.push(`Every edge of ${d.node.dir} works at ${d.node.at} (none is rejected or a config-error): the text does not come from these files' mutual TLS (or they are not the files of the component that printed it).`);
-  for (const e of d.node.otherFailures) lines.push(`Also on ${d.node.dir}: ${e.edge} is ${e.verdict} (${e.reason})${e.responsible ? ` — look at ${e.responsible}` : ''}`);
-  for (const n of d.node.notStarted) lines.push(`Also on ${d.node.dir}: ${n.component} does not start: ${n.code} ${n.message}`);
+  if (bad.length === 0 && d.node.notStarted.length === 0) lines.push(w.allWork(d.node.dir, d.node.at));
+  for (const e of d.node.otherFailures) lines.push(w.alsoFails(d.node.dir, e.edge, w.verdict(e.verdict), e.reason, e.responsible));
+  for (const n of d.node.notStarted) lines.push(w.notStarted(d.node.dir, n.component, n.code, n.message));
   return lines;
 }
 
-const KIND_WORDS = { contains: 'contains the catalogue line', 'part-of': 'is part of the catalogue line', similar: 'resembles the catalogue line' } as const;
-
-export function formatDiagnosis(d: Diagnosis | NarrowedDiagnosis): string {
-  const tail = isNarrowed(d) ? nodeSummary(d) : [];
+export function formatDiagnosis(d: Diagnosis | NarrowedDiagnosis, lang: Lang = 'en'): string {
+  const w = DIAGNOSE_WORDS[lang];
+  const tail = isNarrowed(d) ? nodeSummary(d, w) : [];
   if (d.causes.length === 0) {
-    return [`No cause in the catalogue prints this text.${d.closest.length ? ' Closest:' : ''}`,
-      ...d.closest.map((c) => `  ${c.reason} (${Math.round(c.similarity * 100)}% of words shared): ${c.template}`), ...tail].join('\n');
+    return [w.noCause(d.closest.length > 0), ...d.closest.map((c) => `  ${w.closest(c.reason, Math.round(c.similarity * 100), c.template)}`), ...tail].join('\n');
   }
   const causes = d.causes.map((c, i) => {
     const responsible = [...new Set(c.scenarios.map((s) => s.responsible).filter((r): r is string => r !== null))];
     const fixes = [...new Set(c.scenarios.map((s) => s.fix))];
     return [
-      `${i + 1}. ${c.reason} (${c.verdict})`,
-      ...c.matches.map((m) => `   ${d.lines.length > 1 ? `"${m.line}" ` : 'the text '}${KIND_WORDS[m.kind]}: ${m.template}`),
-      `   scenarios: ${c.scenarios.map((s) => s.name).join(', ')}`,
-      `   responsible: ${responsible.join('; ') || '-'}`,
-      ...fixes.map((f) => `   fix: ${f}`),
-      ...(isNarrowed(d) ? nodeLines(d, (c as NarrowedDiagnosis['causes'][number]).onNode) : []),
+      `${i + 1}. ${c.reason} (${w.verdict(c.verdict)})`,
+      ...c.matches.map((m) => `   ${d.lines.length > 1 ? `"${m.line}" ` : `${w.theText} `}${w.kind[m.kind]}: ${m.template}`),
+      `   ${w.scenarios}: ${c.scenarios.map((s) => s.name).join(', ')}`,
+      `   ${w.responsible}: ${responsible.join('; ') || '-'}`,
+      ...fixes.map((f) => `   ${w.fix}: ${f}`),
+      ...(isNarrowed(d) ? nodeLines(d, (c as NarrowedDiagnosis['causes'][number]).onNode, w) : []),
     ].join('\n');
   });
-  const tie = d.tiedFirst > 1 ? [`The first ${d.tiedFirst} causes print exactly this text: it cannot tell them apart. ${isNarrowed(d) ? 'The node\'s files above can.' : 'Add --dir DIR (the node\'s files), or a line from the other side of the connection.'}`] : [];
+  const tie = d.tiedFirst > 1 ? [w.tie(d.tiedFirst, isNarrowed(d))] : [];
   return [...tie, ...causes, ...(tail.length ? [tail.join('\n')] : [])].join('\n\n');
 }

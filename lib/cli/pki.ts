@@ -8,6 +8,9 @@ import { getPreset } from '../pki/presets/index.js';
 import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommandLine, usageError, type FlagTable } from './contract.js';
 import { kubeadmDate, renderTable, residual } from './table.js';
 import { FAULT_HELP, faultsFrom, flagsFrom } from './pki-faults.js';
+import { INSPECT_WORDS } from './inspect-words.js';
+import { SENT_IN_THE_CHAIN } from '../layout/sent-in-chain.js';
+import type { Lang } from '../verdict/explain.js';
 
 export const PKI_WRITE_USAGE = `Usage:
   kube-mtls-sim pki write DIR [--preset kubeadm|reference] [--algo ecdsa-p256|ecdsa-p384|rsa-2048|rsa-3072|rsa-4096]
@@ -125,40 +128,39 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
   return report.ok ? EXIT.OK : EXIT.PROBLEM; // a file missing or unreadable, or a failing check
 }
 
-export function formatInspect(report: InspectReport): string {
+export function formatInspect(report: InspectReport, lang: Lang = 'en'): string {
+  const w = INSPECT_WORDS[lang];
+  // A CA that the file sends itself (an intermediate) is named with a suffix: said in the report's language.
+  const named = (name: string) => (name.endsWith(` ${SENT_IN_THE_CHAIN}`) ? `${name.slice(0, -SENT_IN_THE_CHAIN.length - 1)}${lang === 'en' ? ' ' : ''}${w.sentInChain}` : name);
   const lines: string[] = [];
-  lines.push(`[check-expiration] ${report.root}: ${report.preset ? `${report.preset} layout` : 'unknown layout'}, at ${report.at.toISOString()}`);
+  lines.push(w.heading(report.root, report.preset ?? undefined, report.at.toISOString()));
   lines.push('');
   const leaves = report.rows.filter((r) => !r.isCa);
   const cas = report.rows.filter((r) => r.isCa);
-  lines.push(renderTable(['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY'],
-    leaves.map((r) => [r.name, kubeadmDate(r.notAfter), residual(r.residualMs), r.verifiedAgainst?.name ?? r.issuer])));
+  lines.push(renderTable(w.leafHeaders, leaves.map((r) => [r.name, kubeadmDate(r.notAfter), residual(r.residualMs), named(r.verifiedAgainst?.name ?? r.issuer)])));
   lines.push('');
-  lines.push(renderTable(['CERTIFICATE AUTHORITY', 'EXPIRES', 'RESIDUAL TIME'], cas.map((r) => [r.name, kubeadmDate(r.notAfter), residual(r.residualMs)])));
+  lines.push(renderTable(w.caHeaders, cas.map((r) => [r.name, kubeadmDate(r.notAfter), residual(r.residualMs)])));
   lines.push('');
-  lines.push(renderTable(['CERTIFICATE', 'CN', 'O', 'ISSUER', 'EKU', 'CHAIN', 'EKU FITS', 'KEY'],
+  lines.push(renderTable(w.checkHeaders,
     report.rows.map((r) => [r.name, r.cn, r.o.join(',') || '-', r.issuer, r.extKeyUsage.join(',') || '-', r.checks.chain.reason, r.checks.eku.reason, r.checks.key.reason])));
   for (const r of report.rows) {
     lines.push('');
     lines.push(`${r.name}  (${r.path}${r.field ? `, ${r.field}` : ''})`);
-    lines.push(`  subject   CN=${r.cn}${r.o.map((o) => `, O=${o}`).join('')}    serial ${r.serial}`);
+    lines.push(`  ${w.subject.padEnd(lang === 'en' ? 9 : 7)} CN=${r.cn}${r.o.map((o) => `, O=${o}`).join('')}    ${w.serial} ${r.serial}`);
     const against = r.verifiedAgainst;
-    const which = against?.certificate ? ` (certificate ${against.certificate} of ${against.of}, serial ${against.serial})` : '';
-    lines.push(`  issuer    CN=${r.issuer}${against ? `    checked against ${against.path}${which}` : ''}`);
-    lines.push(`  valid     ${r.notBefore.toISOString()} .. ${r.notAfter.toISOString()}`);
-    if (r.sans.length > 0) lines.push(`  SANs      ${r.sans.join(', ')}`);
+    lines.push(`  ${w.issuer.padEnd(lang === 'en' ? 9 : 6)} CN=${r.issuer}${against ? `    ${w.checkedAgainst(against.path, against.certificate, against.of, against.serial)}` : ''}`);
+    lines.push(`  ${w.valid.padEnd(lang === 'en' ? 9 : 6)} ${r.notBefore.toISOString()} .. ${r.notAfter.toISOString()}`);
+    if (r.sans.length > 0) lines.push(`  ${w.sans.padEnd(9)} ${r.sans.join(', ')}`);
     for (const [name, check] of Object.entries(r.checks)) {
-      lines.push(`  ${check.ok ? 'ok  ' : 'FAIL'}      ${name}: ${check.detail}`);
+      lines.push(`  ${check.ok ? w.ok : w.fail}      ${name}: ${check.detail}`);
     }
   }
   for (const p of report.problems) {
     lines.push('');
-    lines.push(`FAIL ${p.path}: [${p.code}] ${p.message}${p.goMessage ? `\n     a Go component would say: ${p.goMessage}` : ''}`);
+    lines.push(`${w.fail} ${p.path}: [${p.code}] ${p.message}${p.goMessage ? `\n     ${w.goWouldSay}: ${p.goMessage}` : ''}`);
   }
   lines.push('');
   const failing = report.rows.filter((r) => !r.checks.chain.ok || !r.checks.eku.ok || !r.checks.key.ok).length;
-  lines.push(report.ok
-    ? `[check-expiration] ok: ${report.rows.length} certificate(s), every file of the layout present and every check passed`
-    : `[check-expiration] FAIL: ${report.problems.length} problem(s) with the folder or its files, ${failing} certificate(s) failing a check`);
+  lines.push(w.summary(report.ok, report.rows.length, report.problems.length, failing));
   return lines.join('\n');
 }

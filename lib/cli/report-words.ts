@@ -45,6 +45,8 @@ export interface ReportWords {
   expirationAt(at: string): string;
   expirationHeaders: [certificate: string, expires: string, residual: string, authority: string, external: string];
   yes: string;
+  /** After a CA's name in the expiry table when the CA is an intermediate the file itself sends. */
+  sentInChain: string;
   no: string;
   staticClean: string;
   staticFindings(n: number): string;
@@ -87,7 +89,7 @@ const en: ReportWords = {
   lookAt: 'look at',
   expirationAt: (at) => `[check-expiration] as kubeadm certs check-expiration, at ${at}`,
   expirationHeaders: ['CERTIFICATE', 'EXPIRES', 'RESIDUAL TIME', 'CERTIFICATE AUTHORITY', 'EXTERNALLY MANAGED'],
-  yes: 'yes', no: 'no',
+  yes: 'yes', no: 'no', sentInChain: '(sent in the chain)',
   staticClean: '[static] every certificate verifies against its CA with a matching key, and every kubeconfig holds the cluster CA',
   staticFindings: (n) => `[static] ${n} finding(s):`,
   kubeadmWouldSay: 'kubeadm would say',
@@ -127,7 +129,7 @@ const zh: ReportWords = {
   lookAt: '请查看',
   expirationAt: (at) => `[证书到期] 如 kubeadm certs check-expiration，时间 ${at}`,
   expirationHeaders: ['证书', '到期时间', '剩余时间', '证书颁发机构', '外部管理'],
-  yes: '是', no: '否',
+  yes: '是', no: '否', sentInChain: '（随证书链发送）',
   staticClean: '[静态检查] 每个证书都能用其 CA 校验且密钥匹配，每个 kubeconfig 都包含集群 CA',
   staticFindings: (n) => `[静态检查] ${n} 个发现：`,
   kubeadmWouldSay: 'kubeadm 会说',

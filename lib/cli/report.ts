@@ -4,6 +4,8 @@ import { PHRASES } from '../verdict/phrases.js';
 import type { CertSummary, EdgeResult, TrustSummary } from '../verdict/result.js';
 import { REASON_TEXT, SIDE_WORDS, STAGE_WORDS, VERDICT_WORDS } from '../verdict/reason-text.js';
 import { REPORT_WORDS, type ReportWords } from './report-words.js';
+import { displayWidth } from './table.js';
+import { scenarioText } from '../../scenarios/zh/index.js';
 
 /** The report a learner reads: who presented what, who checked it against which CA, the verdict, what Kubernetes prints. */
 export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
@@ -11,8 +13,9 @@ export function formatRun(run: ScenarioRun, lang: Lang = 'en'): string {
   const w = REPORT_WORDS[lang];
   const label = (name: string) => `  ${name.padEnd(lang === 'en' ? 12 : 10)} `;
   const lines: string[] = [];
-  lines.push(w.scenario(scenario.name, scenario.preset, result.edge, scenario.title));
-  lines.push(wrap(scenario.description, '  '));
+  const text = scenarioText(scenario, lang);
+  lines.push(w.scenario(scenario.name, scenario.preset, result.edge, text.title));
+  lines.push(wrap(text.description, '  '));
   lines.push('');
   lines.push(`${w.client}  ${result.client.component}${result.client.configuredBy ? `  ${w.configuredBy(result.client.configuredBy)}` : ''}`);
   if (result.client.dialled) lines.push(`${label(w.dials)}${result.client.dialled}${result.server.listening ? `  ${w.routedTo(result.server.listening)}` : ''}`);
@@ -62,16 +65,23 @@ function trust(w: ReportWords, t: TrustSummary | null): string {
   return `${t.field}${t.file ? ` (${t.file})` : ''}: ${t.subjects.join('; ')}`;
 }
 
+/** A CJK character or a run of anything else, with the brackets and punctuation that must not start or end a line: where a line may break inside a word. */
+const PIECES = /[（「“]*(?:[\u2E80-\u9FFF\u3000-\u303F\uFF00-\uFFEF][，。：；）、！？”」]*|[^\u2E80-\u9FFF\u3000-\u303F\uFF00-\uFFEF]+)/g;
+
+/** Wraps at 100 terminal columns; Chinese, which has no spaces, may break between any two characters. */
 function wrap(text: string, indent: string): string {
   const words = text.split(/\s+/);
   const lines: string[] = [];
   let line = indent;
   for (const word of words) {
-    if (line.length + word.length > 100 && line.trim()) {
-      lines.push(line.trimEnd());
-      line = indent;
+    for (const piece of word.match(PIECES) ?? ['']) {
+      if (displayWidth(line) + displayWidth(piece) > 100 && line.trim()) {
+        lines.push(line.trimEnd());
+        line = indent;
+      }
+      line += piece;
     }
-    line += `${word} `;
+    line += ' ';
   }
   lines.push(line.trimEnd());
   return lines.join('\n');

@@ -10,11 +10,12 @@ import { SCENARIOS } from '../../scenarios/index.js';
 import { formatRun } from './report.js';
 import { htmlFile, writeHtml } from './picture.js';
 import { EDGES } from '../edges/edges.js';
+import { scenarioText } from '../../scenarios/zh/index.js';
 
 export const SCENARIO_USAGE = `Usage:
   kube-mtls-sim scenario NAME [NAME…] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations] [--html FILE]
   kube-mtls-sim scenario --all [--grep PATTERN] [--preset kubeadm|reference] [--lang en|zh] [--now ISO-TIME] [--json] [--expirations]
-  kube-mtls-sim scenario --list [--grep PATTERN] [--preset kubeadm|reference] [--json]
+  kube-mtls-sim scenario --list [--grep PATTERN] [--preset kubeadm|reference] [--lang en|zh] [--json]
 
   Runs each named scenario for real: a fresh simulated cluster on 127.0.0.1, one TLS handshake
   and HTTP request over the edge, and a report of who presented what, who verified it against which
@@ -24,9 +25,9 @@ export const SCENARIO_USAGE = `Usage:
                        with --all or --list: only the scenarios of that preset
   --all                run the whole catalogue and print a summary table (scenario, expected, got, match)
   --list               list the catalogue by edge (--json: as JSON)
-  --grep PATTERN       only scenarios whose name, edge or title matches PATTERN (a regular expression);
+  --grep PATTERN       only scenarios whose name, edge or title (English or Chinese) matches PATTERN (a regular expression);
                        one that selects nothing is a usage error (exit 2), for --list as for --all
-  --lang zh            the report in Simplified Chinese (default en); what Kubernetes prints stays as it is
+  --lang zh            the report (with --list: the titles) in Simplified Chinese (default en); what Kubernetes prints stays as it is
   --now ISO-TIME       the scenario's (virtual) time, e.g. 2026-01-01T00:00:00Z (default: now)
   --json               the runs (or the list) as JSON
   --expirations        after the run, the node's certificates and their expiry at the scenario's (virtual) time
@@ -46,7 +47,7 @@ const SCENARIO_FLAGS: FlagTable = {
 const MODE_FLAGS = {
   'scenario NAME': ['preset', 'lang', 'now', 'json', 'expirations', 'html'],
   'scenario --all': ['all', 'grep', 'preset', 'lang', 'now', 'json', 'expirations'],
-  'scenario --list': ['list', 'grep', 'preset', 'json'],
+  'scenario --list': ['list', 'grep', 'preset', 'lang', 'json'],
 } as const;
 
 function usage(message: string): never {
@@ -101,20 +102,20 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   }
   // --grep and --preset select from the catalogue; a selection that is empty is most likely a typo,
   // so it is a usage error for --list and --all alike (as an unknown NAME is), not a vacuous success.
-  const selected = SCENARIOS.filter((s) => (!pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title)) && (!preset || s.preset === preset));
+  const selected = SCENARIOS.filter((s) => (!pattern || pattern.test(s.name) || pattern.test(s.edge) || pattern.test(s.title) || pattern.test(scenarioText(s, 'zh').title)) && (!preset || s.preset === preset));
   if ((values.list || values.all) && selected.length === 0) {
     usage(`no scenario matches${values.grep === undefined ? '' : ` --grep "${clip(values.grep)}"`}${preset ? ` with --preset ${preset}` : ''}`);
   }
   if (values.list) {
     if (values.json) {
-      out(JSON.stringify(selected.map((s) => ({ name: s.name, edge: s.edge, preset: s.preset, title: s.title, expect: s.expect })), null, 2));
+      out(JSON.stringify(selected.map((s) => ({ name: s.name, edge: s.edge, preset: s.preset, title: scenarioText(s, lang).title, expect: s.expect })), null, 2));
       return EXIT.OK;
     }
     const byEdge = new Map<string, Scenario[]>();
     for (const s of selected) byEdge.set(s.edge, [...(byEdge.get(s.edge) ?? []), s]);
     for (const [edge, list] of byEdge) {
       out(`${edge}:`);
-      for (const s of list) out(`  ${s.name.padEnd(54)} ${s.expect.verdict.padEnd(12)} ${s.title}`);
+      for (const s of list) out(`  ${s.name.padEnd(54)} ${s.expect.verdict.padEnd(12)} ${scenarioText(s, lang).title}`);
     }
     return EXIT.OK;
   }
@@ -137,12 +138,13 @@ export async function scenarioCommand(args: string[], out: (text: string) => voi
   } else if (values.all) {
     out(summaryTable(runs));
   } else {
-    out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations)}` : ''}`).join('\n\n'));
+    out(runs.map((r) => `${formatRun(r, lang)}${r.expirations ? `\n\n${formatInspect(r.expirations, lang)}` : ''}`).join('\n\n'));
   }
   if (html !== undefined) {
     const { scenario, result, otherEdges } = runs[0]!;
     const results = [result, ...(otherEdges ?? [])].sort((a, b) => EDGES[a.edge].number - EDGES[b.edge].number);
-    const written = await writeHtml(html, results, { lang, title: `${scenario.name}: ${scenario.title}`, description: scenario.description, focus: scenario.edge });
+    const text = scenarioText(scenario, lang);
+    const written = await writeHtml(html, results, { lang, title: `${scenario.name}: ${text.title}`, description: text.description, focus: scenario.edge });
     err(`picture: ${written}`);
   }
   return runs.every((r) => r.mismatches.length === 0) ? EXIT.OK : EXIT.PROBLEM;

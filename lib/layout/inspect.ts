@@ -8,6 +8,7 @@ import { PRESETS } from '../pki/presets/index.js';
 import type { CertRecord } from '../pki/types.js';
 import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from '../pki/verify.js';
 import { goStringOrder } from '../util/order.js';
+import { SENT_IN_THE_CHAIN } from './sent-in-chain.js';
 
 export interface CheckResult {
   ok: boolean;
@@ -227,7 +228,7 @@ function keyMismatch(certs: IssuedCert[], key: import('node:crypto').KeyObject):
 function chainAnchor(input: RowInput, intermediates: IssuedCert[]): CaFile | undefined {
   const top = intermediates.at(-1);
   const name = input.record?.kind === 'leaf' ? input.record.ca : `${input.name} chain`;
-  return top?.node.ca ? { name: `${name} (sent in the chain)`, path: input.path, certs: [top] } : undefined;
+  return top?.node.ca ? { name: `${name} ${SENT_IN_THE_CHAIN}`, path: input.path, certs: [top] } : undefined;
 }
 
 function ekuCheck(role: InspectRow['role'], oids: string[]): CheckResult {

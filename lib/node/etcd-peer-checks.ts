@@ -16,6 +16,7 @@ interface StaticFinding {
   file: string;
   field: string;
   message: string;
+  zh: string;
 }
 
 function certificates(node: LoadedNode, file: string, field: string): IssuedCert[] | undefined {
@@ -52,20 +53,23 @@ export function etcdPeerFindings(node: LoadedNode, now: Date): StaticFinding[] {
   if (!chain?.[0]) return [];
   const leaf = chain[0];
   const out: StaticFinding[] = [];
-  const finding = (message: string): StaticFinding => ({ check: 'usage', severity: 'fail', file, field, message });
+  const finding = (message: string, zh: string): StaticFinding => ({ check: 'usage', severity: 'fail', file, field, message, zh });
   // Go's own usage check, with the certificate as its own root: only its usages are judged here.
   const missing = (['serverAuth', 'clientAuth'] as const).filter((u) => {
     const used = goVerify(leaf, { roots: [leaf], now, keyUsages: [u] });
     return !used.ok && used.reason === 'WRONG_EKU';
   });
   if (missing.length > 0) {
-    out.push(finding(`${file} (${field}) lacks the extended key usage ${missing.join(' and ')}: etcd serves it to the peers that dial in and presents it as a client when it dials them, so each member's peers refuse it (${missing.includes('clientAuth') ? '"tls: failed to verify client certificate: x509: certificate specifies an incompatible key usage"' : '"x509: certificate specifies an incompatible key usage"'})`));
+    const says = missing.includes('clientAuth') ? '"tls: failed to verify client certificate: x509: certificate specifies an incompatible key usage"' : '"x509: certificate specifies an incompatible key usage"';
+    out.push(finding(`${file} (${field}) lacks the extended key usage ${missing.join(' and ')}: etcd serves it to the peers that dial in and presents it as a client when it dials them, so each member's peers refuse it (${says})`,
+      `${file}（${field}）缺少扩展密钥用法 ${missing.join(' 和 ')}：etcd 既用它为连入的成员提供服务，又在连接其他成员时把它作为客户端证书出示，因此每个成员的对端都会拒绝它（${says}）`));
   }
   for (const host of advertisedHosts(flags)) {
     // The certificate as its own root: only the name is checked here (its signer is checked below).
     const named = goVerify(leaf, { roots: [leaf], now, keyUsages: ['any'], host });
     if (!named.ok && named.reason === 'SAN_MISMATCH') {
-      out.push({ check: 'chain', severity: 'fail', file, field, message: `${file} (${field}) does not name ${host}, the host of this member's peer URL: the members that dial it refuse it ("${named.error}")` });
+      out.push({ check: 'chain', severity: 'fail', file, field, message: `${file} (${field}) does not name ${host}, the host of this member's peer URL: the members that dial it refuse it ("${named.error}")`,
+        zh: `${file}（${field}）中没有 ${host}，即该成员 peer URL 中的主机：连接它的成员会拒绝它（"${named.error}"）` });
     }
   }
   const caFile = flags['--peer-trusted-ca-file'];
@@ -73,7 +77,8 @@ export function etcdPeerFindings(node: LoadedNode, now: Date): StaticFinding[] {
   if (caFile && roots) {
     const signed = goVerify(leaf, { roots, intermediates: chain.slice(1), now, keyUsages: ['any'] });
     if (!signed.ok && signed.reason !== 'CERT_EXPIRED' && signed.reason !== 'CERT_NOT_YET_VALID') {
-      out.push({ check: 'chain', severity: 'fail', file, field, message: `${file} (${field}) does not verify against ${caFile} (etcd --peer-trusted-ca-file), which every member checks its peers with: ${signed.error}` });
+      out.push({ check: 'chain', severity: 'fail', file, field, message: `${file} (${field}) does not verify against ${caFile} (etcd --peer-trusted-ca-file), which every member checks its peers with: ${signed.error}`,
+        zh: `${file}（${field}）无法用 ${caFile}（etcd --peer-trusted-ca-file）校验通过，而每个成员都用它校验对端：${signed.error}` });
     }
   }
   return out;

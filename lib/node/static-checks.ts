@@ -11,6 +11,8 @@ import { readCertificates } from '../pki/pem.js';
 import type { IssuedCert } from '../pki/issued-cert.js';
 import type { LoadedNode } from './load.js';
 import { etcdPeerFindings } from './etcd-peer-checks.js';
+import { REASON_TEXT } from '../verdict/reason-text.js';
+import type { Reason } from '../verdict/reasons.js';
 
 /** One row of `kubeadm certs check-expiration`'s tables. */
 export interface ExpirationRow {
@@ -39,6 +41,8 @@ export interface StaticFinding {
   file: string;
   field?: string;
   message: string;
+  /** The message in Simplified Chinese (`check --lang zh`); Go's and the checker's own words inside stay as they are. */
+  zh?: string;
   kubeadm?: string;
 }
 
@@ -63,15 +67,24 @@ function expirationRows(rows: InspectRow[]): ExpirationRow[] {
   });
 }
 
+/** The key-pair check's outcomes that are no verdict reason, in Chinese. */
+const KEY_ZH: Readonly<Record<string, string>> = { KEY_MISMATCH: '私钥与证书中的公钥不匹配。', NO_KEY: '证书旁边没有找到私钥。' };
+
+/** A finding in Chinese: the reason's meaning (or `otherwise`), then the check's own words as they are. */
+function zhFinding(name: string, reason: string, otherwise: string, detail: string): string {
+  const meaning = (REASON_TEXT.zh as Readonly<Record<string, string>>)[reason as Reason] ?? otherwise;
+  return `${name}：${meaning} 检查结果原文：${detail}`;
+}
+
 function certificateFindings(rows: InspectRow[]): StaticFinding[] {
   const out: StaticFinding[] = [];
   for (const r of rows) {
     const at = { file: r.path, ...(r.field ? { field: r.field } : {}) };
-    if (r.residualMs <= 0) out.push({ check: 'expiration', severity: 'fail', ...at, message: `${r.name} expired on ${r.notAfter.toISOString()}`, kubeadm: `${r.name} <invalid>` });
-    else if (!r.checks.chain.ok) out.push({ check: 'chain', severity: 'fail', ...at, message: `${r.name}: ${r.checks.chain.detail}` });
-    if (!r.checks.eku.ok) out.push({ check: 'usage', severity: 'fail', ...at, message: `${r.name}: ${r.checks.eku.detail}` });
+    if (r.residualMs <= 0) out.push({ check: 'expiration', severity: 'fail', ...at, message: `${r.name} expired on ${r.notAfter.toISOString()}`, zh: `${r.name} 已于 ${r.notAfter.toISOString()} 过期`, kubeadm: `${r.name} <invalid>` });
+    else if (!r.checks.chain.ok) out.push({ check: 'chain', severity: 'fail', ...at, message: `${r.name}: ${r.checks.chain.detail}`, zh: zhFinding(r.name, r.checks.chain.reason, '证书链校验失败。', r.checks.chain.detail) });
+    if (!r.checks.eku.ok) out.push({ check: 'usage', severity: 'fail', ...at, message: `${r.name}: ${r.checks.eku.detail}`, zh: zhFinding(r.name, 'WRONG_EKU', '', r.checks.eku.detail) });
     // A CA without its key is kubeadm's external CA, not a mistake: EXTERNALLY MANAGED says it.
-    if (!r.checks.key.ok && !(r.isCa && keyAbsent(r))) out.push({ check: 'key-pair', severity: 'fail', ...at, message: `${r.name}: ${r.checks.key.detail}` });
+    if (!r.checks.key.ok && !(r.isCa && keyAbsent(r))) out.push({ check: 'key-pair', severity: 'fail', ...at, message: `${r.name}: ${r.checks.key.detail}`, zh: zhFinding(r.name, r.checks.key.reason, KEY_ZH[r.checks.key.reason] ?? '私钥无法使用。', r.checks.key.detail) });
   }
   return out;
 }
@@ -114,6 +127,7 @@ function kubeconfigFindings(node: LoadedNode): StaticFinding[] {
     out.push({
       check: 'kubeconfig-ca', severity: 'fail', file: kubeconfig, field,
       message: `${kubeconfig}: ${field} holds ${certs.map((c) => c.node.subject.replace(/\n/g, ', ')).join('; ')}, not the cluster CA of ${ca.file}: a CA from another cluster`,
+      zh: `${kubeconfig}：${field} 中是 ${certs.map((c) => c.node.subject.replace(/\n/g, ', ')).join('; ')}，而不是 ${ca.file} 中的集群 CA：这是另一个集群的 CA`,
       kubeadm: `a kubeconfig file "${kubeconfig}" exists already but has got the wrong CA cert`,
     });
   }

@@ -1,0 +1,33 @@
+import type { ZhTexts } from './types.js';
+
+/** scenarios/edges.ts in Simplified Chinese. */
+export const edgesZh: ZhTexts = {
+  'kubectl-to-apiserver': { title: 'kubectl 用 admin.conf 列出 Pod',
+    description: 'admin.conf 内嵌一张由 ca 签发的客户端证书（CN=kubernetes-admin，O=kubeadm:cluster-admins），以及用来校验 apiserver 的 ca.crt。apiserver 通过 --client-ca-file 请求客户端证书，把 CN 映射为用户名、O 映射为用户组；kubeadm 把 kubeadm:cluster-admins 绑定到 cluster-admin。' },
+  'apiserver-to-etcd': { title: 'apiserver 从 etcd 读取数据',
+    description: 'apiserver 出示 apiserver-etcd-client（由 etcd-ca 签发），并用 --etcd-cafile 校验 etcd/server.crt。etcd 配置了 --trusted-ca-file 和 --client-cert-auth=true，因此在握手时要求并校验客户端证书。' },
+  'scheduler-to-apiserver': { title: 'scheduler 用 scheduler.conf 列出 Pod',
+    description: 'scheduler.conf 内嵌 CN=system:kube-scheduler 的证书；默认的 ClusterRoleBinding system:kube-scheduler 允许它列出 Pod。' },
+  'controller-manager-to-apiserver': { title: 'controller-manager 用 controller-manager.conf 读取自己的 Lease',
+    description: 'controller-manager.conf 内嵌 CN=system:kube-controller-manager 的证书；它的 ClusterRole 允许它读取自己的选主 Lease。' },
+  'kube-proxy-to-apiserver': { title: 'kube-proxy 用 ServiceAccount 令牌列出 Service',
+    description: 'kube-proxy 没有客户端证书：它的 kubeconfig 指向 ServiceAccount 令牌文件，即一个用 sa.key 签名的 JWT，apiserver 用 sa.pub（--service-account-key-file）校验。kubeadm:node-proxier 把该 ServiceAccount 绑定到 system:node-proxier。' },
+  'kubelet-to-apiserver': { title: 'kubelet 用 kubelet.conf 读取自己的 Node 对象',
+    description: 'kubelet.conf 指向 /var/lib/kubelet/pki/kubelet-client-current.pem：CN=system:node:<node>，O=system:nodes，由 ca 签发。Node 鉴权器允许节点读取自己的 Node 对象。' },
+  'apiserver-to-kubelet': { title: 'apiserver 从 kubelet 获取日志',
+    description: 'apiserver 出示 apiserver-kubelet-client，kubelet 用 clientCAFile 校验它。kubeadm 不设置 --kubelet-certificate-authority，所以 apiserver 不校验 kubelet 的自签名服务证书：这条连接能用，但只有一方经过了认证。' },
+  'reference-kubectl-to-apiserver': { title: 'kubectl 使用参考文档中的 kind-kind kubeconfig',
+    description: '该 kubeconfig 内嵌一张由 cluster-root-ca 签发的客户端证书，而 cluster-root-ca 同时也是 apiserver 的 --client-ca-file。' },
+  'reference-apiserver-to-etcd': { title: 'etcd 只配置了 --peer-trusted-ca-file（参考文档的错误）',
+    description: '参考文档把 --peer-trusted-ca-file 称作 etcd 的“客户端 CA”。实际上它是 2380 端口上成员之间通信所用的 CA。既没有 --trusted-ca-file 也没有 --client-cert-auth 时，etcd 从不向客户端索要证书：apiserver 能连上，任何能访问 2379 端口的人也都能连上。' },
+  'reference-scheduler-to-apiserver': { title: 'scheduler 使用 scheduler.conf',
+    description: '与 kubectl 相同：一张由根 CA 签发的客户端证书。' },
+  'reference-controller-manager-to-apiserver': { title: 'controller-manager 使用 controller-manager.conf',
+    description: '与 kubectl 相同：一张由根 CA 签发的客户端证书。' },
+  'reference-kube-proxy-to-apiserver': { title: 'kube-proxy 使用自己的 ServiceAccount',
+    description: '参考文档中 kube-proxy 用 ServiceAccount（serviceAccount: kube-proxy）而不是证书进行认证。' },
+  'reference-kubelet-to-apiserver': { title: 'kubelet 使用 /etc/kubernetes/kubelet.conf',
+    description: 'kubelet.conf 内嵌一张由根 CA 签发的证书：CN=system:node:<node>，O=system:nodes。' },
+  'reference-apiserver-to-kubelet': { title: 'kubelet 的 tlsCertFile 和 tlsPrivateKeyFile 填反了（参考文档的错误）',
+    description: '参考文档的 KubeletConfiguration 把 kubelet.key 写进了 tlsCertFile，把 kubelet.crt 写进了 tlsPrivateKeyFile。kubelet 用 Go 的 tls.X509KeyPair 加载它们时会拒绝：本该是证书的位置放的是私钥。kubelet 无法启动，也就没有可以连接的对象。' },
+};

@@ -1,0 +1,33 @@
+import type { ZhTexts } from './types.js';
+
+/** scenarios/etcd.ts in Simplified Chinese. */
+export const etcdZh: ZhTexts = {
+  'etcd-client-cert-from-kubernetes-ca': { title: '--etcd-certfile 由 Kubernetes CA 而不是 etcd CA 签发',
+    description: 'etcd 在握手时用 --trusted-ca-file（etcd/ca.crt）校验客户端证书并断开连接：etcd 日志中是 "tls: failed to verify client certificate: x509: certificate signed by unknown authority"，apiserver 一侧是 "remote error: tls: bad certificate"。' },
+  'etcd-client-cert-from-kubernetes-ca-tls12': { title: '……同样的情况，使用 TLS 1.2',
+    description: '在 TLS 1.2 下，客户端在握手完成之前就得知被拒绝；在 TLS 1.3 下要到握手之后才知道。etcd 在自己一侧记录的结论是相同的。' },
+  'etcd-no-client-cert': { title: 'apiserver 没有配置 --etcd-certfile/--etcd-keyfile',
+    description: 'etcd 要求客户端证书："tls: client didn\'t provide a certificate"。' },
+  'etcd-apiserver-did-not-start': { title: 'kube-apiserver 没有启动（--authorization-mode=Bogus）：根本不会连接 etcd',
+    description: '因自身参数错误而退出的组件不会建立任何连接：etcd 正常运行且配置正确，但这条连接的结果是客户端一侧 apiserver 的启动错误，而不是一次根本没有发生的握手。' },
+  'etcd-client-cert-expired': { title: '--etcd-certfile 已过期',
+    description: 'etcd 在握手时检查客户端证书的有效期。' },
+  'etcd-client-cert-without-clientauth': { title: '--etcd-certfile 只有 serverAuth 用途',
+    description: '在 etcd 3.4 上实测："tls: failed to verify client certificate: x509: certificate specifies an incompatible key usage"。' },
+  'etcd-trusted-ca-file-alone-still-enforces': { title: '只有 --trusted-ca-file、没有 --client-cert-auth，仍然强制校验客户端证书',
+    description: '在 etcd 的代码中，只要 --trusted-ca-file 非空就会开启 RequireAndVerifyClientCert（尽管启动日志仍显示 client-cert-auth = false）：错误的客户端证书会被拒绝。' },
+  'etcd-trusted-ca-file-alone-accepts-good-client': { title: '……而正确的客户端证书可以进入',
+    description: '配置 C 加上正确的客户端证书：etcd 3.4 的表现与 --client-cert-auth=true 完全相同。' },
+  'etcd-client-cert-auth-without-trusted-ca': { title: '--client-cert-auth=true 但没有 --trusted-ca-file：所有客户端都被拒绝',
+    description: '没有客户端 CA 池时，Go 用系统根证书校验客户端证书，而系统根证书中没有集群 CA：即使是正确的证书也会被拒绝。' },
+  'etcd-peer-flags-only': { title: '只有 --peer-* 参数指定了 CA：客户端端口对所有人开放',
+    description: '没有 --trusted-ca-file 和 --client-cert-auth 时，etcd 在 2379 上甚至不会请求客户端证书；--peer-trusted-ca-file 和 --peer-client-cert-auth 只保护 2380 上成员之间的通信。' },
+  'etcd-server-cert-from-kubernetes-ca': { title: 'etcd 使用由 Kubernetes CA 签发的服务证书',
+    description: 'apiserver 用 --etcd-cafile（etcd/ca.crt）校验 etcd：未知的签发机构；etcd 记录下客户端发来的 bad_certificate 告警。' },
+  'etcd-server-cert-without-loopback-ip': { title: 'etcd 的证书中没有 127.0.0.1，即 --etcd-servers 中的地址',
+    description: 'kubeadm 在 etcd 的服务证书中写入 localhost、127.0.0.1 和 ::1，因为 apiserver 连接的是 https://127.0.0.1:2379。' },
+  'etcd-no-etcd-cafile': { title: 'apiserver 没有配置 --etcd-cafile',
+    description: '没有它，apiserver 的 etcd 客户端会用系统根证书校验 etcd，而系统根证书中没有 etcd CA。' },
+  'etcd-cert-file-missing': { title: 'etcd 的 --cert-file 不存在',
+    description: 'etcd 无法加载自己的服务证书和私钥，无法启动；apiserver 没有可以连接的对象。' },
+};

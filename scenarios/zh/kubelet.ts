@@ -1,0 +1,33 @@
+import type { ZhTexts } from './types.js';
+
+/** scenarios/kubelet.ts in Simplified Chinese. */
+export const kubeletZh: ZhTexts = {
+  'kubelet-cn-of-another-node': { title: 'kubelet 的客户端证书写的是另一个节点（CN=system:node:worker-1）',
+    description: '证书能通过认证，但身份是 worker-1；Node 鉴权器只允许节点读取自己的 Node 对象：403，"node \'worker-1\' cannot read \'control-plane\'"。' },
+  'kubelet-without-system-nodes': { title: 'kubelet 的客户端证书没有 O=system:nodes',
+    description: '没有 system:nodes 组，Node 鉴权器不作判断，而 RBAC 没有把 system:node 绑定给任何人：RBAC 返回 403。' },
+  'kubelet-client-cert-expired': { title: 'kubelet 的客户端证书已过期（轮换失败）',
+    description: 'kubelet 通过 certificates.k8s.io 轮换自己的客户端证书；轮换失败、证书过期后，每个请求都是 401，节点变为 NotReady。' },
+  'kubelet-client-cert-from-etcd-ca': { title: 'kubelet 的客户端证书由 etcd CA 签发',
+    description: 'apiserver 用 --client-ca-file（ca.crt）校验客户端证书：401，kubelet 日志中出现 "Unauthorized"。' },
+  'kubelet-client-current-missing': { title: 'kubelet-client-current.pem 不见了',
+    description: 'kubelet.conf 指向 -current 链接；没有它，kubelet 无法加载客户端证书。' },
+  'kubelet-self-signed-with-kubelet-ca-flag': { title: '--kubelet-certificate-authority=ca.crt 与 kubelet 的自签名证书',
+    description: '用集群 CA 开启校验会让这条连接坏两次：apiserver 连接的是节点的 InternalIP，而自签名的 kubelet.crt 只包含主机名（Go 先检查名字，所以报的是这个错误）；而且它那个一次性的 <host>-ca@<time> 签发者也不是 ca.crt。' },
+  'kubelet-self-signed-dialled-by-hostname': { title: '……改用主机名连接：这时报的是未知签发机构',
+    description: '设置 --kubelet-preferred-address-types=Hostname 后，名字与自签名证书唯一的 SAN 相符，Go 进而检查证书链：kubelet.crt 由 kubelet 的一次性 CA 签发，而它不是 ca.crt。' },
+  'kubelet-serving-with-its-client-cert': { title: 'kubelet 用自己的客户端证书提供服务',
+    description: 'tlsCertFile 和 tlsPrivateKeyFile 指向 kubelet-client-current.pem：CN=system:node:<node>，没有 SAN，EKU 为 clientAuth。设置了 --kubelet-certificate-authority 时，apiserver 因名字不符而拒绝它（Go 1.15 起不再退回使用 CN；旧版 Go 会说 "certificate is valid for system:node:…, not …"）。' },
+  'apiserver-kubelet-client-from-etcd-ca': { title: '--kubelet-client-certificate 由 etcd CA 签发',
+    description: 'kubelet 请求客户端证书并用 authentication.x509.clientCAFile 校验；kubeadm 的 KubeletConfiguration 关闭了匿名访问：401，kubectl logs 失败。' },
+  'apiserver-kubelet-client-bad-cert-anonymous-kubelet': { title: '……kubelet 开启匿名访问后，仍然是 401',
+    description: '匿名访问救不了校验失败的证书：kubelet 的认证器与 apiserver 的一样，用 FailOnError 包裹匿名认证，认证错误依然是错误。' },
+  'apiserver-without-kubelet-client-cert-anonymous-kubelet': { title: '没有 --kubelet-client-certificate，kubelet 开启了匿名访问',
+    description: '完全没有证书时请求是匿名的，kubelet 的 Webhook 鉴权会询问 apiserver system:anonymous 能否使用 nodes/proxy：403 "Forbidden (user=system:anonymous, verb=get, resource=nodes, subresource=proxy)"。' },
+  'kubelet-anonymous-always-allow': { title: 'kubelet 开启匿名访问且 authorization.mode 为 AlwaysAllow（敞开的 kubelet）',
+    description: '这是 kubeadm 写入 KubeletConfiguration v1beta1 之前 kubelet 自身的默认值：允许匿名请求，放行所有请求。这里 kube-apiserver 没有发送客户端证书，照样得到了响应，任何能访问 10250 端口的人也一样。' },
+  'apiserver-kubelet-client-without-admin-group': { title: '--kubelet-client-certificate 没有 O=kubeadm:cluster-admins',
+    description: 'kubelet 认证出 kube-apiserver-kubelet-client，但它的 Webhook 鉴权会询问 apiserver，而在那里单凭这个用户无权使用 nodes/proxy：403。' },
+  'kubelet-without-client-ca': { title: 'KubeletConfiguration 中没有 authentication.x509.clientCAFile',
+    description: '没有客户端 CA，kubelet 根本不请求客户端证书；匿名访问又是关闭的：对 apiserver 同样返回 401。' },
+};
