@@ -1,5 +1,6 @@
 import { dirname, posix } from 'node:path';
 import { parseYaml } from '../util/lazy.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { nodePath, readDiskPathInRoot, readFileTyped } from '../fs/read.js';
 import type { IssuedCert } from '../pki/issue.js';
@@ -89,12 +90,19 @@ function failIn(file: string): Fail {
 const notString = (value: unknown) => value !== undefined && value !== null && typeof value !== 'string';
 const goType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value === 'object' ? 'object' : typeof value);
 
+/**
+ * A node's kubeconfigs are read by its loading, the static checks, the layout and each client at
+ * its dial (a `check DIR` parsed each of them four times): the YAML of one text is parsed once, and
+ * each reader gets its own copy. A text that fails to parse is not kept, and fails again.
+ */
+const parsedYaml = new BoundedCache<string, unknown>(64);
+
 /** The YAML document, checked as far as client-go's decoding of the top level (a mapping; lists are lists; current-context a string). */
 function decodeDocument(text: string, file: string, fail: Fail): Partial<Kubeconfig> {
   let document: unknown;
   try {
     // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
-    document = parseYaml(text, { logLevel: 'error' });
+    document = structuredClone(parsedYaml.getOrCreate(text, () => parseYaml(text, { logLevel: 'error' })));
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }

@@ -1,6 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { KubeMtlsSimError, type ErrorCode } from '../errors.js';
 import { fromDer, PublicKeyDecodeError, type IssuedCert } from './issue.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 
 export interface PemBlock {
   label: string;
@@ -117,6 +118,13 @@ export interface ReadKey {
 }
 
 /** The private key of a key file or `client-key-data` field (the first `* PRIVATE KEY` block). */
+/**
+ * A key file is read by each component that loads it, at every start of a cluster (OpenSSL 3's
+ * decoders take about 0.3 ms a key): one key object per key's bytes. A KeyObject is immutable, so
+ * sharing it changes nothing for its readers. Keys that fail to parse are not kept.
+ */
+const parsedKeys = new BoundedCache<string, KeyObject>(1024);
+
 export function readPrivateKey(input: Buffer | string, source: Source): ReadKey {
   const blocks = parsePem(input, source, 'key');
   const block = blocks.find((b) => isKeyLabel(b.label));
@@ -133,7 +141,8 @@ export function readPrivateKey(input: Buffer | string, source: Source): ReadKey 
   const type = block.label === 'RSA PRIVATE KEY' ? 'pkcs1' : block.label === 'EC PRIVATE KEY' ? 'sec1' : block.label === 'PRIVATE KEY' ? 'pkcs8' : null;
   if (type === null) fail('ERR_KEY_PARSE', source, `"${block.label}" keys are not supported (encrypted keys cannot be used by Kubernetes components)`, GO.keyParse);
   try {
-    return { keyObject: createPrivateKey({ key: block.der, format: 'der', type }), label: block.label };
+    const der = block.der;
+    return { keyObject: parsedKeys.getOrCreate(`${type}:${der.toString('base64')}`, () => createPrivateKey({ key: der, format: 'der', type })), label: block.label };
   } catch (cause) {
     return fail('ERR_KEY_PARSE', source, `the "${block.label}" block does not parse as a private key`, GO.keyParse, cause);
   }
