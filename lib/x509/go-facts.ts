@@ -35,6 +35,12 @@ export interface NameConstraints {
   excludedDNS: string[];
   permittedIP: Buffer[];
   excludedIP: Buffer[];
+  /** rfc822Name constraints: a mailbox (`a@b`), a host (`b`) or a domain's hosts (`.b`). */
+  permittedEmail: string[];
+  excludedEmail: string[];
+  /** URI constraints: the host a URI must (or must not) name, `.b` for b's subdomains. */
+  permittedURI: string[];
+  excludedURI: string[];
 }
 
 export interface SignatureAlgorithm {
@@ -130,7 +136,7 @@ function readBasicConstraints(facts: GoFacts, value: Buffer): void {
 
 /** Go handles DNS, IP, email and URI constraints; a constraint of any other type makes the extension unhandled. */
 function readNameConstraints(facts: GoFacts, value: Buffer): boolean {
-  const nc: NameConstraints = { permittedDNS: [], excludedDNS: [], permittedIP: [], excludedIP: [] };
+  const nc: NameConstraints = { permittedDNS: [], excludedDNS: [], permittedIP: [], excludedIP: [], permittedEmail: [], excludedEmail: [], permittedURI: [], excludedURI: [] };
   let handled = true;
   for (const subtrees of derElements(value)) {
     const permitted = subtrees[0] === 0xa0;
@@ -139,7 +145,9 @@ function readNameConstraints(facts: GoFacts, value: Buffer): boolean {
       const tag = base[0]! & 0x1f;
       if (tag === 2) (permitted ? nc.permittedDNS : nc.excludedDNS).push(content(base).toString('latin1'));
       else if (tag === 7) (permitted ? nc.permittedIP : nc.excludedIP).push(Buffer.from(content(base)));
-      else if (tag !== 1 && tag !== 6) handled = false;
+      else if (tag === 1) (permitted ? nc.permittedEmail : nc.excludedEmail).push(content(base).toString('latin1'));
+      else if (tag === 6) (permitted ? nc.permittedURI : nc.excludedURI).push(content(base).toString('latin1'));
+      else handled = false;
     }
   }
   facts.nameConstraints = nc;

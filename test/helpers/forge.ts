@@ -51,11 +51,14 @@ export interface ForgeSpec {
   eku?: readonly ('serverAuth' | 'clientAuth' | 'any')[];
   dns?: readonly string[];
   ips?: readonly string[];
+  emails?: readonly string[];
+  uris?: readonly string[];
   /** Key identifiers (default: both, as Go writes them). */
   skid?: boolean;
   akid?: boolean;
   /** An extension nobody knows, marked critical. */
   unknownCritical?: boolean;
+  /** DNS constraints; `email:…` and `uri:…` ones are rfc822Name and URI constraints. */
   nameConstraints?: { permitted?: readonly string[]; excluded?: readonly string[] };
   hash?: 'sha256' | 'sha384' | 'sha1';
   serial?: number;
@@ -136,10 +139,11 @@ function extensions(s: ForgeSpec, skid: Buffer): Buffer[] {
   if (s.eku) out.push(extension('2.5.29.37', false, derSequence(s.eku.map((u) => oidDer(EKU[u]!)))));
   if (s.skid ?? true) out.push(extension('2.5.29.14', false, derTag(0x04, skid)));
   if (s.issuer && (s.akid ?? true)) out.push(extension('2.5.29.35', false, derSequence([derTag(0x80, s.issuer.cert.skid)])));
-  const names = [...(s.dns ?? []).map((d) => derTag(0x82, Buffer.from(d))), ...(s.ips ?? []).map((ip) => derTag(0x87, Buffer.from(ip.split('.').map(Number))))];
+  const names = [...(s.dns ?? []).map((d) => derTag(0x82, Buffer.from(d))), ...(s.ips ?? []).map((ip) => derTag(0x87, Buffer.from(ip.split('.').map(Number)))),
+    ...(s.emails ?? []).map((m) => derTag(0x81, Buffer.from(m))), ...(s.uris ?? []).map((u) => derTag(0x86, Buffer.from(u)))];
   if (names.length) out.push(extension('2.5.29.17', false, derSequence(names)));
   if (s.nameConstraints) {
-    const subtrees = (tag: number, list?: readonly string[]) => (list?.length ? [derTag(tag, Buffer.concat(list.map((d) => derSequence([derTag(0x82, Buffer.from(d))]))))] : []);
+    const subtrees = (tag: number, list?: readonly string[]) => (list?.length ? [derTag(tag, Buffer.concat(list.map((d) => derSequence([constraintName(d)]))))] : []);
     out.push(extension('2.5.29.30', true, derSequence([...subtrees(0xa0, s.nameConstraints.permitted), ...subtrees(0xa1, s.nameConstraints.excluded)])));
   }
   if (s.ipConstraint) out.push(extension('2.5.29.30', true, derSequence([derTag(0xa0, derSequence([derTag(0x87, s.ipConstraint)]))])));
@@ -173,4 +177,10 @@ export function forge(s: ForgeSpec): Forged {
   const signature = sign(signer.type === 'ed25519' ? null : hash, tbs, signer.privateKey);
   const der = derSequence([tbs, algorithm, derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
   return { cert: new IssuedCert(der), subject: s.subject, key: s.key, skid };
+}
+
+/** A name constraint's base: `email:x` an rfc822Name, `uri:x` a URI, anything else a dNSName. */
+function constraintName(text: string): Buffer {
+  const [, type, value] = /^(?:(email|uri):)?(.*)$/s.exec(text)!;
+  return derTag(type === 'email' ? 0x81 : type === 'uri' ? 0x86 : 0x82, Buffer.from(value!));
 }

@@ -169,6 +169,7 @@ function unparsable(k: Keys, e: NameEncoding, b: {
       return { leaf: leafOf(r), roots: [r] };
     },
     'intermediate-ip-constraint-bad-mask': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 255, 0]) })], roots: [root] }),
+    ...emailAndUriShapes(leafOf, (nc) => ca('corpus-inter', k.inter, root, { nameConstraints: nc }), root),
     'intermediate-ip-constraint-ok': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 0, 0]) })], roots: [root] }),
     'dsa-root': () => {
       const r = ca('corpus-dsa-root', dsa);
@@ -180,6 +181,36 @@ function unparsable(k: Keys, e: NameEncoding, b: {
     },
     'intermediate-all-zero-key-usage': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { keyUsage: 0 })], roots: [root] }),
     'unused-intermediate-negative-serial': () => ({ leaf: viaInter, intermediates: [inter, ca('corpus-other', k.impostor, root, { negativeSerial: true })], roots: [root] }),
+  };
+}
+
+/**
+ * Email and URI name constraints on an intermediate, against a leaf with one email and one URI SAN
+ * (Go's mailbox, domain and leading-dot forms; URI hosts with a port, an IP, none), and the
+ * constraints and SANs Go's parser refuses.
+ */
+function emailAndUriShapes(leafOf: (issuer: Forged, extra: Partial<ForgeSpec>) => Forged, inter: (nc: ForgeSpec['nameConstraints']) => Forged, root: Forged): Record<string, () => Shape> {
+  const names = { emails: ['Ops@example.com'], uris: ['https://svc.example.com:8443/api?x=1'] };
+  const shape = (nc: ForgeSpec['nameConstraints'], leaf: Partial<ForgeSpec> = names) => () => {
+    const i = inter(nc);
+    return { leaf: leafOf(i, leaf), intermediates: [i], roots: [root] };
+  };
+  return {
+    'email-constraint-host-permitted': shape({ permitted: ['email:EXAMPLE.com'] }),
+    'email-constraint-subdomain-of-host': shape({ permitted: ['email:example.com'] }, { emails: ['ops@mail.example.com'] }),
+    'email-constraint-leading-dot-not-permitted': shape({ permitted: ['email:.example.com'] }),
+    'email-constraint-mailbox-excluded': shape({ excluded: ['email:Ops@EXAMPLE.COM'] }),
+    'email-constraint-mailbox-other-case-permitted': shape({ permitted: ['email:ops@example.com'] }),
+    'email-constraint-quoted-mailbox': shape({ permitted: ['email:"ops team"@example.com'] }, { emails: ['"ops team"@example.com'] }),
+    'email-constraint-malformed': shape({ permitted: ['email:@example.com'] }),
+    'uri-constraint-leading-dot-permitted': shape({ permitted: ['uri:.example.com'] }),
+    'uri-constraint-host-excluded': shape({ permitted: ['uri:.example.com'], excluded: ['uri:SVC.example.com'] }),
+    'uri-constraint-not-permitted': shape({ permitted: ['uri:other.example'] }),
+    'uri-constraint-ip-host': shape({ excluded: ['uri:other.example'] }, { uris: ['https://10.0.0.9:443/'] }),
+    'uri-constraint-no-host': shape({ permitted: ['uri:example.com'] }, { uris: ['urn:example:thing'] }),
+    'uri-constraint-ip-refused': shape({ permitted: ['uri:10.0.0.0'] }),
+    'uri-san-invalid-domain': shape({ permitted: ['example.com'] }, { uris: ['https://bad..example/'] }),
+    'email-constraint-with-dns-only-leaf': shape({ permitted: ['email:other.example'] }, {}),
   };
 }
 
