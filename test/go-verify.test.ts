@@ -198,3 +198,22 @@ test('a reused certificate is read from its DER once: a second verification of t
   t.like(goVerify(leaf!, options), { ok: true });
   t.is(reads.count, comparison);
 });
+
+testWithTool('openssl')('RSASSA-PSS as openssl signs it: Go verifies a salt as long as the hash, and cannot verify a longer one', async (t) => {
+  const dir = tempDir(t);
+  const p = (f: string) => join(dir, f);
+  const pss = (salt: string) => ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', `rsa_pss_saltlen:${salt}`];
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', ...pss('digest'), '-subj', '/CN=pss-ca', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '3650',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf', '-keyout', p('l.key'), '-out', p('l.csr')]);
+  const { readCertificates } = await import('../lib/pki/pem.js');
+  const { readFileSync } = await import('node:fs');
+  const [ca] = readCertificates(readFileSync(p('ca.crt')), { file: 'ca.crt' });
+  const verify = (salt: string) => {
+    run('openssl', ['x509', '-req', ...pss(salt), '-in', p('l.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', '2', '-out', p(`${salt}.crt`), '-days', '30']);
+    const [leaf] = readCertificates(readFileSync(p(`${salt}.crt`)), { file: `${salt}.crt` });
+    return goVerify(leaf!, { roots: [ca!], now: new Date(new Date(leaf!.node.validFrom).getTime() + 3_600_000), keyUsages: ['any'] });
+  };
+  t.like(verify('digest'), { ok: true });
+  t.like(verify('max'), { ok: false, reason: 'UNKNOWN_AUTHORITY', error: 'x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: algorithm unimplemented" while trying to verify candidate authority certificate "pss-ca")' });
+});

@@ -1,6 +1,7 @@
 import type { IssuedCert } from '../pki/issue.js';
 import { derElements } from '../pki/der.js';
 import { goParseError } from './go-parse.js';
+import { pssAlgorithm, RSA_PSS } from './go-pss.js';
 
 /**
  * What Go's x509.ParseCertificate keeps of a certificate that chain building reads and node:crypto
@@ -68,6 +69,15 @@ const SIGNATURES: Record<string, SignatureAlgorithm> = {
 };
 const UNKNOWN_SIGNATURE: SignatureAlgorithm = { name: '0', publicKey: '', hash: '' };
 
+function signatureAlgorithm(identifier: Buffer): SignatureAlgorithm {
+  const [oid, params] = derElements(identifier);
+  const id = content(oid!).toString('hex');
+  if (id === RSA_PSS) return pssAlgorithm(params) ?? UNKNOWN_SIGNATURE;
+  // Ed25519 takes no parameters (RFC 8410); Go reads one with parameters as an unknown algorithm.
+  if (id === '2b6570' && params) return UNKNOWN_SIGNATURE;
+  return SIGNATURES[id] ?? UNKNOWN_SIGNATURE;
+}
+
 /** The content bytes of one DER element (its header skipped). */
 function content(element: Buffer): Buffer {
   const first = element[1]!;
@@ -95,7 +105,7 @@ function read(der: Buffer): GoFacts {
     version: v3 ? content(content(tbs[0]!))[0]! + 1 : 1,
     rawIssuer: tbs[at + 2]!, rawSubject: tbs[at + 4]!, rawSpki: tbs[at + 5]!,
     basicConstraintsValid: false, isCA: false, maxPathLen: -1, unhandledCritical: false, san: undefined, nameConstraints: undefined,
-    signature: SIGNATURES[content(derElements(algorithm!)[0]!).toString('hex')] ?? UNKNOWN_SIGNATURE,
+    signature: signatureAlgorithm(algorithm!),
   };
   const extensions = tbs.slice(at + 6).find((e) => e[0] === 0xa3);
   try {

@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { derSequence, derSet, derTag } from '../../lib/pki/der.js';
 import { IssuedCert } from '../../lib/pki/issue.js';
 
@@ -61,6 +61,8 @@ export interface ForgeSpec {
   /** DNS constraints; `email:…` and `uri:…` ones are rfc822Name and URI constraints. */
   nameConstraints?: { permitted?: readonly string[]; excluded?: readonly string[] };
   hash?: 'sha256' | 'sha384' | 'sha1';
+  /** An RSASSA-PSS signature (RSA signers): its hash, salt length and the MGF1 hash the parameters claim (default: the hash). */
+  pss?: { hash: PssHash; saltLength: number; mgfHash?: PssHash };
   serial?: number;
   /** Shapes Go's parser refuses (go-parse.ts): a negative serial, a second SAN extension, a SAN IP of 5 bytes, an AIA that is no SEQUENCE. */
   negativeSerial?: boolean;
@@ -105,6 +107,19 @@ function integer(n: number): Buffer {
   if (hex.length % 2) hex = `0${hex}`;
   if (parseInt(hex.slice(0, 2), 16) >= 0x80) hex = `00${hex}`;
   return derTag(0x02, Buffer.from(hex, 'hex'));
+}
+
+type PssHash = 'sha256' | 'sha384' | 'sha512';
+const HASH_OIDS: Record<PssHash, string> = { sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' };
+
+/** id-RSASSA-PSS with RSASSA-PSS-params: hash, MGF1 with its hash, salt length (the trailer field left at its default). */
+function pssAlgorithm(pss: NonNullable<ForgeSpec['pss']>): Buffer {
+  const hashId = (h: PssHash) => derSequence([oidDer(HASH_OIDS[h]), Buffer.from('0500', 'hex')]);
+  return derSequence([oidDer('1.2.840.113549.1.1.10'), derSequence([
+    derTag(0xa0, hashId(pss.hash)),
+    derTag(0xa1, derSequence([oidDer('1.2.840.113549.1.1.8'), hashId(pss.mgfHash ?? pss.hash)])),
+    derTag(0xa2, integer(pss.saltLength)),
+  ])]);
 }
 
 function signatureAlgorithm(type: ForgeKeyType, hash: 'sha256' | 'sha384' | 'sha1'): Buffer {
@@ -162,7 +177,7 @@ export function forge(s: ForgeSpec): Forged {
   const signer = s.issuer?.key ?? s.issuer?.cert.key ?? s.key;
   const hash = s.hash ?? (signer.type === 'p384' ? 'sha384' : 'sha256');
   const skid = createHash('sha1').update(s.key.spki).digest();
-  const algorithm = signatureAlgorithm(signer.type, hash);
+  const algorithm = s.pss ? pssAlgorithm(s.pss) : signatureAlgorithm(signer.type, hash);
   const exts = extensions(s, skid);
   const tbs = derSequence([
     Buffer.from('a003020102', 'hex'),
@@ -174,7 +189,9 @@ export function forge(s: ForgeSpec): Forged {
     s.key.spki,
     ...(exts.length ? [derTag(0xa3, derSequence(exts))] : []),
   ]);
-  const signature = sign(signer.type === 'ed25519' ? null : hash, tbs, signer.privateKey);
+  const signature = s.pss
+    ? sign(s.pss.hash, tbs, { key: signer.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: s.pss.saltLength })
+    : sign(signer.type === 'ed25519' ? null : hash, tbs, signer.privateKey);
   const der = derSequence([tbs, algorithm, derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
   return { cert: new IssuedCert(der), subject: s.subject, key: s.key, skid };
 }

@@ -130,7 +130,7 @@ function shapes(k: Keys, e: NameEncoding, keyType: ForgeKeyType): Record<string,
   };
   // SHA-1 needs a hash the signer chooses: Ed25519 has none ("where Go allows").
   if (keyType !== 'ed25519') shapes['leaf-sha1-signature'] = () => ({ leaf: leafOf(root, { hash: 'sha1' }), roots: [root] });
-  Object.assign(shapes, unparsable(k, e, { ca, leafOf, root, inter, viaInter }));
+  Object.assign(shapes, unparsable(k, e, { ca, leafOf, root, inter, viaInter }), pssShapes(keyType, k, leafSpec, root, ca));
   return shapes;
 }
 
@@ -211,6 +211,33 @@ function emailAndUriShapes(leafOf: (issuer: Forged, extra: Partial<ForgeSpec>) =
     'uri-constraint-ip-refused': shape({ permitted: ['uri:10.0.0.0'] }),
     'uri-san-invalid-domain': shape({ permitted: ['example.com'] }, { uris: ['https://bad..example/'] }),
     'email-constraint-with-dns-only-leaf': shape({ permitted: ['email:other.example'] }, {}),
+  };
+}
+
+/**
+ * RSASSA-PSS signatures: the three parameter sets Go accepts (SHA-256/384/512, MGF1 with the same
+ * hash, salt as long as the hash) on a leaf and an intermediate, two it reads as an unknown
+ * algorithm (a 20-byte salt, MGF1 with another hash) — RSA chains only, PSS being an RSA scheme —
+ * and, for every key type, a PSS leaf claiming a root whose key is not the one that signed it.
+ */
+function pssShapes(keyType: ForgeKeyType, k: Keys, leafSpec: (issuer: Forged, extra?: Partial<ForgeSpec>) => ForgeSpec, root: Forged, ca: (cn: string, key: ForgeKey, issuer?: Forged, extra?: Partial<ForgeSpec>) => Forged): Record<string, () => Shape> {
+  const rsa = keyType === 'rsa2048';
+  const signed = (pss: ForgeSpec['pss']) => () => ({ leaf: forge(leafSpec(root, { pss })), roots: [root] });
+  const shapes: Record<string, () => Shape> = {
+    'pss-leaf-signed-by-other-key': () => ({ leaf: forge({ ...leafSpec(root), issuer: { cert: root, key: rsa ? k.impostor : k.foreign }, pss: { hash: 'sha256', saltLength: 32 } }), roots: [root] }),
+  };
+  if (!rsa) return shapes;
+  return {
+    ...shapes,
+    'pss-sha256-leaf': signed({ hash: 'sha256', saltLength: 32 }),
+    'pss-sha384-leaf': signed({ hash: 'sha384', saltLength: 48 }),
+    'pss-sha512-leaf': signed({ hash: 'sha512', saltLength: 64 }),
+    'pss-salt-20-leaf': signed({ hash: 'sha256', saltLength: 20 }),
+    'pss-mgf1-other-hash-leaf': signed({ hash: 'sha256', saltLength: 32, mgfHash: 'sha384' }),
+    'pss-sha512-intermediate': () => {
+      const i = ca('corpus-inter', k.inter, root, { pss: { hash: 'sha512', saltLength: 64 } });
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [root] };
+    },
   };
 }
 
