@@ -63,6 +63,8 @@ export interface ForgeSpec {
   hash?: 'sha256' | 'sha384' | 'sha1';
   /** An RSASSA-PSS signature (RSA signers): its hash, salt length and the MGF1 hash the parameters claim (default: the hash). */
   pss?: { hash: PssHash; saltLength: number; mgfHash?: PssHash };
+  /** An Ed25519 signature whose algorithm identifier carries NULL parameters (RFC 8410 says absent). */
+  ed25519WithParams?: boolean;
   serial?: number;
   /** Shapes Go's parser refuses (go-parse.ts): a negative serial, a second SAN extension, a SAN IP of 5 bytes, an AIA that is no SEQUENCE. */
   negativeSerial?: boolean;
@@ -177,7 +179,7 @@ export function forge(s: ForgeSpec): Forged {
   const signer = s.issuer?.key ?? s.issuer?.cert.key ?? s.key;
   const hash = s.hash ?? (signer.type === 'p384' ? 'sha384' : 'sha256');
   const skid = createHash('sha1').update(s.key.spki).digest();
-  const algorithm = s.pss ? pssAlgorithm(s.pss) : signatureAlgorithm(signer.type, hash);
+  const algorithm = s.pss ? pssAlgorithm(s.pss) : s.ed25519WithParams ? derSequence([oidDer('1.3.101.112'), Buffer.from('0500', 'hex')]) : signatureAlgorithm(signer.type, hash);
   const exts = extensions(s, skid);
   const tbs = derSequence([
     Buffer.from('a003020102', 'hex'),

@@ -226,6 +226,7 @@ function pssShapes(keyType: ForgeKeyType, k: Keys, leafSpec: (issuer: Forged, ex
   const shapes: Record<string, () => Shape> = {
     'pss-leaf-signed-by-other-key': () => ({ leaf: forge({ ...leafSpec(root), issuer: { cert: root, key: rsa ? k.impostor : k.foreign }, pss: { hash: 'sha256', saltLength: 32 } }), roots: [root] }),
   };
+  if (keyType === 'ed25519') shapes['ed25519-signature-with-null-params'] = () => ({ leaf: forge(leafSpec(root, { ed25519WithParams: true })), roots: [root] });
   if (!rsa) return shapes;
   return {
     ...shapes,
