@@ -63,6 +63,8 @@ export interface ForgeSpec {
   hash?: 'sha256' | 'sha384' | 'sha1';
   /** An RSASSA-PSS signature (RSA signers): its hash, salt length and the MGF1 hash the parameters claim (default: the hash). */
   pss?: { hash: PssHash; saltLength: number; mgfHash?: PssHash };
+  /** A version 1 certificate: no version field, no extensions (a root made by `openssl x509 -req` without any). */
+  v1?: boolean;
   /** An Ed25519 signature whose algorithm identifier carries NULL parameters (RFC 8410 says absent). */
   ed25519WithParams?: boolean;
   serial?: number;
@@ -180,9 +182,9 @@ export function forge(s: ForgeSpec): Forged {
   const hash = s.hash ?? (signer.type === 'p384' ? 'sha384' : 'sha256');
   const skid = createHash('sha1').update(s.key.spki).digest();
   const algorithm = s.pss ? pssAlgorithm(s.pss) : s.ed25519WithParams ? derSequence([oidDer('1.3.101.112'), Buffer.from('0500', 'hex')]) : signatureAlgorithm(signer.type, hash);
-  const exts = extensions(s, skid);
+  const exts = s.v1 ? [] : extensions(s, skid);
   const tbs = derSequence([
-    Buffer.from('a003020102', 'hex'),
+    ...(s.v1 ? [] : [Buffer.from('a003020102', 'hex')]),
     s.negativeSerial ? derTag(0x02, Buffer.from([0xff, ++serials & 0xff])) : integer(s.serial ?? ++serials),
     algorithm,
     s.issuer?.name ?? s.issuer?.cert.subject ?? s.subject,

@@ -226,6 +226,7 @@ function pssShapes(keyType: ForgeKeyType, k: Keys, leafSpec: (issuer: Forged, ex
   const shapes: Record<string, () => Shape> = {
     'pss-leaf-signed-by-other-key': () => ({ leaf: forge({ ...leafSpec(root), issuer: { cert: root, key: rsa ? k.impostor : k.foreign }, pss: { hash: 'sha256', saltLength: 32 } }), roots: [root] }),
   };
+  Object.assign(shapes, v1Shapes(k, leafSpec, ca));
   if (keyType === 'ed25519') shapes['ed25519-signature-with-null-params'] = () => ({ leaf: forge(leafSpec(root, { ed25519WithParams: true })), roots: [root] });
   if (!rsa) return shapes;
   return {
@@ -238,6 +239,35 @@ function pssShapes(keyType: ForgeKeyType, k: Keys, leafSpec: (issuer: Forged, ex
     'pss-sha512-intermediate': () => {
       const i = ca('corpus-inter', k.inter, root, { pss: { hash: 'sha512', saltLength: 64 } });
       return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [root] };
+    },
+  };
+}
+
+/**
+ * Roots without basicConstraints: Go's checkSignatureFrom lets a version 1 certificate sign (only
+ * a v3 one must say CA), and isValid asks CA-ness of intermediates only — so a v1 root works, a v1
+ * intermediate and a v3 root without the extension do not.
+ */
+function v1Shapes(k: Keys, leafSpec: (issuer: Forged, extra?: Partial<ForgeSpec>) => ForgeSpec, ca: (cn: string, key: ForgeKey, issuer?: Forged, extra?: Partial<ForgeSpec>) => Forged): Record<string, () => Shape> {
+  const v1Root = () => ca('corpus-v1-root', k.root, undefined, { v1: true });
+  return {
+    'v1-root': () => {
+      const r = v1Root();
+      return { leaf: forge(leafSpec(r)), roots: [r] };
+    },
+    'v1-root-one-intermediate': () => {
+      const r = v1Root();
+      const i = ca('corpus-inter', k.inter, r);
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [r] };
+    },
+    'v1-intermediate': () => {
+      const r = ca('corpus-root', k.root);
+      const i = ca('corpus-v1-inter', k.inter, r, { v1: true });
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [r] };
+    },
+    'v3-root-without-basic-constraints': () => {
+      const r = ca('corpus-root', k.root, undefined, { ca: undefined });
+      return { leaf: forge(leafSpec(r)), roots: [r] };
     },
   };
 }
