@@ -17,7 +17,9 @@ import { tempDir, which } from './helpers/tools.js';
  * since 1.22) and negative serials (refused since 1.23). Everything else reads the same in both:
  * SHA-1 signatures are refused by both (since 1.18) with the same text, `(temporarily override with
  * GODEBUG=x509sha1=1)` included (the setting is gone only in 1.24); chain building, path length, name
- * constraints, the other parse refusals and the error texts are the same in both.
+ * constraints, the other parse refusals and the error texts are the same in both. That includes an
+ * email domain constraint matching subdomains as a DNS one does (1.19 through 1.23; a later Go made
+ * `example.com` mean that host only, golang/go#81280), and the three RSA-PSS parameter sets.
  */
 
 const here = fileURLToPath(new URL('.', import.meta.url));

@@ -5,6 +5,7 @@ import { authenticateClientCertificate } from '../lib/authn/x509.js';
 import { generatePki } from '../lib/layout/generate.js';
 import { generateKey } from '../lib/pki/keys.js';
 import { issueCertificate } from '../lib/pki/issue.js';
+import { IssuedCert } from '../lib/pki/issued-cert.js';
 import { certificateIdentifier, goVerify, verifyHostname } from '../lib/x509/go-verify.js';
 import { DAY, YEAR } from '../lib/clock.js';
 import { clock, CLOCK_TIME, pkiFor } from './helpers/pki.js';
@@ -173,4 +174,46 @@ testWithTool('openssl')('a SHA-1 signature is refused with Go\'s InsecureAlgorit
   // openssl dates these certificates from the machine's clock: verify an hour into the leaf's life.
   const r = goVerify(leaf!, { roots: [ca!], now: new Date(new Date(leaf!.node.validFrom).getTime() + 3_600_000), keyUsages: ['any'] });
   t.like(r, { ok: false, reason: 'UNKNOWN_AUTHORITY', error: 'x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA (temporarily override with GODEBUG=x509sha1=1)" while trying to verify candidate authority certificate "sha1-ca")' });
+});
+
+test('a reused certificate is read from its DER once: a second verification of the same objects reads no bytes', async (t) => {
+  // The warm row of npm run bench: every in-process dial verifies the same objects again, so the
+  // parse verdict, key ids, key usage, validity window and SAN lists are remembered per object.
+  const pki = await pkiFor({ preset: 'kubeadm' });
+  const [leaf, ca] = [pki.certs.get('apiserver')!.cert, pki.certs.get('ca')!.cert].map((c) => new IssuedCert(Buffer.from(c.der)));
+  const reads = { count: 0 };
+  for (const cert of [leaf!, ca!]) {
+    const der = cert.der;
+    Object.defineProperty(cert, 'der', { get: () => (reads.count++, der) });
+  }
+  const options = { roots: [ca!], now, keyUsages: ['serverAuth' as const], host: 'kubernetes' };
+  t.like(goVerify(leaf!, options), { ok: true });
+  t.true(reads.count > 0);
+  // Go's own first step compares the leaf's bytes with the pool's (is the leaf itself trusted?):
+  // those reads are a comparison, not a parse, and the only ones left.
+  reads.count = 0;
+  void options.roots.some((r) => r.der.equals(leaf!.der));
+  const comparison = reads.count;
+  reads.count = 0;
+  t.like(goVerify(leaf!, options), { ok: true });
+  t.is(reads.count, comparison);
+});
+
+testWithTool('openssl')('RSASSA-PSS as openssl signs it: Go verifies a salt as long as the hash, and cannot verify a longer one', async (t) => {
+  const dir = tempDir(t);
+  const p = (f: string) => join(dir, f);
+  const pss = (salt: string) => ['-sha256', '-sigopt', 'rsa_padding_mode:pss', '-sigopt', `rsa_pss_saltlen:${salt}`];
+  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', ...pss('digest'), '-subj', '/CN=pss-ca', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '3650',
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  run('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=leaf', '-keyout', p('l.key'), '-out', p('l.csr')]);
+  const { readCertificates } = await import('../lib/pki/pem.js');
+  const { readFileSync } = await import('node:fs');
+  const [ca] = readCertificates(readFileSync(p('ca.crt')), { file: 'ca.crt' });
+  const verify = (salt: string) => {
+    run('openssl', ['x509', '-req', ...pss(salt), '-in', p('l.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-set_serial', '2', '-out', p(`${salt}.crt`), '-days', '30']);
+    const [leaf] = readCertificates(readFileSync(p(`${salt}.crt`)), { file: `${salt}.crt` });
+    return goVerify(leaf!, { roots: [ca!], now: new Date(new Date(leaf!.node.validFrom).getTime() + 3_600_000), keyUsages: ['any'] });
+  };
+  t.like(verify('digest'), { ok: true });
+  t.like(verify('max'), { ok: false, reason: 'UNKNOWN_AUTHORITY', error: 'x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: algorithm unimplemented" while trying to verify candidate authority certificate "pss-ca")' });
 });

@@ -183,3 +183,23 @@ test('exit codes: 0 all fine, 1 a problem found, 2 usage', async (t) => {
   t.is((await cli(['pki', 'inspect', dir, '--now', AT])).status, 1);
   t.is((await cli(['pki', 'inspect'])).status, 2);
 });
+
+test('a version 1 root (no extensions, as `openssl x509 -req` makes one) is a CA file, and the leaves it signed verify against it', async (t) => {
+  // OpenSSL (X509_check_ca) and Go both let a self-signed v1 certificate act as a trust anchor;
+  // node:crypto's `ca` is true only for a v3 CA, so the layout check must not take it from there.
+  const { forge } = await import('./helpers/forge.js');
+  const { createPrivateKey, createPublicKey } = await import('node:crypto');
+  const dir = await folder(t);
+  const caCert = (await pki()).certs.get('ca')!.cert;
+  const privateKey = createPrivateKey(readFileSync(join(dir, 'etc/kubernetes/pki/ca.key')));
+  const spki = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+  const type = privateKey.asymmetricKeyType === 'rsa' ? 'rsa2048' : 'p256';
+  const v1 = forge({ subject: caCert.subjectNameDer, key: { type, privateKey, spki }, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2035-01-01T00:00:00Z'), v1: true });
+  t.false(v1.cert.node.ca);
+  writeFileSync(join(dir, 'etc/kubernetes/pki/ca.crt'), v1.cert.pem);
+  const report = inspect(dir);
+  t.deepEqual(report.problems, []);
+  const apiserver = report.rows.find((r) => r.path === '/etc/kubernetes/pki/apiserver.crt');
+  t.like(apiserver, { verifiedAgainst: { path: CA } });
+  t.true(report.ok);
+});

@@ -6,7 +6,7 @@ import { closestPreset, expectedFileProblem, expectedFiles, resolveLink } from '
 import { readLayout, type Layout, type LayoutEntry } from './layout.js';
 import { PRESETS } from '../pki/presets/index.js';
 import type { CertRecord } from '../pki/types.js';
-import { nameFields, subjectFields, verifyAgainst, type VerifyResult } from '../pki/verify.js';
+import { actsAsCa, nameFields, subjectFields, verifyAgainst, type VerifyResult } from '../pki/verify.js';
 import { goStringOrder } from '../util/order.js';
 import { SENT_IN_THE_CHAIN } from './sent-in-chain.js';
 
@@ -100,7 +100,7 @@ export function inspectLayout(root: string, clock: Clock): InspectReport {
   const isKubeconfig = (entry: LayoutEntry) => entry.kind === 'kubeconfig' || expected.some((f) => f.path === entry.path && f.kind === 'kubeconfig');
 
   const caName = (path: string) => preset?.certs.find((r) => r.kind === 'ca' && r.files.kind === 'pair' && r.files.cert === path)?.id ?? nameFor(path);
-  const caFiles: CaFile[] = layout.entries.filter((e) => !problems.has(e.path) && e.certs?.[0]?.node.ca).map((e) => ({ name: caName(e.path), path: e.path, certs: e.certs! }));
+  const caFiles: CaFile[] = layout.entries.filter((e) => !problems.has(e.path) && e.certs?.[0] && actsAsCa(e.certs[0])).map((e) => ({ name: caName(e.path), path: e.path, certs: e.certs! }));
   const recordFor = (path: string) => preset?.certs.find((r) =>
     (r.files.kind === 'pair' && r.files.cert === path) || (r.files.kind === 'bundle' && r.files.link === path));
   // The CA the table says signs it; never another CA that happens to verify it.

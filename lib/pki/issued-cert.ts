@@ -42,6 +42,10 @@ export class IssuedCert {
   #fingerprint?: string;
   #subjectNameDer?: Buffer;
   #subjectKeyId?: ArrayBuffer | null;
+  // Read from the DER once: every dial's chain building asks them again of the same certificates.
+  #subjectKeyIdHex?: string;
+  #authorityKeyIdHex?: string;
+  #keyUsageBits?: { bits: number | undefined };
 
   constructor(der: Buffer, known: { subjectNameDer?: Buffer; subjectKeyId?: ArrayBuffer | null; node?: NodeX509 } = {}) {
     this.der = der;
@@ -84,14 +88,14 @@ export class IssuedCert {
   }
   /** Hex key identifiers ('' when absent). */
   get subjectKeyIdHex(): string {
-    return subjectKeyIdHex(this.der) ?? '';
+    return (this.#subjectKeyIdHex ??= subjectKeyIdHex(this.der) ?? '');
   }
   get authorityKeyIdHex(): string {
-    return authorityKeyIdHex(this.der) ?? '';
+    return (this.#authorityKeyIdHex ??= authorityKeyIdHex(this.der) ?? '');
   }
   /** KeyUsage bits (RFC 5280 order), undefined when the extension is absent. */
   get keyUsageBits(): number | undefined {
-    return keyUsageBits(this.der);
+    return (this.#keyUsageBits ??= { bits: keyUsageBits(this.der) }).bits;
   }
   get notBefore(): Date {
     return new Date(this.node.validFrom);

@@ -1,4 +1,5 @@
 import type { IssuedCert } from './issue.js';
+import { derElements } from './der.js';
 
 export interface VerifyResult {
   ok: boolean;
@@ -24,6 +25,17 @@ export function nameFields(name: string): { cn: string; o: string[] } {
 }
 
 /**
+ * Whether OpenSSL's X509_check_ca lets the certificate sign: a v3 CA (node:crypto's `ca`), or a
+ * self-signed version 1 certificate — no extensions at all, as `openssl x509 -req` makes a root —
+ * which OpenSSL (and Go, for a root) treats as a CA although node's `ca` says false.
+ */
+export function actsAsCa(cert: IssuedCert): boolean {
+  if (cert.node.ca) return true;
+  const version1 = derElements(derElements(cert.der)[0]!)[0]![0] !== 0xa0;
+  return version1 && cert.node.checkIssued(cert.node) && cert.node.verify(cert.node.publicKey);
+}
+
+/**
  * Chain verification with OpenSSL's semantics, using node:crypto's OpenSSL-backed checks:
  * `checkIssued` (names, key identifiers, key usage), signature, CA flag, and every date against
  * the given time. Walks leaf → intermediates → one of the anchors.
@@ -43,7 +55,7 @@ export function verifyAgainst(leaf: IssuedCert, intermediates: IssuedCert[], anc
         return { ok: false, reason: 'SELF_SIGNED', detail: 'self-signed, and not one of the trusted CAs' };
       }
       const signer = [...intermediates, ...anchors].find((c) => c !== current && current.node.verify(c.node.publicKey));
-      if (signer && !signer.node.ca) {
+      if (signer && !actsAsCa(signer)) {
         return { ok: false, reason: 'INVALID_CA', detail: `"${signer.node.subject.replace(/\n/g, ', ')}" signed it but is not a CA (CA:FALSE)` };
       }
       const sameName = anchors.find((a) => a.node.subject === current.node.issuer);
@@ -55,7 +67,7 @@ export function verifyAgainst(leaf: IssuedCert, intermediates: IssuedCert[], anc
     current = next;
   }
   for (const [i, cert] of path.entries()) {
-    if (i > 0 && !cert.node.ca) return { ok: false, reason: 'INVALID_CA', detail: `"${cert.node.subject.replace(/\n/g, ', ')}" signed it but is not a CA (CA:FALSE)` };
+    if (i > 0 && !actsAsCa(cert)) return { ok: false, reason: 'INVALID_CA', detail: `"${cert.node.subject.replace(/\n/g, ', ')}" signed it but is not a CA (CA:FALSE)` };
     const from = new Date(cert.node.validFrom);
     const to = new Date(cert.node.validTo);
     const who = i === 0 ? 'certificate' : `issuer "${cert.node.subject.replace(/\n/g, ', ')}"`;

@@ -36,9 +36,13 @@ export function goTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+// A certificate's validity window, read from node's strings once per certificate object.
+const windows = new WeakMap<IssuedCert, { notBefore: Date; notAfter: Date }>();
+
 export function dates(cert: IssuedCert, now: Date): GoError | null {
-  const notBefore = new Date(cert.node.validFrom);
-  const notAfter = new Date(cert.node.validTo);
+  let window = windows.get(cert);
+  if (!window) windows.set(cert, (window = { notBefore: new Date(cert.node.validFrom), notAfter: new Date(cert.node.validTo) }));
+  const { notBefore, notAfter } = window;
   const prefix = 'x509: certificate has expired or is not yet valid: current time';
   if (now < notBefore) return { reason: 'CERT_NOT_YET_VALID', goError: 'Expired', error: `${prefix} ${goTime(now)} is before ${goTime(notBefore)}` };
   if (now > notAfter) return { reason: 'CERT_EXPIRED', goError: 'Expired', error: `${prefix} ${goTime(now)} is after ${goTime(notAfter)}` };

@@ -1,6 +1,7 @@
 import type { IssuedCert } from '../pki/issue.js';
 import { derElements } from '../pki/der.js';
 import { goParseError } from './go-parse.js';
+import { pssAlgorithm, RSA_PSS } from './go-pss.js';
 
 /**
  * What Go's x509.ParseCertificate keeps of a certificate that chain building reads and node:crypto
@@ -35,6 +36,12 @@ export interface NameConstraints {
   excludedDNS: string[];
   permittedIP: Buffer[];
   excludedIP: Buffer[];
+  /** rfc822Name constraints: a mailbox (`a@b`), a host (`b`) or a domain's hosts (`.b`). */
+  permittedEmail: string[];
+  excludedEmail: string[];
+  /** URI constraints: the host a URI must (or must not) name, `.b` for b's subdomains. */
+  permittedURI: string[];
+  excludedURI: string[];
 }
 
 export interface SignatureAlgorithm {
@@ -61,6 +68,15 @@ const SIGNATURES: Record<string, SignatureAlgorithm> = {
   '2b6570': { name: 'Ed25519', publicKey: 'Ed25519', hash: 'none' },
 };
 const UNKNOWN_SIGNATURE: SignatureAlgorithm = { name: '0', publicKey: '', hash: '' };
+
+function signatureAlgorithm(identifier: Buffer): SignatureAlgorithm {
+  const [oid, params] = derElements(identifier);
+  const id = content(oid!).toString('hex');
+  if (id === RSA_PSS) return pssAlgorithm(params) ?? UNKNOWN_SIGNATURE;
+  // Ed25519 takes no parameters (RFC 8410); Go reads one with parameters as an unknown algorithm.
+  if (id === '2b6570' && params) return UNKNOWN_SIGNATURE;
+  return SIGNATURES[id] ?? UNKNOWN_SIGNATURE;
+}
 
 /** The content bytes of one DER element (its header skipped). */
 function content(element: Buffer): Buffer {
@@ -89,7 +105,7 @@ function read(der: Buffer): GoFacts {
     version: v3 ? content(content(tbs[0]!))[0]! + 1 : 1,
     rawIssuer: tbs[at + 2]!, rawSubject: tbs[at + 4]!, rawSpki: tbs[at + 5]!,
     basicConstraintsValid: false, isCA: false, maxPathLen: -1, unhandledCritical: false, san: undefined, nameConstraints: undefined,
-    signature: SIGNATURES[content(derElements(algorithm!)[0]!).toString('hex')] ?? UNKNOWN_SIGNATURE,
+    signature: signatureAlgorithm(algorithm!),
   };
   const extensions = tbs.slice(at + 6).find((e) => e[0] === 0xa3);
   try {
@@ -130,7 +146,7 @@ function readBasicConstraints(facts: GoFacts, value: Buffer): void {
 
 /** Go handles DNS, IP, email and URI constraints; a constraint of any other type makes the extension unhandled. */
 function readNameConstraints(facts: GoFacts, value: Buffer): boolean {
-  const nc: NameConstraints = { permittedDNS: [], excludedDNS: [], permittedIP: [], excludedIP: [] };
+  const nc: NameConstraints = { permittedDNS: [], excludedDNS: [], permittedIP: [], excludedIP: [], permittedEmail: [], excludedEmail: [], permittedURI: [], excludedURI: [] };
   let handled = true;
   for (const subtrees of derElements(value)) {
     const permitted = subtrees[0] === 0xa0;
@@ -139,7 +155,9 @@ function readNameConstraints(facts: GoFacts, value: Buffer): boolean {
       const tag = base[0]! & 0x1f;
       if (tag === 2) (permitted ? nc.permittedDNS : nc.excludedDNS).push(content(base).toString('latin1'));
       else if (tag === 7) (permitted ? nc.permittedIP : nc.excludedIP).push(Buffer.from(content(base)));
-      else if (tag !== 1 && tag !== 6) handled = false;
+      else if (tag === 1) (permitted ? nc.permittedEmail : nc.excludedEmail).push(content(base).toString('latin1'));
+      else if (tag === 6) (permitted ? nc.permittedURI : nc.excludedURI).push(content(base).toString('latin1'));
+      else handled = false;
     }
   }
   facts.nameConstraints = nc;

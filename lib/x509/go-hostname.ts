@@ -1,8 +1,22 @@
 import type { IssuedCert } from '../pki/issue.js';
 import { formatIP, isIP, sameIP } from '../util/ip.js';
 
-/** The SAN lists Go reads (DNSNames and IPAddresses). */
+// Per certificate object: a reused serving certificate is read once, not on every dial.
+const sanCache = new WeakMap<IssuedCert, { dns: string[]; ips: string[] }>();
+
+/** The SAN lists Go reads (DNSNames and IPAddresses); the caller's own copies. */
 export function sanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
+  const { dns, ips } = cachedSanLists(cert);
+  return { dns: [...dns], ips: [...ips] };
+}
+
+function cachedSanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
+  let lists = sanCache.get(cert);
+  if (!lists) sanCache.set(cert, (lists = readSanLists(cert)));
+  return lists;
+}
+
+function readSanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
   const san = cert.node.subjectAltName ?? '';
   const entries = san ? san.split(', ') : [];
   return {
@@ -13,7 +27,7 @@ export function sanLists(cert: IssuedCert): { dns: string[]; ips: string[] } {
 
 /** Go's Certificate.VerifyHostname and HostnameError wording. */
 export function verifyHostname(cert: IssuedCert, host: string): { reason: 'SAN_MISMATCH'; error: string } | null {
-  const { dns, ips } = sanLists(cert);
+  const { dns, ips } = cachedSanLists(cert);
   const lower = host.toLowerCase().replace(/\.$/, '');
   if (isIP(host)) {
     if (ips.some((ip) => sameIP(ip, host))) return null;

@@ -1,11 +1,13 @@
-import { formatIP } from '../util/ip.js';
+import { formatIP, isIP } from '../util/ip.js';
 import { derElements } from '../pki/der.js';
 import type { GoFacts, NameConstraints } from './go-facts.js';
+import { parseMailbox, reverseLabels, uriHost, type Mailbox } from './go-names.js';
 
 /**
- * The name constraints part of Go's Certificate.isValid for a CA: every DNS and IP name in the
- * leaf's SAN extension (and the CA's own) must not be excluded and must be permitted when the CA
- * permits any, in Go's words. Email and URI constraints are read but not yet enforced.
+ * The name constraints part of Go's Certificate.isValid for a CA: every DNS name, IP address,
+ * email address and URI in the leaf's SAN extension (and the CA's own) must not be excluded and must
+ * be permitted when the CA permits any of its type, in Go's words. Go 1.23's matching is followed:
+ * an email domain constraint matches as a DNS one does (subdomains too; Go fixed that later).
  */
 const PREFIX = 'x509: a root or intermediate certificate is not authorized to sign for this name: ';
 
@@ -17,7 +19,8 @@ export function checkNameConstraints(ca: GoFacts, leaf: GoFacts): string | null 
     for (const name of derElements(san)) {
       const tag = name[0]! & 0x1f;
       const value = name.subarray(headerLength(name));
-      const error = tag === 2 ? dnsName(nc, value.toString('latin1')) : tag === 7 ? ipAddress(nc, value) : null;
+      const text = value.toString('latin1');
+      const error = tag === 2 ? dnsName(nc, text) : tag === 7 ? ipAddress(nc, value) : tag === 1 ? email(nc, text) : tag === 6 ? uri(nc, text) : null;
       if (error) return error;
     }
   }
@@ -27,14 +30,6 @@ export function checkNameConstraints(ca: GoFacts, leaf: GoFacts): string | null 
 function headerLength(element: Buffer): number {
   const first = element[1]!;
   return first < 0x80 ? 2 : 2 + (first & 0x7f);
-}
-
-/** Go's domainToReverseLabels: undefined when the name does not parse. */
-function reverseLabels(domain: string): string[] | undefined {
-  const labels = domain.split('.').reverse();
-  if (domain.length === 0) return [];
-  if (labels.some((l) => l.length === 0 || [...l].some((c) => c.charCodeAt(0) < 33 || c.charCodeAt(0) > 126))) return undefined;
-  return labels;
 }
 
 function matchDomain(domain: string, constraint: string): boolean | string {
@@ -80,4 +75,32 @@ function ipAddress(nc: NameConstraints, ip: Buffer): string | null {
     return `${addr}/${bits}`;
   };
   return check('IP address', text, match, nc.permittedIP, nc.excludedIP, show);
+}
+
+/** matchEmailConstraint: a constraint with an @ is one mailbox (local part exact, domain any case), else a domain constraint on the mailbox's domain. */
+function email(nc: NameConstraints, name: string): string | null {
+  const mailbox = parseMailbox(name);
+  // Go formats the (empty) mailbox struct with %q here, not the name.
+  if (!mailbox) return 'x509: cannot parse rfc822Name {"" ""}';
+  const match = (c: string): boolean | string => {
+    if (!c.includes('@')) return matchDomain(mailbox.domain, c);
+    const wanted: Mailbox | undefined = parseMailbox(c);
+    if (!wanted) return `x509: internal error: cannot parse constraint ${JSON.stringify(c)}`;
+    return mailbox.local === wanted.local && mailbox.domain.toLowerCase() === wanted.domain.toLowerCase();
+  };
+  return check('email address', name, match, nc.permittedEmail, nc.excludedEmail, (c) => c);
+}
+
+/** matchURIConstraint: the URI's host (its port dropped) as a domain; a URI without a host, or with an IP, matches no constraint: an error. */
+function uri(nc: NameConstraints, name: string): string | null {
+  const parsed = uriHost(name);
+  if ('error' in parsed) return `x509: internal error: URI SAN ${JSON.stringify(name)} failed to parse`;
+  const match = (c: string): boolean | string => {
+    let host = parsed.host;
+    if (host.length === 0) return `URI with empty host (${JSON.stringify(name)}) cannot be matched against constraints`;
+    if (host.includes(':') && !host.endsWith(']')) host = host.slice(0, host.lastIndexOf(':'));
+    if ((host.startsWith('[') && host.endsWith(']')) || isIP(host)) return `URI with IP (${JSON.stringify(name)}) cannot be matched against constraints`;
+    return matchDomain(host, c);
+  };
+  return check('URI', name, match, nc.permittedURI, nc.excludedURI, (c) => c);
 }

@@ -1,4 +1,6 @@
 import { derElements } from '../pki/der.js';
+import { isIP } from '../util/ip.js';
+import { parseMailbox, reverseLabels, uriHost } from './go-names.js';
 
 /**
  * The certificates Go's x509.ParseCertificate refuses although OpenSSL loads them, with Go's error
@@ -51,7 +53,7 @@ function check(der: Buffer): string | undefined {
   for (const fields of list) {
     const id = content(fields[0]!).toString('hex');
     const value = content(fields[fields.length - 1]!);
-    const error = id === SAN ? sanError(value) : id === NAME_CONSTRAINTS ? ipConstraintError(value) : id === AIA ? aiaError(value) : undefined;
+    const error = id === SAN ? sanError(value) : id === NAME_CONSTRAINTS ? constraintError(value) : id === AIA ? aiaError(value) : undefined;
     if (error) return error;
   }
   return undefined;
@@ -84,16 +86,33 @@ function sanError(value: Buffer): string | undefined {
     const tag = name[0]! & 0x1f;
     if (tag === 7 && data.length !== 4 && data.length !== 16) return `x509: cannot parse IP address of length ${data.length}`;
     if (tag === 2 && data.some((b) => b > 0x7f)) return 'x509: SAN dNSName is malformed';
+    if (tag === 1 && data.some((b) => b > 0x7f)) return 'x509: SAN rfc822Name is malformed';
+    if (tag === 6) {
+      if (data.some((b) => b > 0x7f)) return 'x509: SAN uniformResourceIdentifier is malformed';
+      const uri = data.toString('latin1');
+      const parsed = uriHost(uri);
+      if ('error' in parsed) return `x509: cannot parse URI ${JSON.stringify(uri)}: parse ${JSON.stringify(uri)}: ${parsed.error}`;
+      if (parsed.host.length > 0 && !reverseLabels(parsed.host)) return `x509: cannot parse URI ${JSON.stringify(uri)}: invalid domain`;
+    }
   }
   return undefined;
 }
 
-/** parseNameConstraintsExtension's IP subtrees: address and mask, 8 or 32 bytes, the mask contiguous ones. */
-function ipConstraintError(value: Buffer): string | undefined {
+/**
+ * parseNameConstraintsExtension's subtrees in order: a DNS, email or URI constraint must be a
+ * domain (a leading dot allowed), an email one with an @ a mailbox, a URI one no IP address; an IP
+ * one is address and mask, 8 or 32 bytes, the mask contiguous ones.
+ */
+function constraintError(value: Buffer): string | undefined {
   for (const subtrees of derElements(value)) {
     for (const subtree of derElements(Buffer.concat([Buffer.from([0x30]), subtrees.subarray(1)]))) {
       const base = derElements(subtree)[0]!;
-      if ((base[0]! & 0x1f) !== 7) continue;
+      const tag = base[0]! & 0x1f;
+      if (tag === 1 || tag === 2 || tag === 6) {
+        const error = domainConstraintError(tag, content(base));
+        if (error) return error;
+      }
+      if (tag !== 7) continue;
       const data = content(base);
       if (data.length !== 8 && data.length !== 32) return `x509: IP constraint contained value of length ${data.length}`;
       const mask = data.subarray(data.length / 2);
@@ -116,4 +135,15 @@ function aiaError(value: Buffer): string | undefined {
     return invalid;
   }
   return undefined;
+}
+
+const CONSTRAINT_TYPES: Record<number, string> = { 1: 'rfc822Name', 2: 'dnsName', 6: 'URI' };
+
+function domainConstraintError(tag: number, data: Buffer): string | undefined {
+  const text = data.toString('latin1');
+  if (data.some((b) => b > 0x7f)) return `x509: invalid constraint value: x509: ${JSON.stringify(text)} cannot be encoded as an IA5String`;
+  const failed = `x509: failed to parse ${CONSTRAINT_TYPES[tag]} constraint ${JSON.stringify(text)}`;
+  if (tag === 6 && isIP(text)) return `${failed}: cannot be IP address`;
+  if (tag === 1 && text.includes('@')) return parseMailbox(text) ? undefined : failed;
+  return reverseLabels(text.startsWith('.') ? text.slice(1) : text) ? undefined : failed;
 }

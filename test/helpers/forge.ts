@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { derSequence, derSet, derTag } from '../../lib/pki/der.js';
 import { IssuedCert } from '../../lib/pki/issue.js';
 
@@ -51,13 +51,22 @@ export interface ForgeSpec {
   eku?: readonly ('serverAuth' | 'clientAuth' | 'any')[];
   dns?: readonly string[];
   ips?: readonly string[];
+  emails?: readonly string[];
+  uris?: readonly string[];
   /** Key identifiers (default: both, as Go writes them). */
   skid?: boolean;
   akid?: boolean;
   /** An extension nobody knows, marked critical. */
   unknownCritical?: boolean;
+  /** DNS constraints; `email:…` and `uri:…` ones are rfc822Name and URI constraints. */
   nameConstraints?: { permitted?: readonly string[]; excluded?: readonly string[] };
   hash?: 'sha256' | 'sha384' | 'sha1';
+  /** An RSASSA-PSS signature (RSA signers): its hash, salt length and the MGF1 hash the parameters claim (default: the hash). */
+  pss?: { hash: PssHash; saltLength: number; mgfHash?: PssHash };
+  /** A version 1 certificate: no version field, no extensions (a root made by `openssl x509 -req` without any). */
+  v1?: boolean;
+  /** An Ed25519 signature whose algorithm identifier carries NULL parameters (RFC 8410 says absent). */
+  ed25519WithParams?: boolean;
   serial?: number;
   /** Shapes Go's parser refuses (go-parse.ts): a negative serial, a second SAN extension, a SAN IP of 5 bytes, an AIA that is no SEQUENCE. */
   negativeSerial?: boolean;
@@ -104,6 +113,19 @@ function integer(n: number): Buffer {
   return derTag(0x02, Buffer.from(hex, 'hex'));
 }
 
+type PssHash = 'sha256' | 'sha384' | 'sha512';
+const HASH_OIDS: Record<PssHash, string> = { sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' };
+
+/** id-RSASSA-PSS with RSASSA-PSS-params: hash, MGF1 with its hash, salt length (the trailer field left at its default). */
+function pssAlgorithm(pss: NonNullable<ForgeSpec['pss']>): Buffer {
+  const hashId = (h: PssHash) => derSequence([oidDer(HASH_OIDS[h]), Buffer.from('0500', 'hex')]);
+  return derSequence([oidDer('1.2.840.113549.1.1.10'), derSequence([
+    derTag(0xa0, hashId(pss.hash)),
+    derTag(0xa1, derSequence([oidDer('1.2.840.113549.1.1.8'), hashId(pss.mgfHash ?? pss.hash)])),
+    derTag(0xa2, integer(pss.saltLength)),
+  ])]);
+}
+
 function signatureAlgorithm(type: ForgeKeyType, hash: 'sha256' | 'sha384' | 'sha1'): Buffer {
   if (type === 'ed25519') return derSequence([oidDer('1.3.101.112')]);
   if (type === 'dsa') return derSequence([oidDer(hash === 'sha1' ? '1.2.840.10040.4.3' : '2.16.840.1.101.3.4.3.2')]);
@@ -136,10 +158,11 @@ function extensions(s: ForgeSpec, skid: Buffer): Buffer[] {
   if (s.eku) out.push(extension('2.5.29.37', false, derSequence(s.eku.map((u) => oidDer(EKU[u]!)))));
   if (s.skid ?? true) out.push(extension('2.5.29.14', false, derTag(0x04, skid)));
   if (s.issuer && (s.akid ?? true)) out.push(extension('2.5.29.35', false, derSequence([derTag(0x80, s.issuer.cert.skid)])));
-  const names = [...(s.dns ?? []).map((d) => derTag(0x82, Buffer.from(d))), ...(s.ips ?? []).map((ip) => derTag(0x87, Buffer.from(ip.split('.').map(Number))))];
+  const names = [...(s.dns ?? []).map((d) => derTag(0x82, Buffer.from(d))), ...(s.ips ?? []).map((ip) => derTag(0x87, Buffer.from(ip.split('.').map(Number)))),
+    ...(s.emails ?? []).map((m) => derTag(0x81, Buffer.from(m))), ...(s.uris ?? []).map((u) => derTag(0x86, Buffer.from(u)))];
   if (names.length) out.push(extension('2.5.29.17', false, derSequence(names)));
   if (s.nameConstraints) {
-    const subtrees = (tag: number, list?: readonly string[]) => (list?.length ? [derTag(tag, Buffer.concat(list.map((d) => derSequence([derTag(0x82, Buffer.from(d))]))))] : []);
+    const subtrees = (tag: number, list?: readonly string[]) => (list?.length ? [derTag(tag, Buffer.concat(list.map((d) => derSequence([constraintName(d)]))))] : []);
     out.push(extension('2.5.29.30', true, derSequence([...subtrees(0xa0, s.nameConstraints.permitted), ...subtrees(0xa1, s.nameConstraints.excluded)])));
   }
   if (s.ipConstraint) out.push(extension('2.5.29.30', true, derSequence([derTag(0xa0, derSequence([derTag(0x87, s.ipConstraint)]))])));
@@ -158,10 +181,10 @@ export function forge(s: ForgeSpec): Forged {
   const signer = s.issuer?.key ?? s.issuer?.cert.key ?? s.key;
   const hash = s.hash ?? (signer.type === 'p384' ? 'sha384' : 'sha256');
   const skid = createHash('sha1').update(s.key.spki).digest();
-  const algorithm = signatureAlgorithm(signer.type, hash);
-  const exts = extensions(s, skid);
+  const algorithm = s.pss ? pssAlgorithm(s.pss) : s.ed25519WithParams ? derSequence([oidDer('1.3.101.112'), Buffer.from('0500', 'hex')]) : signatureAlgorithm(signer.type, hash);
+  const exts = s.v1 ? [] : extensions(s, skid);
   const tbs = derSequence([
-    Buffer.from('a003020102', 'hex'),
+    ...(s.v1 ? [] : [Buffer.from('a003020102', 'hex')]),
     s.negativeSerial ? derTag(0x02, Buffer.from([0xff, ++serials & 0xff])) : integer(s.serial ?? ++serials),
     algorithm,
     s.issuer?.name ?? s.issuer?.cert.subject ?? s.subject,
@@ -170,7 +193,15 @@ export function forge(s: ForgeSpec): Forged {
     s.key.spki,
     ...(exts.length ? [derTag(0xa3, derSequence(exts))] : []),
   ]);
-  const signature = sign(signer.type === 'ed25519' ? null : hash, tbs, signer.privateKey);
+  const signature = s.pss
+    ? sign(s.pss.hash, tbs, { key: signer.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: s.pss.saltLength })
+    : sign(signer.type === 'ed25519' ? null : hash, tbs, signer.privateKey);
   const der = derSequence([tbs, algorithm, derTag(0x03, Buffer.concat([Buffer.from([0]), signature]))]);
   return { cert: new IssuedCert(der), subject: s.subject, key: s.key, skid };
+}
+
+/** A name constraint's base: `email:x` an rfc822Name, `uri:x` a URI, anything else a dNSName. */
+function constraintName(text: string): Buffer {
+  const [, type, value] = /^(?:(email|uri):)?(.*)$/s.exec(text)!;
+  return derTag(type === 'email' ? 0x81 : type === 'uri' ? 0x86 : 0x82, Buffer.from(value!));
 }

@@ -130,7 +130,7 @@ function shapes(k: Keys, e: NameEncoding, keyType: ForgeKeyType): Record<string,
   };
   // SHA-1 needs a hash the signer chooses: Ed25519 has none ("where Go allows").
   if (keyType !== 'ed25519') shapes['leaf-sha1-signature'] = () => ({ leaf: leafOf(root, { hash: 'sha1' }), roots: [root] });
-  Object.assign(shapes, unparsable(k, e, { ca, leafOf, root, inter, viaInter }));
+  Object.assign(shapes, unparsable(k, e, { ca, leafOf, root, inter, viaInter }), pssShapes(keyType, k, leafSpec, root, ca));
   return shapes;
 }
 
@@ -169,6 +169,7 @@ function unparsable(k: Keys, e: NameEncoding, b: {
       return { leaf: leafOf(r), roots: [r] };
     },
     'intermediate-ip-constraint-bad-mask': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 255, 0]) })], roots: [root] }),
+    ...emailAndUriShapes(leafOf, (nc) => ca('corpus-inter', k.inter, root, { nameConstraints: nc }), root),
     'intermediate-ip-constraint-ok': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { ipConstraint: Buffer.from([10, 0, 0, 0, 255, 0, 0, 0]) })], roots: [root] }),
     'dsa-root': () => {
       const r = ca('corpus-dsa-root', dsa);
@@ -180,6 +181,94 @@ function unparsable(k: Keys, e: NameEncoding, b: {
     },
     'intermediate-all-zero-key-usage': () => ({ leaf: viaInter, intermediates: [ca('corpus-inter', k.inter, root, { keyUsage: 0 })], roots: [root] }),
     'unused-intermediate-negative-serial': () => ({ leaf: viaInter, intermediates: [inter, ca('corpus-other', k.impostor, root, { negativeSerial: true })], roots: [root] }),
+  };
+}
+
+/**
+ * Email and URI name constraints on an intermediate, against a leaf with one email and one URI SAN
+ * (Go's mailbox, domain and leading-dot forms; URI hosts with a port, an IP, none), and the
+ * constraints and SANs Go's parser refuses.
+ */
+function emailAndUriShapes(leafOf: (issuer: Forged, extra: Partial<ForgeSpec>) => Forged, inter: (nc: ForgeSpec['nameConstraints']) => Forged, root: Forged): Record<string, () => Shape> {
+  const names = { emails: ['Ops@example.com'], uris: ['https://svc.example.com:8443/api?x=1'] };
+  const shape = (nc: ForgeSpec['nameConstraints'], leaf: Partial<ForgeSpec> = names) => () => {
+    const i = inter(nc);
+    return { leaf: leafOf(i, leaf), intermediates: [i], roots: [root] };
+  };
+  return {
+    'email-constraint-host-permitted': shape({ permitted: ['email:EXAMPLE.com'] }),
+    'email-constraint-subdomain-of-host': shape({ permitted: ['email:example.com'] }, { emails: ['ops@mail.example.com'] }),
+    'email-constraint-leading-dot-not-permitted': shape({ permitted: ['email:.example.com'] }),
+    'email-constraint-mailbox-excluded': shape({ excluded: ['email:Ops@EXAMPLE.COM'] }),
+    'email-constraint-mailbox-other-case-permitted': shape({ permitted: ['email:ops@example.com'] }),
+    'email-constraint-quoted-mailbox': shape({ permitted: ['email:"ops team"@example.com'] }, { emails: ['"ops team"@example.com'] }),
+    'email-constraint-malformed': shape({ permitted: ['email:@example.com'] }),
+    'uri-constraint-leading-dot-permitted': shape({ permitted: ['uri:.example.com'] }),
+    'uri-constraint-host-excluded': shape({ permitted: ['uri:.example.com'], excluded: ['uri:SVC.example.com'] }),
+    'uri-constraint-not-permitted': shape({ permitted: ['uri:other.example'] }),
+    'uri-constraint-ip-host': shape({ excluded: ['uri:other.example'] }, { uris: ['https://10.0.0.9:443/'] }),
+    'uri-constraint-no-host': shape({ permitted: ['uri:example.com'] }, { uris: ['urn:example:thing'] }),
+    'uri-constraint-ip-refused': shape({ permitted: ['uri:10.0.0.0'] }),
+    'uri-san-invalid-domain': shape({ permitted: ['example.com'] }, { uris: ['https://bad..example/'] }),
+    'email-constraint-with-dns-only-leaf': shape({ permitted: ['email:other.example'] }, {}),
+  };
+}
+
+/**
+ * RSASSA-PSS signatures: the three parameter sets Go accepts (SHA-256/384/512, MGF1 with the same
+ * hash, salt as long as the hash) on a leaf and an intermediate, two it reads as an unknown
+ * algorithm (a 20-byte salt, MGF1 with another hash) — RSA chains only, PSS being an RSA scheme —
+ * and, for every key type, a PSS leaf claiming a root whose key is not the one that signed it.
+ */
+function pssShapes(keyType: ForgeKeyType, k: Keys, leafSpec: (issuer: Forged, extra?: Partial<ForgeSpec>) => ForgeSpec, root: Forged, ca: (cn: string, key: ForgeKey, issuer?: Forged, extra?: Partial<ForgeSpec>) => Forged): Record<string, () => Shape> {
+  const rsa = keyType === 'rsa2048';
+  const signed = (pss: ForgeSpec['pss']) => () => ({ leaf: forge(leafSpec(root, { pss })), roots: [root] });
+  const shapes: Record<string, () => Shape> = {
+    'pss-leaf-signed-by-other-key': () => ({ leaf: forge({ ...leafSpec(root), issuer: { cert: root, key: rsa ? k.impostor : k.foreign }, pss: { hash: 'sha256', saltLength: 32 } }), roots: [root] }),
+  };
+  Object.assign(shapes, v1Shapes(k, leafSpec, ca));
+  if (keyType === 'ed25519') shapes['ed25519-signature-with-null-params'] = () => ({ leaf: forge(leafSpec(root, { ed25519WithParams: true })), roots: [root] });
+  if (!rsa) return shapes;
+  return {
+    ...shapes,
+    'pss-sha256-leaf': signed({ hash: 'sha256', saltLength: 32 }),
+    'pss-sha384-leaf': signed({ hash: 'sha384', saltLength: 48 }),
+    'pss-sha512-leaf': signed({ hash: 'sha512', saltLength: 64 }),
+    'pss-salt-20-leaf': signed({ hash: 'sha256', saltLength: 20 }),
+    'pss-mgf1-other-hash-leaf': signed({ hash: 'sha256', saltLength: 32, mgfHash: 'sha384' }),
+    'pss-sha512-intermediate': () => {
+      const i = ca('corpus-inter', k.inter, root, { pss: { hash: 'sha512', saltLength: 64 } });
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [root] };
+    },
+  };
+}
+
+/**
+ * Roots without basicConstraints: Go's checkSignatureFrom lets a version 1 certificate sign (only
+ * a v3 one must say CA), and isValid asks CA-ness of intermediates only — so a v1 root works, a v1
+ * intermediate and a v3 root without the extension do not.
+ */
+function v1Shapes(k: Keys, leafSpec: (issuer: Forged, extra?: Partial<ForgeSpec>) => ForgeSpec, ca: (cn: string, key: ForgeKey, issuer?: Forged, extra?: Partial<ForgeSpec>) => Forged): Record<string, () => Shape> {
+  const v1Root = () => ca('corpus-v1-root', k.root, undefined, { v1: true });
+  return {
+    'v1-root': () => {
+      const r = v1Root();
+      return { leaf: forge(leafSpec(r)), roots: [r] };
+    },
+    'v1-root-one-intermediate': () => {
+      const r = v1Root();
+      const i = ca('corpus-inter', k.inter, r);
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [r] };
+    },
+    'v1-intermediate': () => {
+      const r = ca('corpus-root', k.root);
+      const i = ca('corpus-v1-inter', k.inter, r, { v1: true });
+      return { leaf: forge(leafSpec(i)), intermediates: [i], roots: [r] };
+    },
+    'v3-root-without-basic-constraints': () => {
+      const r = ca('corpus-root', k.root, undefined, { ca: undefined });
+      return { leaf: forge(leafSpec(r)), roots: [r] };
+    },
   };
 }
 
