@@ -1,6 +1,6 @@
 /**
  * `check DIR` benchmarks (issue 11): a kubeadm node folder checked in-process — read, parsed,
- * started, seven edges dialled, kubeadm's static checks, the report formatted — median, target
+ * started, eight edges dialled (the seven and the front proxy's), kubeadm's static checks, the report formatted — median, target
  * ≤ 120 ms; and as a whole process (the bin, `node dist/cli.cjs check DIR`) against the openssl CLI
  * doing `kubeadm certs check-expiration`'s job over the same folder (bench/openssl-check-expiration.sh),
  * reported as a ratio. The check does much more than read dates: the ratio says what that costs.
