@@ -106,37 +106,36 @@ export function parseServeArgs(args: string[]): { help: true } | { help: false; 
   };
 }
 
-/** --preset chooses the preset of a new PKI; against a folder that holds another one, it would be ignored. */
-function refusePresetOfOtherFolder(dir: string, preset: PresetName | undefined): void {
-  if (preset === undefined) return;
-  let held: unknown;
+/**
+ * The folder's kube-mtls-sim.json as far as it reads, or nothing: read once, with the one safe reader
+ * (no FIFO hang, no link out of DIR, size cap); an unreadable manifest is readPkiFolder's to report.
+ */
+function heldManifest(dir: string): Partial<Manifest> | undefined {
   try {
-    // The one safe reader (no FIFO hang, no link out of DIR, size cap); its errors are readPkiFolder's to report.
-    held = (JSON.parse(readInRoot(dir, `/${MANIFEST}`).toString('utf8')) as { preset?: unknown }).preset;
+    const held: unknown = JSON.parse(readInRoot(dir, `/${MANIFEST}`).toString('utf8'));
+    return held === null ? undefined : Object(held) as Partial<Manifest>;
   } catch {
-    return; // readPkiFolder reports an unreadable manifest with its own code
+    return undefined;
   }
-  if (held !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held))} PKI (--preset only chooses the preset of a new one)`);
+}
+
+/** --preset chooses the preset of a new PKI; against a folder that holds another one, it would be ignored. */
+function refusePresetOfOtherFolder(dir: string, held: Partial<Manifest> | undefined, preset: PresetName | undefined): void {
+  if (preset === undefined || held === undefined) return;
+  if (held.preset !== preset) usage(`\`--preset ${preset}\`: ${clip(dir)} holds a ${clip(String(held.preset))} PKI (--preset only chooses the preset of a new one)`);
 }
 
 /** What serve starts from: a PKI (pki write's folder, or a fresh one), or a node folder read by loadNode. */
 type Origin = { pki: Pki; node?: undefined; label: string } | { node: LoadedNode; pki?: undefined; label: string };
 
-/** The components whose flags pki write --flag changed in the folder's manifests and units. */
-function writtenFlags(dir: string): unknown[] {
-  try {
-    const changed = (JSON.parse(readInRoot(dir, `/${MANIFEST}`).toString('utf8')) as Manifest).flagsChanged;
-    return Array.isArray(changed) ? changed : [];
-  } catch {
-    return []; // readPkiFolder reports an unreadable manifest with its own code
-  }
-}
-
 async function originOf(dir: string | undefined, preset: PresetName | undefined, clock: Clock): Promise<Origin> {
+  const ours = dir !== undefined && pathExists(join(dir, MANIFEST));
+  const held = ours ? heldManifest(dir) : undefined;
   // A folder written with --flag runs with those flags only when read as the node it is: the PKI
   // alone would start every component with the preset's own flags.
-  if (dir && pathExists(join(dir, MANIFEST)) && writtenFlags(dir).length === 0) {
-    refusePresetOfOtherFolder(dir, preset);
+  const flagsChanged = held?.flagsChanged;
+  if (ours && !(Array.isArray(flagsChanged) && flagsChanged.length > 0)) {
+    refusePresetOfOtherFolder(dir, held, preset);
     const pki = readPkiFolder(dir);
     return { pki, label: pki.preset.name };
   }
