@@ -57,16 +57,15 @@ async function changedFiles(pki: Pki, options: NodeFolderOptions, spec: ControlP
   });
 }
 
+/** The components whose flags a node folder's options may change, and the option that carries them. */
+const FLAG_OPTIONS = [['kube-apiserver', 'apiserver'], ['kube-controller-manager', 'controllerManager'], ['etcd', 'etcd']] as const;
+
 /** Generates a node with its faults and changes, as files (nothing is written). */
 export async function nodeFolder(options: NodeFolderOptions): Promise<NodeFolder> {
   const pki = await generatePki(options);
   const base = controlPlaneSpec(pki.preset, pki.config);
-  const spec: ControlPlaneSpec = {
-    ...base,
-    'kube-apiserver': applyFlagOverrides('kube-apiserver', base['kube-apiserver'], options.apiserver),
-    'kube-controller-manager': applyFlagOverrides('kube-controller-manager', base['kube-controller-manager'], options.controllerManager),
-    etcd: applyFlagOverrides('etcd', base.etcd, options.etcd),
-  };
+  const spec: ControlPlaneSpec = { ...base };
+  for (const [component, option] of FLAG_OPTIONS) spec[component] = applyFlagOverrides(component, base[component], options[option]);
   return { pki, spec, files: await changedFiles(pki, options, spec) };
 }
 
@@ -76,8 +75,7 @@ export async function nodeFolder(options: NodeFolderOptions): Promise<NodeFolder
  */
 export async function writeNode(dir: string, options: NodeFolderOptions & { overwrite?: boolean }): Promise<NodeFolder> {
   const folder = await nodeFolder(options);
-  const changed = ([['kube-apiserver', options.apiserver], ['kube-controller-manager', options.controllerManager], ['etcd', options.etcd]] as const)
-    .filter(([, flags]) => flags !== undefined && Object.keys(flags).length > 0).map(([component]) => component);
+  const changed = FLAG_OPTIONS.filter(([, option]) => Object.keys(options[option] ?? {}).length > 0).map(([component]) => component);
   writeLayout([...folder.files, manifestFile(folder.pki, changed)], dir, { overwrite: options.overwrite === true });
   return folder;
 }
