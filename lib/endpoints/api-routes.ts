@@ -32,11 +32,15 @@ export interface RouteRequest {
 /** What the routes read of the apiserver's state (ApiServerState has it). */
 export interface RouteState {
   clock: Clock;
+  /** Registered Node objects. */
   nodes: ReadonlySet<string>;
+  /** The nodes' address (kubeadm's advertiseAddress) and the apiserver's advertised port: what Node and Endpoints objects show. */
   advertise?: { address: string; port: number };
+  /** The control-plane kubelet's listening port, while it listens (Node.status.daemonEndpoints). */
   kubeletPort?: () => number | undefined;
+  /** When the cluster started: the creationTimestamp of the objects that came with it. */
   since?: Date;
-  /** The apiserver's client towards the kubelet (--kubelet-client-certificate, --kubelet-certificate-authority), when one runs. */
+  /** The apiserver's client towards the kubelet, set by the cluster (the same dial as the apiserver→kubelet edge): pods/log, exec, attach, portforward. */
   kubeletDial?: KubeletDial;
 }
 

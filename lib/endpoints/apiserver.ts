@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { Clock } from '../clock.js';
 import { authenticateClientCertificate } from '../authn/x509.js';
 import { aggregateError, authenticateServiceAccountToken } from '../authn/tokens.js';
 import { authenticateBootstrapToken, type BootstrapTokenSecret } from '../authn/bootstrap-tokens.js';
@@ -17,10 +16,9 @@ import type { ServerSeat } from '../tls/connection-ledger.js';
 import { apiObject } from './objects.js';
 import { handleCsrApi, type ApiAnswer } from './csr-api.js';
 import { discovery } from './discovery.js';
-import { route } from './api-routes.js';
+import { route, type RouteState } from './api-routes.js';
 import { watchCsrs } from './watch.js';
 import type { CsrStore } from '../csr/store.js';
-import type { KubeletDial } from './pod-subresources.js';
 
 /** kube-apiserver as configured by its flags (lib/components/kube-apiserver.ts reads them): serving identity, client CA, token authenticators, authorizer. */
 export interface ApiServerConfig {
@@ -38,21 +36,13 @@ export interface ApiServerConfig {
 
 const C = 'kube-apiserver';
 
-export interface ApiServerState {
-  clock: Clock;
+/** The apiserver's state: what its routes read (RouteState), and what only the apiserver itself keeps. */
+export interface ApiServerState extends RouteState {
   bootstrapTokens: BootstrapTokenSecret[];
   /** CertificateSigningRequests (certificates.k8s.io/v1). */
   csrs: CsrStore;
   /** Registered Node objects. */
   nodes: Set<string>;
-  /** The nodes' address (kubeadm's advertiseAddress) and the apiserver's advertised port: what Node and Endpoints objects show. */
-  advertise?: { address: string; port: number };
-  /** The control-plane kubelet's listening port, while it listens (Node.status.daemonEndpoints). */
-  kubeletPort?: () => number | undefined;
-  /** When the cluster started: the creationTimestamp of the objects that came with it. */
-  since?: Date;
-  /** The apiserver's client towards the kubelet, set by the cluster (the same dial as the apiserver→kubelet edge): pods/log, exec, attach, portforward. */
-  kubeletDial?: KubeletDial;
 }
 
 /** The union authenticator: client certificate, then bootstrap token, then ServiceAccount token; then anonymous. */
