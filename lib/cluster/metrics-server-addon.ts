@@ -74,8 +74,9 @@ async function caSigned(fs: NodeFs, spec: ControlPlaneSpec, algorithm: KeyAlgori
 
 /**
  * Adds the addon to a cluster's spec and files: metrics-server's command line (components.yaml's
- * arguments, plus the kubelet client pair above) with the caller's changes, its two possible serving
- * pairs, and the APIService. An APIService caBundle naming a missing file is ERR_FILE_NOT_FOUND.
+ * arguments, plus the kubelet client pair above) with the caller's changes, the serving pairs
+ * (the throwaway one only without --tls-cert-file, as metrics-server makes it), and the
+ * APIService. An APIService caBundle naming a missing file is ERR_FILE_NOT_FOUND.
  */
 export async function withMetricsServer(spec: ControlPlaneSpec, fs: NodeFs, addon: MetricsServerAddon, algorithm: KeyAlgorithm, now: Date): Promise<ControlPlaneSpec> {
   const apiserver = spec['kube-apiserver'];
@@ -86,7 +87,9 @@ export async function withMetricsServer(spec: ControlPlaneSpec, fs: NodeFs, addo
       ? { '--kubelet-client-certificate': apiserver['--kubelet-client-certificate'], '--kubelet-client-key': apiserver['--kubelet-client-key'] } : {}),
   };
   const flags = applyFlagOverrides('metrics-server', base, addon.flags);
-  await Promise.all([selfSigned(fs, flags['--cert-dir'] ?? 'apiserver.local.config/certificates', algorithm, now), caSigned(fs, spec, algorithm, now)]);
+  // metrics-server makes its throwaway pair only when it has no --tls-cert-file (as check DIR's and most scenarios' have).
+  const selfSignedPair = flags['--tls-cert-file'] ? undefined : selfSigned(fs, flags['--cert-dir'] ?? 'apiserver.local.config/certificates', algorithm, now);
+  await Promise.all([selfSignedPair, caSigned(fs, spec, algorithm, now)]);
   const bundleFile = addon.apiService?.caBundleFile;
   if (bundleFile !== undefined && !fs.exists(bundleFile)) {
     throw new KubeMtlsSimError('ERR_FILE_NOT_FOUND', `APIService v1beta1.metrics.k8s.io: the caBundle file ${bundleFile} does not exist`, { file: bundleFile, field: 'metricsServer.apiService.caBundleFile' });
