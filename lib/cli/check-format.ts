@@ -78,7 +78,7 @@ export function formatCheck(report: NodeCheck, ok: boolean, lang: Lang): string 
     return [row.edge, VERDICT_WORDS[lang][r.verdict].toLowerCase(), r.stage ? STAGE_WORDS[lang][r.stage] : '-', oneLine(row.responsible || '-', 80),
       row.reason === 'OK' ? 'OK' : `${row.reason}: ${oneLine(summaryOf(r, lang), 48)}`, oneLine(row.kubernetes[0] ?? '-')];
   })));
-  for (const s of report.skipped) lines.push(w.notChecked(s.edge, s.why));
+  for (const s of report.skipped) lines.push(w.notChecked(s.edge, (lang === 'zh' && s.zh) || s.why));
   for (const r of report.edges.filter(failing)) {
     lines.push('');
     lines.push(`${r.edge}: ${VERDICT_WORDS[lang][r.verdict]} [${r.reason}]${r.stage ? ` ${w.atStage(STAGE_WORDS[lang][r.stage])}` : ''}: ${summaryOf(r, lang)}`);

@@ -14,7 +14,7 @@ import { loadPeerTls, onlyOneMember, peerPair } from '../component-base/etcd-pee
 export type { ClientSide, ClientTrust } from './client-side.js';
 import type { ClientSide, ClientTrust } from './client-side.js';
 
-export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec, apiserverFlags: Flags, node: { name: string; address: string }): ClientSide {
+export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec, apiserverFlags: Flags, node: { name: string; address: string }, etcdPeerDialsSelf = false): ClientSide {
   // A client whose manifest or unit could not be read never ran: the edge fails on its side with that error.
   const problem = spec.problems?.[edge.client];
   if (problem) throw problem;
@@ -45,7 +45,7 @@ export function resolveClient(edge: EdgeSpec, fs: NodeFs, spec: ControlPlaneSpec
     };
   }
   if (edge.credentials.kind === 'metrics-server-flags') return metricsServerKubeletClient(fs, spec, (preferred) => kubeletURL(preferred, node));
-  if (edge.credentials.kind === 'etcd-peer-flags') return etcdPeerClient(fs, spec.etcd);
+  if (edge.credentials.kind === 'etcd-peer-flags') return etcdPeerClient(fs, spec.etcd, etcdPeerDialsSelf);
   if (edge.credentials.target === 'metrics-server') return aggregatorClient(fs, spec);
   const flag = (name: string) => apiserverFlags[name];
   const C = 'kube-apiserver';
@@ -84,17 +84,18 @@ function kubeletURL(preferred: string | undefined, node: { name: string; address
 /**
  * This member (--name) as rafthttp dials the next member of --initial-cluster: it presents its
  * --peer-cert-file and verifies the peer's certificate against --peer-trusted-ca-file (the system
- * roots without it) and the host of the peer URL (transport.TLSInfo.ClientConfig).
+ * roots without it) and the host of the peer URL (transport.TLSInfo.ClientConfig). With `dialSelf` (a node
+ * folder: one member's files) the dialler is another member made the same way, at this member's own peer URL.
  */
-function etcdPeerClient(fs: NodeFs, flags: Flags): ClientSide {
-  const pair = peerPair(flags);
+function etcdPeerClient(fs: NodeFs, flags: Flags, dialSelf: boolean): ClientSide {
+  const pair = peerPair(flags, dialSelf);
   if (!pair) throw onlyOneMember(flags);
   const { self, peer } = pair;
   const tls = loadPeerTls(fs, flags, self);
   const field = 'etcd --peer-trusted-ca-file';
   const trust: ClientTrust = tls.trustedCa ? { kind: 'ca', certs: tls.trustedCa.certs, field, file: tls.trustedCa.file } : { kind: 'system-roots', certs: [], field };
   return {
-    component: 'etcd', url: peer.url, host: peer.host, port: peer.port, verifyName: peer.host, trust, configuredBy: `etcd flags (member ${self.name})`,
+    component: 'etcd', url: peer.url, host: peer.host, port: peer.port, verifyName: peer.host, trust, configuredBy: dialSelf ? `etcd flags of member ${self.name}, as another member made the same way dials it` : `etcd flags (member ${self.name})`,
     ...(tls.pair ? { cert: { chain: tls.pair.chain, certPem: tls.pair.certPem, keyPem: tls.pair.keyPem, field: 'etcd --peer-cert-file', file: tls.pair.certFile } } : {}),
   };
 }

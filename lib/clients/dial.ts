@@ -37,6 +37,8 @@ export interface DialContext {
   signal: AbortSignal;
   /** The cluster's connection ledger: the client announces what it sends and reads the server's record of its connection. */
   ledger: ClientSeat<ServerView>;
+  /** The etcd-peer edge dials this member's own peer URL (a cluster started from a node folder, which holds one member's files). */
+  etcdPeerDialsSelf?: boolean;
   /** The certificate that really signed one the cluster issued (the PKI's own record), so a result can say an intermediate was not sent. */
   issuerOf?: IssuerOf;
 }
@@ -165,7 +167,7 @@ function cachedClient(ctx: DialContext, edge: EdgeSpec): ClientSide {
   if (!cache) clientCache.set(ctx, (cache = new Map()));
   const hit = cache.get(edge.name);
   if (hit && hit.version === ctx.fs.version) return hit.client;
-  const client = resolveClient(edge, ctx.fs, ctx.spec, ctx.apiserverFlags, ctx.node);
+  const client = resolveClient(edge, ctx.fs, ctx.spec, ctx.apiserverFlags, ctx.node, ctx.etcdPeerDialsSelf);
   cache.set(edge.name, { version: ctx.fs.version, client });
   return client;
 }

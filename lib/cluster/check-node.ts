@@ -1,7 +1,8 @@
 // `check DIR` as data: a node folder read by loadNode, its components started from what was read,
 // every edge dialled, and kubeadm's static checks over the same files, at one time.
 import type { Clock } from '../clock.js';
-import { KubeMtlsSimError } from '../errors.js';
+import { isKubeMtlsSimError, KubeMtlsSimError } from '../errors.js';
+import { etcdMembers, peerPair } from '../component-base/etcd-peer.js';
 import { EDGE_NAMES, type EdgeName } from '../edges/edges.js';
 import { KUBE_PROXY_KUBECONFIG } from '../node/paths.js';
 import { loadNode, type LoadedNode, type NodeProblem, type UnmodelledFlag } from '../node/load.js';
@@ -18,8 +19,8 @@ export interface NodeCheck {
   node: LoadedNode;
   /** Every edge the node has, dialled. */
   edges: EdgeResult[];
-  /** Edges the node's files do not hold, with why (kube-proxy as a kubeadm DaemonSet). */
-  skipped: { edge: EdgeName; why: string }[];
+  /** Edges the node's files do not hold, with why (kube-proxy as a kubeadm DaemonSet), and why in Chinese where the report has it. */
+  skipped: { edge: EdgeName; why: string; zh?: string }[];
   /** Servers that did not start, with why (the file and flag their error names). */
   notStarted: { component: string; code: string; message: string; file?: string; field?: string }[];
   problems: NodeProblem[];
@@ -79,6 +80,30 @@ function readable(fs: NodeFs, certFile: string, keyFile: string): boolean {
   }
 }
 
+/**
+ * The etcd peer edge exists when --initial-cluster names two members or more. A folder holds one
+ * member's files, so the edge is dialled as another member made the same way dials this one: this
+ * member's peer certificate on both ends, at its own peer URL (see cluster.ts). A one-member etcd
+ * has no peer to dial: the edge is absent, and the report says so. A --initial-cluster that etcd
+ * itself refuses is dialled all the same: the edge then shows etcd's error.
+ */
+function etcdPeer(node: LoadedNode): { dial: boolean; skipped: NodeCheck['skipped'] } {
+  if (node.components.etcd.how === 'absent' || node.spec.problems?.etcd) return { dial: false, skipped: [] };
+  try {
+    if (peerPair(node.spec.etcd)) return { dial: true, skipped: [] };
+  } catch (error) {
+    if (isKubeMtlsSimError(error)) return { dial: true, skipped: [] };
+    throw error;
+  }
+  const flags = node.spec.etcd;
+  const one = etcdMembers(flags).map((m) => `${m.name}=${m.url}`).join(',');
+  const [named, zhNamed] = flags['--initial-cluster'] ? [`etcd --initial-cluster names one member (${one})`, `etcd --initial-cluster 只有一个成员（${one}）`]
+    : [`etcd has no --initial-cluster: it is one member (${one})`, `etcd 没有设置 --initial-cluster：它只有一个成员（${one}）`];
+  return { dial: false, skipped: [{ edge: 'etcd-peer',
+    why: `${named}: a one-member etcd dials no peer on its peer port, so there is no member-to-member edge (a second member, added with etcdctl member add or kubeadm join --control-plane, brings it)`,
+    zh: `${zhNamed}：单成员的 etcd 不会通过 peer 端口连接其他成员，因此没有成员之间的连接（用 etcdctl member add 或 kubeadm join --control-plane 加入第二个成员后才有）` }] };
+}
+
 /** Reads the node under `root`, starts it at the clock's time, dials every edge, and stops it. */
 export async function checkNode(root: string, clock: Clock): Promise<NodeCheck> {
   const node = await loadNode(root);
@@ -87,9 +112,10 @@ export async function checkNode(root: string, clock: Clock): Promise<NodeCheck> 
   const problems = proxySkipped.length ? node.problems.filter((p) => p.component !== 'kube-proxy') : node.problems;
   const checks = staticChecks(node, clock);
   const aggregation = frontProxy(node);
-  const skipped = [...proxySkipped, ...aggregation.skipped];
+  const peers = etcdPeer(node);
+  const skipped = [...proxySkipped, ...aggregation.skipped, ...peers.skipped];
   await using cluster = await defineCluster({ node, clock, ...(aggregation.addon ? { metricsServer: aggregation.addon } : {}) }).start();
-  const dialled: EdgeName[] = [...EDGE_NAMES, ...(aggregation.addon ? ['apiserver-to-metrics-server' as const] : [])];
+  const dialled: EdgeName[] = [...EDGE_NAMES, ...(aggregation.addon ? ['apiserver-to-metrics-server' as const] : []), ...(peers.dial ? ['etcd-peer' as const] : [])];
   const edges = await Promise.all(dialled.filter((e) => !skipped.some((s) => s.edge === e)).map((edge) => cluster.dial(edge)));
   const notStarted = Object.entries(cluster.servers).flatMap(([component, s]) => (s.startupError ? [{
     component, code: s.startupError.code, message: s.startupError.message,

@@ -156,8 +156,10 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
-  // The other etcd members, for the etcd-peer edge only: started on its first dial.
-  const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger), (e) => plane.endpoints.push(...e), stopped);
+  // The other etcd members, for the etcd-peer edge only: started on its first dial. A node folder holds
+  // one member's files: its peers are dialled at this member's own peer URL (what another member does).
+  const peerDialsSelf = origin.node !== undefined;
+  const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger, peerDialsSelf), (e) => plane.endpoints.push(...e), stopped);
   // The apiserver's pods/log and exec reach the kubelet through this edge's own dial.
   plane.apiserver.kubeletDial = kubeletClient(context, () => restarts.restarting);
   const rotates = () => (plane.built.kubelet?.config as KubeletConfig | undefined)?.config.rotateCertificates === true;
@@ -206,7 +208,7 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
       await restarts.restarting;
       if (edge === 'etcd-peer') {
         const peers = await etcdPeers();
-        return dialEdge({ ...context, servers: { ...plane.servers, etcd: peers.dialled }, lookup: peers.lookup }, target, dialOptions);
+        return dialEdge({ ...context, servers: { ...plane.servers, etcd: peers.dialled }, lookup: peers.lookup, etcdPeerDialsSelf: peerDialsSelf }, target, dialOptions);
       }
       const result = await dialEdge(context, target, dialOptions);
       if (edge !== 'kubelet-to-apiserver' || kubeletLog.length === 0) return result;

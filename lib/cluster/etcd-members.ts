@@ -13,7 +13,7 @@ import { formatIP, isIP } from '../util/ip.js';
 import { summarizeCert, summarizeTrust } from '../verdict/result.js';
 
 export interface EtcdPeers {
-  /** The member this node's etcd dials first (the next in --initial-cluster), as a server. */
+  /** The member this node's etcd dials first (the next in --initial-cluster; this member itself with dialSelf), as a server. */
   dialled: ServerState;
   /** Which member's peer port answers at host:port. */
   lookup(host: string, port: number): ServerState | undefined;
@@ -28,9 +28,9 @@ const routeKey = (host: string, port: number) => `${isIP(host) ? formatIP(host) 
  * the host of every peer URL). A member whose files do not load keeps its startup error, as does every
  * member when this node's etcd itself would not start (it is one process).
  */
-export async function startEtcdPeers(fs: NodeFs, spec: ControlPlaneSpec, etcd: ServerState, clock: Clock, ledger: ConnectionLedger<ConnectionRecord>): Promise<EtcdPeers> {
+export async function startEtcdPeers(fs: NodeFs, spec: ControlPlaneSpec, etcd: ServerState, clock: Clock, ledger: ConnectionLedger<ConnectionRecord>, dialSelf = false): Promise<EtcdPeers> {
   const flags = spec.etcd;
-  const pair = peerPair(flags);
+  const pair = peerPair(flags, dialSelf);
   if (!pair) throw onlyOneMember(flags);
   const plain = pair.members.find((m) => m.scheme !== 'https');
   if (plain) {

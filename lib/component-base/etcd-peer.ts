@@ -64,8 +64,12 @@ export function memberId(peerUrls: readonly string[], token = DEFAULT_TOKEN): st
   return createHash('sha1').update([...peerUrls].sort().join('') + token).digest().readBigUInt64BE(0).toString(16);
 }
 
-/** This member (--name) and the member it dials first: the next one in --initial-cluster. Undefined for a one-member etcd. */
-export function peerPair(flags: Flags): { self: EtcdMember; peer: EtcdMember; members: EtcdMember[] } | undefined {
+/**
+ * This member (--name) and the member it dials first: the next one in --initial-cluster. Undefined for
+ * a one-member etcd. With `dialSelf` the peer is this member itself, as another member dials it: a node
+ * folder holds one member's files, so what can be checked is this member's port and certificate.
+ */
+export function peerPair(flags: Flags, dialSelf = false): { self: EtcdMember; peer: EtcdMember; members: EtcdMember[] } | undefined {
   const members = etcdMembers(flags);
   const name = flags['--name'] || DEFAULT_NAME;
   const index = members.findIndex((m) => m.name === name);
@@ -74,7 +78,7 @@ export function peerPair(flags: Flags): { self: EtcdMember; peer: EtcdMember; me
     throw new KubeMtlsSimError('ERR_COMPONENT_FLAG', `${C}: ${message}`, { field: '--initial-cluster', goMessage: message });
   }
   if (members.length < 2) return undefined;
-  return { self: members[index]!, peer: members[(index + 1) % members.length]!, members };
+  return { self: members[index]!, peer: members[dialSelf ? index : (index + 1) % members.length]!, members };
 }
 
 /** The peer edge needs a second member: asked of a one-member etcd it is a usage error, not an outcome. */
