@@ -2,6 +2,8 @@
 // then why each failing edge fails, then kubeadm's static checks, the components that could not load
 // and the flags not modelled (listed, never dropped).
 import type { NodeCheck } from '../cluster/check-node.js';
+import type { KubeletFallback } from '../cluster/check-kubelet-fallback.js';
+import { fallbackLines } from './fallback-words.js';
 import type { ExpirationRow } from '../node/static-checks.js';
 import { SENT_IN_THE_CHAIN } from '../layout/sent-in-chain.js';
 import { explain, explanationText, type Explanation, type Lang } from '../verdict/explain.js';
@@ -39,8 +41,14 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
     notStarted: report.notStarted,
     problems: report.problems.map((p) => ({ component: p.component, code: p.error.code, message: p.error.message, ...(p.error.file ? { file: p.error.file } : {}), ...(p.error.field ? { field: p.error.field } : {}) })),
     unmodelledFlags: report.unmodelledFlags,
+    ...(report.kubeletFallback ? { kubeletFallback: fallbackJson(report.kubeletFallback, lang) } : {}),
     components: Object.fromEntries(Object.entries(report.node.components).map(([c, s]) => [c, { how: s.how, ...(s.file ? { file: s.file } : {}) }])),
   };
+}
+
+/** The kubelet's fallback as data: each outcome as an edge row (its assumption and what the kubelet logged beside it), and the report's sentences. */
+function fallbackJson(f: KubeletFallback, lang: Lang) {
+  return { ...f, outcomes: f.outcomes.map((o) => ({ assumption: o.assumption, log: o.log, ...edgeRow(o.result), detectedBy: o.result.detectedBy, identity: o.result.identity?.name ?? null, groups: o.result.identity?.groups ?? [] })), text: fallbackLines(f, lang) };
 }
 
 /** The authority column: a CA's name, and in the report's language that the file sends it itself. */
@@ -86,6 +94,10 @@ export function formatCheck(report: NodeCheck, ok: boolean, lang: Lang): string 
     if (responsible) lines.push(`  ${w.lookAt}: ${responsible}`);
     for (const m of r.messages) lines.push(`  ${m.component} (${m.where}): ${m.text}`);
     for (const line of explanationText(explain(r, lang)).split('\n')) lines.push(`  ${line}`);
+  }
+  if (report.kubeletFallback) {
+    const [heading, ...rest] = fallbackLines(report.kubeletFallback, lang);
+    lines.push('', heading!, ...rest.map((line) => `  ${line}`));
   }
   lines.push('');
   lines.push(w.expirationAt(report.static.at));
