@@ -156,8 +156,7 @@ function startedCluster<C extends Clock>(origin: ClusterOrigin, fs: NodeFs, spec
     signal: abort.signal, ...(origin.issuerOf ? { issuerOf: origin.issuerOf } : {}), ledger: plane.ledger,
   };
   const stopped = () => plane.stopping !== undefined;
-  // The other etcd members, for the etcd-peer edge only: started on its first dial. A node folder holds
-  // one member's files: its peers are dialled at this member's own peer URL (what another member does).
+  // The other etcd members, for etcd-peer only, started on its first dial; a node folder holds one member's files: dialled at its own peer URL.
   const peerDialsSelf = origin.node !== undefined;
   const etcdPeers = lazyEtcdPeers(() => startEtcdPeers(fs, spec, plane.servers.etcd, clock, plane.ledger, peerDialsSelf), (e) => plane.endpoints.push(...e), stopped);
   // The apiserver's pods/log and exec reach the kubelet through this edge's own dial.
