@@ -48,7 +48,7 @@ export const ACCEPT_ANY_CERTIFICATE = `${DEFAULT_CIPHERS}:@SECLEVEL=0`;
 const RECORD = Symbol('kube-mtls-sim connection record');
 
 /**
- * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
+ * A TLS+HTTP/1.1 endpoint (HTTP/2 too when it serves gRPC) on 127.0.0.1 that never lets node:tls reject a client certificate by
  * itself (`rejectUnauthorized: false`): node would drop the connection without a reason, while
  * Kubernetes components decide after the handshake (the apiserver and kubelet at the HTTP layer,
  * etcd right after it). Each connection's facts are filed in the cluster's ledger for the dialler to read.
