@@ -8,7 +8,7 @@ import { kubectlPath, tempDir, which } from './helpers/tools.js';
 /**
  * Every lab of docs/labs/ runs here, step by step, as a student would type it: in a fresh folder,
  * with a fresh HOME and kubectl cache, the CLI on PATH as the labs tell a clone to put it
- * (scripts/bin), and the real kubectl, openssl, curl and cfssl. A step that exits otherwise than
+ * (scripts/bin), and the real kubectl, openssl, curl, cfssl and etcdctl. A step that exits otherwise than
  * its page says, or does not print its `expect` excerpt, fails the lab: a lab that rots fails the suite.
  *
  * The Chinese pages must hold exactly the English pages' steps and excerpts (checked below), and
@@ -21,7 +21,7 @@ const pages = readdirSync(labsDir).filter((f) => /^\d\d-.*\.md$/.test(f)).sort()
 const READY = 'Press Ctrl-C to stop.';
 const STEP_TIMEOUT_MS = 60_000;
 
-const tools = { kubectl: kubectlPath(), openssl: which('openssl'), curl: which('curl'), cfssl: which('cfssl'), cfssljson: which('cfssljson') };
+const tools = { kubectl: kubectlPath(), openssl: which('openssl'), curl: which('curl'), cfssl: which('cfssl'), cfssljson: which('cfssljson'), etcdctl: which('etcdctl') };
 const missing = Object.entries(tools).filter(([, path]) => !path).map(([name]) => name);
 const labTest = missing.length === 0 || process.env.CI ? test.serial : test.serial.skip;
 if (missing.length > 0 && !process.env.CI) {

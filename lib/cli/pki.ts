@@ -9,6 +9,7 @@ import { EXIT, EXIT_STATUS_HELP, asFlagError, clip, isoTime, oneOf, parseCommand
 import { kubeadmDate, renderTable, residual } from './table.js';
 import { FAULT_HELP, faultsFrom, flagsFrom } from './pki-faults.js';
 import { INSPECT_WORDS } from './inspect-words.js';
+import { checkDetail } from './inspect-details.js';
 import { SENT_IN_THE_CHAIN } from '../layout/sent-in-chain.js';
 import type { Lang } from '../verdict/explain.js';
 
@@ -31,13 +32,14 @@ ${FAULT_HELP}
 ${EXIT_STATUS_HELP}`;
 
 export const PKI_INSPECT_USAGE = `Usage:
-  kube-mtls-sim pki inspect DIR [--now ISO-TIME] [--json]
+  kube-mtls-sim pki inspect DIR [--now ISO-TIME] [--json] [--lang en|zh]
 
   Lists every certificate under DIR with its expiry (as \`kubeadm certs check-expiration\`),
   subject, issuer, usages and SANs, and checks that it verifies against its CA, that its usages
   fit its role and that its key matches. Exit status 1 when a check fails.
   --now ISO-TIME   the time to inspect at (default: the current time)
   --json           the report as JSON
+  --lang en|zh     the text report's language (default: en)
   --help, -h       this text
 
 ${EXIT_STATUS_HELP}`;
@@ -57,7 +59,7 @@ const PKI_FLAGS = {
     'cert-sans': { type: 'string' }, now: { type: 'string' }, force: { type: 'boolean' }, json: { type: 'boolean' },
     fault: { type: 'string', multiple: true }, flag: { type: 'string', multiple: true },
   },
-  inspect: { now: { type: 'string' }, json: { type: 'boolean' } },
+  inspect: { now: { type: 'string' }, json: { type: 'boolean' }, lang: { type: 'string' } },
 } as const satisfies Record<string, FlagTable>;
 
 const CLUSTER_FLAGS: Record<string, string> = { nodeName: '--node-name', advertiseAddress: '--advertise-address' };
@@ -124,7 +126,8 @@ export async function pkiCommand(args: string[], out: (text: string) => void): P
   // The checks (and Go's verifier) load for `pki inspect` only: `pki write` is a short command.
   const { inspectLayout } = await import('../layout/inspect.js');
   const report = inspectLayout(dir, clock);
-  out(values.json ? JSON.stringify(report, null, 2) : formatInspect(report));
+  const lang: Lang = values.lang === undefined ? 'en' : oneOf('lang', values.lang as string, ['en', 'zh'] as const);
+  out(values.json ? JSON.stringify(report, null, 2) : formatInspect(report, lang));
   return report.ok ? EXIT.OK : EXIT.PROBLEM; // a file missing or unreadable, or a failing check
 }
 
@@ -152,7 +155,7 @@ export function formatInspect(report: InspectReport, lang: Lang = 'en'): string 
     lines.push(`  ${w.valid.padEnd(lang === 'en' ? 9 : 6)} ${r.notBefore.toISOString()} .. ${r.notAfter.toISOString()}`);
     if (r.sans.length > 0) lines.push(`  ${w.sans.padEnd(9)} ${r.sans.join(', ')}`);
     for (const [name, check] of Object.entries(r.checks)) {
-      lines.push(`  ${check.ok ? w.ok : w.fail}      ${name}: ${check.detail}`);
+      lines.push(`  ${check.ok ? w.ok : w.fail}      ${name}: ${checkDetail(check, lang)}`);
     }
   }
   for (const p of report.problems) {

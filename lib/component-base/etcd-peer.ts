@@ -64,6 +64,14 @@ export function memberId(peerUrls: readonly string[], token = DEFAULT_TOKEN): st
   return createHash('sha1').update([...peerUrls].sort().join('') + token).digest().readBigUInt64BE(0).toString(16);
 }
 
+/** etcd's cluster ID (RaftCluster.genID): SHA-1 of the sorted member IDs, 8 bytes each big-endian, first 8 bytes. */
+export function clusterId(memberIds: readonly string[]): bigint {
+  const ids = memberIds.map((id) => BigInt(`0x${id}`)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const bytes = Buffer.alloc(8 * ids.length);
+  ids.forEach((id, i) => bytes.writeBigUInt64BE(id, 8 * i));
+  return createHash('sha1').update(bytes).digest().readBigUInt64BE(0);
+}
+
 /**
  * This member (--name) and the member it dials first: the next one in --initial-cluster. Undefined for
  * a one-member etcd. With `dialSelf` the peer is this member itself, as another member dials it: a node

@@ -6,8 +6,11 @@ import type { IssuedCert } from '../pki/issue.js';
 import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
 import { sendJson } from './http.js';
-import { recordExchange, TlsEndpoint, type ConnectionRecord } from './tls-endpoint.js';
+import { recordExchange, TlsEndpoint, type ConnectionRecord, type TlsEndpointOptions } from './tls-endpoint.js';
 import type { ServerSeat } from '../tls/connection-ledger.js';
+import { clusterId, etcdMembers } from '../component-base/etcd-peer.js';
+import { serveGrpc, type EtcdIdentity } from './etcd-grpc.js';
+import { EtcdKeySpace } from './etcd-kv.js';
 
 /** etcd's client port as its flags make it (lib/components/etcd.ts reads them). */
 export interface EtcdConfig {
@@ -38,6 +41,8 @@ export interface EtcdListener {
   requireClientCert: boolean;
   /** Answers one request by path (the query cut off); `answer` records the exchange and sends JSON. */
   route: (path: string, method: string, answer: (status: number, body: unknown) => void) => void;
+  /** etcd's gRPC API beside the HTTP handler, on the same port (the client port has it; etcdctl speaks it). */
+  grpc?: { kv: EtcdKeySpace; identity: () => EtcdIdentity };
 }
 
 /**
@@ -57,14 +62,26 @@ export function startEtcdListener(listener: EtcdListener, clock: Clock, ledger?:
     requestCert: listener.requireClientCert,
     onSecure: (record, socket) => enforceClientCert({ require: listener.requireClientCert, roots }, clock, record, socket),
     handle: (req, res, record) => {
-      const leaf = listener.requireClientCert ? record.peerChain[0] : undefined;
-      const authn = leaf ? { ok: true as const, method: 'x509' as const, user: { name: subjectFields(leaf).cn, groups: [] } } : null;
+      const authn = etcdAuthn(listener, record);
       const answer = (status: number, body: unknown) => {
         recordExchange(record, { method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
         sendJson(res, status, body);
       };
       listener.route((req.url ?? '/').split('?')[0]!, req.method ?? 'GET', answer);
     },
+    ...(listener.grpc ? { grpc: grpcHandler(listener, listener.grpc) } : {}),
+  });
+}
+
+function etcdAuthn(listener: EtcdListener, record: ConnectionRecord) {
+  const leaf = listener.requireClientCert ? record.peerChain[0] : undefined;
+  return leaf ? { ok: true as const, method: 'x509' as const, user: { name: subjectFields(leaf).cn, groups: [] } } : null;
+}
+
+/** Each gRPC call is one exchange of the connection's record, like an HTTP request (status 200: gRPC's own status is in the trailers). */
+function grpcHandler(listener: EtcdListener, grpc: NonNullable<EtcdListener['grpc']>): NonNullable<TlsEndpointOptions['grpc']> {
+  return (req, res, record) => serveGrpc(req, res, grpc.kv, grpc.identity(), () => {
+    recordExchange(record, { method: req.method, path: req.url, status: 200, authn: etcdAuthn(listener, record) });
   });
 }
 
@@ -73,8 +90,34 @@ export const ETCD_NOT_FOUND = { error: 'Not Found', code: 5, message: 'Not Found
 /** What `GET /version` answers, on either port (etcd 3.4 as measured). */
 export const ETCD_VERSION = { etcdserver: '3.4.23', etcdcluster: '3.4.0' } as const;
 
+/**
+ * The member as etcdctl sees it: IDs derived from the flags as etcd derives them (the defaults give
+ * etcd's well-known 8e9e05c52164694d in cluster cdf818194e3a8c32), the advertised URLs, or the
+ * URL it really listens on when none is advertised.
+ */
+function etcdIdentity(config: EtcdConfig, listening: () => string): EtcdIdentity {
+  const name = config.flags['--name'] || 'default';
+  let members: ReturnType<typeof etcdMembers>;
+  try {
+    members = etcdMembers(config.flags);
+  } catch {
+    // A malformed --initial-cluster is the peer edge's to report; the client port still answers.
+    members = etcdMembers({});
+  }
+  const self = members.find((m) => m.name === name) ?? members[0]!;
+  const advertised = (config.flags['--advertise-client-urls'] ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const peerUrls = (config.flags['--initial-advertise-peer-urls'] || self.url).split(',').map((u) => u.trim()).filter(Boolean);
+  return {
+    clusterId: clusterId(members.map((m) => m.id)), memberId: BigInt(`0x${self.id}`),
+    member: { name, peerUrls, clientUrls: advertised.length > 0 ? advertised : [listening()] },
+  };
+}
+
 export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
-  return startEtcdListener({
+  const kv = new EtcdKeySpace();
+  let identity: EtcdIdentity | undefined;
+  const endpoint: TlsEndpoint = startEtcdListener({
+    grpc: { kv, identity: () => (identity ??= etcdIdentity(config, () => `https://127.0.0.1:${endpoint.port}`)) },
     name: C, serving: config.serving, requireClientCert: config.requireClientCert, ...(config.trustedCa ? { trustedCa: config.trustedCa } : {}),
     route: (path, method, answer) => {
       if (path === '/health') return answer(200, { health: 'true' });
@@ -85,6 +128,7 @@ export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<
       return answer(404, ETCD_NOT_FOUND);
     },
   }, clock, ledger);
+  return endpoint;
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:crypto';
-import { createServer, type Server } from 'node:https';
-import { DEFAULT_CIPHERS, type TLSSocket } from 'node:tls';
+import { createServer } from 'node:https';
+import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { DEFAULT_CIPHERS, type Server, type TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from '../tls/peer-chain.js';
 import { ConnectionLedger, type ServerSeat } from '../tls/connection-ledger.js';
@@ -24,6 +25,12 @@ export interface TlsEndpointOptions {
   /** Called once the handshake completes, before any request: may reject the connection. */
   onSecure?: (record: ConnectionRecord, socket: TLSSocket) => void;
   handle: (req: IncomingMessage, res: ServerResponse, record: ConnectionRecord) => void;
+  /**
+   * A gRPC service beside `handle` on the same port, as etcd serves both on its client port: the
+   * server then offers HTTP/2 (ALPN h2) as well as HTTP/1.1, and an HTTP/2 request whose content type
+   * is application/grpc goes here; every other request (curl over h2 included) still goes to `handle`.
+   */
+  grpc?: (req: Http2ServerRequest, res: Http2ServerResponse, record: ConnectionRecord) => void;
   /** Where the endpoint files its record of each connection for the clients of its cluster (its own, if none is given). */
   ledger?: ServerSeat<ConnectionRecord>;
 }
@@ -37,8 +44,11 @@ export interface TlsEndpointOptions {
  */
 export const ACCEPT_ANY_CERTIFICATE = `${DEFAULT_CIPHERS}:@SECLEVEL=0`;
 
+/** A connection's record on its TLS socket too: node's HTTP/2 proxy of a stream's socket forwards this look-up to it. */
+const RECORD = Symbol('kube-mtls-sim connection record');
+
 /**
- * A TLS+HTTP/1.1 endpoint on 127.0.0.1 that never lets node:tls reject a client certificate by
+ * A TLS+HTTP/1.1 endpoint (HTTP/2 too when it serves gRPC) on 127.0.0.1 that never lets node:tls reject a client certificate by
  * itself (`rejectUnauthorized: false`): node would drop the connection without a reason, while
  * Kubernetes components decide after the handshake (the apiserver and kubelet at the HTTP layer,
  * etcd right after it). Each connection's facts are filed in the cluster's ledger for the dialler to read.
@@ -57,7 +67,7 @@ export class TlsEndpoint implements Endpoint {
     this.name = options.name;
     this.chain = options.chain ?? [];
     this.#ledger = options.ledger ?? new ConnectionLedger<ConnectionRecord>();
-    this.#server = createServer({
+    const serverOptions = {
       cert: options.certPem, key: options.keyPem,
       ...(options.caPem ? { ca: options.caPem } : {}),
       requestCert: options.requestCert, rejectUnauthorized: false,
@@ -70,16 +80,23 @@ export class TlsEndpoint implements Endpoint {
       // Go loads any certificate it can parse (SHA-1 or MD5 signed, a small RSA key) and judges it
       // later, where OpenSSL's security level refuses to load it at all: see ACCEPT_ANY_CERTIFICATE.
       ciphers: ACCEPT_ANY_CERTIFICATE,
-    }, (req, res) => {
+    };
+    const onRequest = (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => {
+      // Over HTTP/2, req.socket is node's proxy of the stream; the record is found through the socket it forwards to.
       const record = this.#recordFor(req.socket as TLSSocket, options.requestCert);
       // A connection the component refused after the handshake never gets an answer.
       if (record.rejected) {
         req.socket.destroy();
         return;
       }
-      options.handle(req, res, record);
-    });
-    this.#server.keepAliveTimeout = 0;
+      const grpc = req.httpVersionMajor === 2 && /^application\/grpc\b/.test(String(req.headers['content-type'] ?? ''));
+      if (grpc && options.grpc) return options.grpc(req as Http2ServerRequest, res as Http2ServerResponse, record);
+      options.handle(req as IncomingMessage, res as ServerResponse, record);
+    };
+    this.#server = options.grpc
+      ? createSecureServer({ ...serverOptions, allowHTTP1: true }, onRequest)
+      : createServer(serverOptions, onRequest);
+    (this.#server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
     this.#listener = new LoopbackListener(this.#server);
     // Before node's HTTP layer sees the connection: a refusal must come before any request is read.
     this.#server.prependListener('secureConnection', (socket: TLSSocket) => {
@@ -105,13 +122,14 @@ export class TlsEndpoint implements Endpoint {
       remotePort: key.clientPort, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],
     };
     this.#open.set(socket, record);
+    (socket as { [RECORD]?: ConnectionRecord })[RECORD] = record;
     this.#ledger.open(key, record);
     socket.once('close', () => this.#ledger.closed(key, record));
     return record;
   }
 
   #recordFor(socket: TLSSocket, requested: boolean): ConnectionRecord {
-    const existing = this.#open.get(socket);
+    const existing = this.#open.get(socket) ?? (socket as { [RECORD]?: ConnectionRecord })[RECORD];
     if (existing) return existing;
     const record = this.#newRecord(requested, socket);
     record.peerChain = peerChain(socket, this.#ledger.announced({ serverPort: this.port, clientPort: record.remotePort }));
