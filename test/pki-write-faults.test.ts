@@ -61,6 +61,11 @@ const EACH_KIND: Record<Fault['kind'], [string, (rows: Map<string, Row>, problem
     const result = goVerify(leaf!, { roots: certsAt(dir, '/etc/kubernetes/pki/ca.crt'), intermediates, now: new Date(NOW), keyUsages: ['clientAuth'] });
     return result.ok ? 'ok' : [intermediates.length, result.goError, result.error];
   }, [1, 'Expired', 'x509: certificate has expired or is not yet valid: current time 2026-01-01T00:00:00Z is after 2025-12-31T00:00:00Z']],
+  // P-384 rather than RSA: as cheap to make, and as plainly not the preset's P-256.
+  'key-algorithm': ['front-proxy-client=key-algorithm:ecdsa-p384', (_r, _p, dir) => [
+    certAt(dir, '/etc/kubernetes/pki/front-proxy-client.crt').node.publicKey.asymmetricKeyDetails?.namedCurve,
+    certAt(dir, '/etc/kubernetes/pki/front-proxy-ca.crt').node.publicKey.asymmetricKeyDetails?.namedCurve,
+  ], ['secp384r1', 'prime256v1']],
   'via-intermediate': ['apiserver=via-intermediate:omit', (r) => [r.get('apiserver')!.issuer, r.get('apiserver')!.checks.chain.reason], ['kubernetes-intermediate', 'UNKNOWN_AUTHORITY']],
 };
 
@@ -125,6 +130,7 @@ for (const [flag, value, message] of [
   ['--fault', 'apiserver=name-encoding:latin1', /name-encoding takes utf8/],
   ['--fault', 'apiserver=signature-algorithm:md4', /signature-algorithm takes sha1 or md5/],
   ['--fault', 'apiserver=issuer-key-type:dsa', /issuer-key-type takes rsa or ecdsa/],
+  ['--fault', 'ca=key-algorithm:dsa-1024', /key-algorithm takes one of ecdsa-p256, .*rsa-4096/],
   ['--fault', 'ca=signed-by:apiserver', /signing cycle ca <- apiserver <- ca/],
   ['--flag', 'etcd:--no-such-flag=1', /etcd has no flag --no-such-flag/],
   ['--flag', 'kube-etcd:--name=x', /unknown component "kube-etcd"/],

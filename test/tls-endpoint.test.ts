@@ -1,5 +1,5 @@
 import test from 'ava';
-import { connect } from 'node:tls';
+import tls, { connect } from 'node:tls';
 import { TlsEndpoint, type ConnectionRecord } from '../lib/endpoints/tls-endpoint.js';
 import { ConnectionLedger } from '../lib/tls/connection-ledger.js';
 import { pkiFor } from './helpers/pki.js';
@@ -45,4 +45,53 @@ test('a connection nobody dialled leaves no record behind; a dial\'s record wait
   t.is(record?.remotePort, dialled);
   t.false('socket' in record!, 'and it no longer holds the closed socket');
   t.is(ledger.take({ serverPort: port, clientPort: dialled }), undefined, 'taken once');
+});
+
+// issue 14: two in three of a cluster's servers are never dialled in the scenario catalogue, and
+// loading a TLS context (key, certificates, CA names) is OpenSSL's 1-3 ms: it waits for a client.
+test.serial('a server loads its TLS context at its first connection, and only once', async (t) => {
+  const pki = await pkiFor();
+  const apiserver = pki.certs.get('apiserver')!;
+  const real = tls.createSecureContext;
+  let loaded = 0;
+  tls.createSecureContext = (options) => {
+    if (options?.key === apiserver.key.pem) loaded++; // the server's: the test's clients send no certificate
+    return real(options);
+  };
+  t.teardown(() => {
+    tls.createSecureContext = real;
+  });
+  const endpoint = new TlsEndpoint({
+    name: 'test', certPem: apiserver.cert.pem, keyPem: apiserver.key.pem, caPem: pki.certs.get('ca')!.cert.pem, requestCert: true, handle: (_req, res) => res.end('ok'),
+  });
+  const port = await endpoint.listen();
+  t.teardown(() => endpoint.close());
+  t.is(loaded, 0, 'listening loads nothing');
+  await requestOnce(port);
+  await requestOnce(port);
+  t.is(loaded, 1, 'the first connection loads it, the next ones share it');
+});
+
+test.serial('a context node cannot load fails the connection with node\'s error, not the process', async (t) => {
+  const pki = await pkiFor();
+  const ledger = new ConnectionLedger<ConnectionRecord>();
+  // Components check their key against their certificate before they start; the endpoint below them does not.
+  const endpoint = new TlsEndpoint({
+    name: 'test', ledger, certPem: pki.certs.get('apiserver')!.cert.pem, keyPem: pki.certs.get('etcd-server')!.key.pem, requestCert: false, handle: (_req, res) => res.end('ok'),
+  });
+  const port = await endpoint.listen();
+  t.teardown(() => endpoint.close());
+  const client = await new Promise<{ local: number; error: string }>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, rejectUnauthorized: false });
+    let local = 0;
+    socket.once('connect', () => {
+      local = socket.localPort!;
+      ledger.keep({ serverPort: port, clientPort: local });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => resolve({ local, error: error.code ?? error.message }));
+    socket.once('secureConnect', () => resolve({ local, error: 'none' }));
+  });
+  t.not(client.error, 'none');
+  const record = ledger.take({ serverPort: port, clientPort: client.local });
+  t.regex(record?.tlsError?.message ?? '', /key values mismatch/);
 });

@@ -146,6 +146,12 @@ function announce(options: TransportOptions, key: { serverPort: number; clientPo
  * every connection costs more than the handshake itself. Keyed by what goes into it; bounded.
  */
 const contexts = new BoundedCache<string, SecureContext>(256);
+/**
+ * An RSA key's modulus size by its PEM (0: not RSA, or not a key), for the check below: components
+ * hand node:tls their keys as PKCS #8, whose label does not say the type, and the same key comes
+ * back with every other certificate (a context is per certificate and key).
+ */
+const rsaModulusBits = new BoundedCache<string, number>(1024);
 
 export function clientContext(options: TransportOptions): SecureContext {
   const key = `${options.certPem ?? ''}\u0000${options.keyPem ?? ''}\u0000${options.minVersion ?? ''}\u0000${options.maxVersion ?? ''}`;
@@ -172,14 +178,15 @@ function refuseKeyGoCannotSignWith(keyPem: string, maxVersion: TransportOptions[
   // The TLS library loads the first key block: a SEC1 `EC PRIVATE KEY` is never RSA, and parsing it a second time
   // (for every kubelet of a join storm) only to learn that cost more than the check.
   if (/-----BEGIN ([A-Z0-9 ]+)-----/.exec(keyPem)?.[1] === 'EC PRIVATE KEY') return;
-  let modulusBits: number | undefined;
-  try {
-    const key = createPrivateKey(keyPem);
-    if (key.asymmetricKeyType === 'rsa') modulusBits = key.asymmetricKeyDetails?.modulusLength;
-  } catch {
-    return; // the TLS library's own refusal of the key follows
-  }
-  if (modulusBits === undefined) return;
+  const modulusBits = rsaModulusBits.getOrCreate(keyPem, () => {
+    try {
+      const key = createPrivateKey(keyPem);
+      return key.asymmetricKeyType === 'rsa' ? key.asymmetricKeyDetails?.modulusLength ?? 0 : 0;
+    } catch {
+      return 0; // the TLS library's own refusal of the key follows
+    }
+  });
+  if (modulusBits === 0) return;
   const minimumBytes = maxVersion === 'TLSv1.2' ? 19 + 32 + 11 : 2 * 32 + 2;
   if (Math.ceil(modulusBits / 8) >= minimumBytes) return;
   throw Object.assign(new Error('tls: certificate RSA key size too small for supported signature algorithms'), { code: 'ERR_TLS_RSA_KEY_TOO_SMALL' });

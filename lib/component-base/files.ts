@@ -15,6 +15,18 @@ export interface LoadedKeyPair {
   keyFile: string;
 }
 
+/**
+ * The PKCS #8 PEM node:tls is given, per key: the keys themselves are parsed once per distinct file
+ * contents (pem.ts), and each export is an OpenSSL encoder run (~0.3 ms) that a cluster's components
+ * would otherwise repeat for the same key at every start.
+ */
+const pkcs8Pems = new WeakMap<KeyObject, string>();
+function pkcs8Pem(key: KeyObject): string {
+  let pem = pkcs8Pems.get(key);
+  if (pem === undefined) pkcs8Pems.set(key, (pem = key.export({ type: 'pkcs8', format: 'pem' }) as string));
+  return pem;
+}
+
 /** tls.LoadX509KeyPair: read both files, refuse swapped, mismatched or unparsable input with Go's wording. */
 export function loadKeyPair(fs: NodeFs, certFile: string, keyFile: string, certField: string, keyField: string): LoadedKeyPair {
   const chain = readCertificates(fs.read(certFile, certField), { file: certFile, field: certField });
@@ -24,7 +36,7 @@ export function loadKeyPair(fs: NodeFs, certFile: string, keyFile: string, certF
   return {
     chain, key: keyObject, certFile, keyFile,
     certPem: chain.map((c) => c.pem).join(''),
-    keyPem: keyObject.export({ type: 'pkcs8', format: 'pem' }) as string,
+    keyPem: pkcs8Pem(keyObject),
   };
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:crypto';
 import { createServer } from 'node:https';
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { DEFAULT_CIPHERS, type Server, type TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
 import { peerChain } from '../tls/peer-chain.js';
@@ -57,16 +58,40 @@ export class TlsEndpoint implements Endpoint {
   readonly name: string;
   /** The certificates this endpoint sends, leaf first. */
   readonly chain: readonly IssuedCert[];
-  readonly #server: Server;
+  readonly #options: TlsEndpointOptions;
+  /** Made on the first connection (see the constructor). */
+  #server: Server | undefined;
   readonly #ledger: ServerSeat<ConnectionRecord>;
   /** Each open connection's record, by its socket (a record filed in the ledger outlives it only when a client keeps it). */
-  readonly #open = new WeakMap<TLSSocket, ConnectionRecord>();
+  readonly #open = new WeakMap<Socket, ConnectionRecord>();
   readonly #listener: LoopbackListener;
 
   constructor(options: TlsEndpointOptions) {
     this.name = options.name;
     this.chain = options.chain ?? [];
+    this.#options = options;
     this.#ledger = options.ledger ?? new ConnectionLedger<ConnectionRecord>();
+    // The port listens now; the TLS server, whose context costs OpenSSL 1-3 ms to load (key,
+    // certificates, CA names), is made when the first client connects and handed each connection
+    // ('connection', as node's own listener would emit it). Most servers of a cluster are never
+    // dialled (two in three across the scenario catalogue), and a context is then never loaded.
+    this.#listener = new LoopbackListener(createNetServer((socket) => this.#accept(socket)));
+  }
+
+  #accept(socket: Socket): void {
+    try {
+      this.#server ??= this.#tlsServer(this.#options);
+    } catch (error) {
+      // What node would have thrown at construction (the components check their files first):
+      // this connection fails with it instead of the process.
+      this.#newRecord(this.#options.requestCert, socket).tlsError = { code: (error as NodeJS.ErrnoException).code ?? 'UNKNOWN', message: (error as Error).message };
+      socket.destroy();
+      return;
+    }
+    this.#server.emit('connection', socket);
+  }
+
+  #tlsServer(options: TlsEndpointOptions): Server {
     const serverOptions = {
       cert: options.certPem, key: options.keyPem,
       ...(options.caPem ? { ca: options.caPem } : {}),
@@ -93,22 +118,22 @@ export class TlsEndpoint implements Endpoint {
       if (grpc && options.grpc) return options.grpc(req as Http2ServerRequest, res as Http2ServerResponse, record);
       options.handle(req as IncomingMessage, res as ServerResponse, record);
     };
-    this.#server = options.grpc
+    const server: Server = options.grpc
       ? createSecureServer({ ...serverOptions, allowHTTP1: true }, onRequest)
       : createServer(serverOptions, onRequest);
-    (this.#server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
-    this.#listener = new LoopbackListener(this.#server);
+    (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
     // Before node's HTTP layer sees the connection: a refusal must come before any request is read.
-    this.#server.prependListener('secureConnection', (socket: TLSSocket) => {
+    server.prependListener('secureConnection', (socket: TLSSocket) => {
       const record = this.#recordFor(socket, options.requestCert);
       options.onSecure?.(record, socket);
     });
-    this.#server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) => {
       if (socket.remotePort === undefined) return;
       // Only this connection's record: a stale one left on the same client port by an earlier connection is replaced.
       const record = this.#open.get(socket) ?? this.#newRecord(options.requestCert, socket);
       record.tlsError = { code: error.code ?? 'UNKNOWN', message: error.message };
     });
+    return server;
   }
 
   /**
@@ -116,7 +141,7 @@ export class TlsEndpoint implements Endpoint {
    * and so is the record unless a client said it will take it (a kubelet's or kubectl's connections
    * are not dials: nobody reads their records after the answer).
    */
-  #newRecord(requested: boolean, socket: TLSSocket): ConnectionRecord {
+  #newRecord(requested: boolean, socket: Socket): ConnectionRecord {
     const key = { serverPort: this.port, clientPort: socket.remotePort ?? 0 };
     const record: ConnectionRecord = {
       remotePort: key.clientPort, peerChain: [], requestedClientCert: requested, nodeAuthorizationError: null, protocol: null, servername: null, exchanges: [],

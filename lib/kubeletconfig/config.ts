@@ -1,5 +1,6 @@
 import { parseYaml, stringifyYaml as stringify } from '../util/lazy.js';
 import { KubeMtlsSimError } from '../errors.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { firstServiceIP } from '../pki/cluster-config.js';
 import type { ClusterConfig, KubeletFilesRecord, PresetName } from '../pki/types.js';
 
@@ -63,8 +64,16 @@ export function buildKubeletConfiguration(preset: PresetName, files: KubeletFile
   };
 }
 
+/**
+ * Every cluster of a preset writes and reads the same one or two config files (the scenario
+ * catalogue: 131 reads of 2 texts): each text is made, and parsed, once; each reader gets its own
+ * copy of the parsed document. A text that fails to parse is not kept, and fails again.
+ */
+const written = new BoundedCache<string, string>(64);
+const parsed = new BoundedCache<string, unknown>(64);
+
 export function stringifyKubeletConfiguration(config: KubeletConfiguration): string {
-  return stringify(config, { lineWidth: 0, indentSeq: false });
+  return written.getOrCreate(JSON.stringify(config), () => stringify(config, { lineWidth: 0, indentSeq: false }));
 }
 
 export function parseKubeletConfiguration(text: string, file: string): KubeletConfiguration {
@@ -74,7 +83,7 @@ export function parseKubeletConfiguration(text: string, file: string): KubeletCo
   let doc: unknown;
   try {
     // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
-    doc = parseYaml(text, { logLevel: 'error' });
+    doc = structuredClone(parsed.getOrCreate(text, () => parseYaml(text, { logLevel: 'error' })));
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBELET_CONFIG', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }

@@ -44,8 +44,8 @@ export async function generatePki(options: GeneratePkiOptions): Promise<Pki> {
   checkSigningCycles(preset.certs, faults);
   const source = options.keys === 'fresh' ? freshKeys : options.keys === 'pooled' || options.keys === undefined ? sharedKeyPool : options.keys;
   const namespace = options.keyNamespace ?? 'default';
-  // A fault may ask for a CA key of another type (issuer-key-type): RSA when the cluster's are ECDSA, and the reverse.
-  const keyFor = (slot: string, keyType?: 'rsa' | 'ecdsa') => source.get(keyType ? (keyType === 'rsa' ? 'rsa-2048' : 'ecdsa-p256') : algorithm, `${preset.name}/${slot}`, namespace);
+  // A fault may ask for a key of another algorithm (key-algorithm on a record, issuer-key-type for an impostor CA).
+  const keyFor = (slot: string, keyAlgorithm: KeyAlgorithm = algorithm) => source.get(keyAlgorithm, `${preset.name}/${slot}`, namespace);
   const issuer = new TableIssuer(preset, { config, now }, faults, keyFor, source.reusesKeys !== false);
 
   const [certList, keyPairList] = await Promise.all([
@@ -76,7 +76,7 @@ class TableIssuer {
     preset: Preset,
     private readonly context: RecordContext,
     private readonly faults: ReadonlyMap<string, FaultEffect>,
-    private readonly keyFor: (slot: string, keyType?: 'rsa' | 'ecdsa') => Promise<KeyMaterial>,
+    private readonly keyFor: (slot: string, keyAlgorithm?: KeyAlgorithm) => Promise<KeyMaterial>,
     private readonly memo: boolean,
   ) {
     this.#records = new Map(preset.certs.map((r) => [r.id, r] as const));
@@ -101,7 +101,9 @@ class TableIssuer {
 
   /** A CA that is not in the table: an impostor with the real CA's name, or an intermediate under it. */
   async #syntheticCa(slot: string, base: CaRecord, cn: string, parent: PkiCert | null, odd: { keyType?: 'rsa' | 'ecdsa'; expired?: boolean } = {}): Promise<Signer> {
-    const key = await this.keyFor(odd.keyType ? `${slot}#${odd.keyType}` : slot, odd.keyType);
+    // Of the real CA's algorithm (an impostor mimics it), unless issuer-key-type asks for the other type.
+    const algorithm = odd.keyType ? (odd.keyType === 'rsa' ? 'rsa-2048' : 'ecdsa-p256') : this.#keyAlgorithm(base.id);
+    const key = await this.keyFor(odd.keyType ? `${slot}#${odd.keyType}` : slot, algorithm);
     const cert = await issueCertificate({
       cn, o: resolveValue(base.o, this.context), isCa: true, keyUsage: base.keyUsage, extKeyUsage: null,
       sans: parent ? [] : resolveValue(base.sans, this.context), ...this.#dates(odd.expired ? { notBefore: -YEAR - DAY, notAfter: -DAY } : base.validity, null), subjectKey: key,
@@ -134,10 +136,15 @@ class TableIssuer {
     return { signer, issuerId: `intermediate:${record.id}`, chain };
   }
 
+  /** The algorithm of a record's key: the PKI's, or the one its key-algorithm fault names. */
+  #keyAlgorithm(id: string): KeyAlgorithm | undefined {
+    return this.faults.get(id)?.keyAlgorithm;
+  }
+
   async #build(record: CertRecord): Promise<PkiCert> {
     const effect = this.faults.get(record.id) ?? {};
-    const certKey = await this.keyFor(record.id);
-    const key = effect.mismatchedKey ? await this.keyFor(`${record.id}#mismatched`) : certKey;
+    const certKey = await this.keyFor(record.id, effect.keyAlgorithm);
+    const key = effect.mismatchedKey ? await this.keyFor(`${record.id}#mismatched`, effect.keyAlgorithm) : certKey;
     const { signer, issuerId, chain } = await this.#signerOf(record, effect);
     const cert = await issueCertificate({
       cn: effect.cn ?? resolveValue(record.cn, this.context),

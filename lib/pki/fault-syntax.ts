@@ -5,7 +5,7 @@ import { isIP } from 'node:net';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, HOUR, MINUTE, YEAR } from '../clock.js';
 import type { Fault, FaultKind } from './faults.js';
-import { EXT_KEY_USAGES, type ExtKeyUsage, type KeyUsage, type San } from './types.js';
+import { EXT_KEY_USAGES, KEY_ALGORITHMS, type ExtKeyUsage, type KeyAlgorithm, type KeyUsage, type San } from './types.js';
 
 const KEY_USAGES: readonly KeyUsage[] = [
   'digitalSignature', 'contentCommitment', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
@@ -32,6 +32,7 @@ export const FAULT_SYNTAX: Readonly<Record<FaultKind, string>> = {
   'signature-algorithm': 'signature-algorithm:sha1|md5  signed with SHA-1 (ecdsa-with-SHA1, sha1WithRSAEncryption) or MD5 (md5WithRSAEncryption: RSA issuers only)',
   'issuer-key-type': 'issuer-key-type:rsa|ecdsa   signed by a CA of the same name with a key of this type',
   'expired-intermediate': 'expired-intermediate        signed by an intermediate CA, sent in the chain, that expired a day before --now',
+  'key-algorithm': 'key-algorithm:ALGO          the record\'s own key is ALGO (one of --algo\'s), not --algo\'s (a CA brought with its own RSA key)',
 };
 
 const UNITS: readonly [string, number][] = [['y', YEAR], ['d', DAY], ['h', HOUR], ['m', MINUTE], ['s', 1000], ['ms', 1]];
@@ -124,6 +125,9 @@ function parseArg(kind: FaultKind, arg: string | undefined, bad: (why: string) =
       if (keyType !== 'rsa' && keyType !== 'ecdsa') bad(`issuer-key-type takes rsa or ecdsa (given "${arg}")`);
       return { kind, keyType };
     }
+    case 'key-algorithm':
+      if (!(KEY_ALGORITHMS as readonly string[]).includes(needs())) bad(`key-algorithm takes one of ${KEY_ALGORITHMS.join(', ')} (given "${arg}")`);
+      return { kind, algorithm: arg as KeyAlgorithm };
     case 'via-intermediate':
       if (needs() !== 'send' && arg !== 'omit') bad(`via-intermediate takes send or omit (given "${arg}")`);
       return { kind, sendIntermediate: arg === 'send' };
@@ -171,6 +175,7 @@ export function formatFaultFlag(record: string, fault: Fault): string {
       case 'critical-extension': return fault.oid;
       case 'signature-algorithm': return fault.hash;
       case 'issuer-key-type': return fault.keyType;
+      case 'key-algorithm': return fault.algorithm;
       default: return undefined;
     }
   })();

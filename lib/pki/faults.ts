@@ -1,7 +1,7 @@
 import { isIP } from '../util/ip.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { DAY, YEAR } from '../clock.js';
-import type { CertRecord, ExtKeyUsage, KeyUsage, San } from './types.js';
+import { KEY_ALGORITHMS, type CertRecord, type ExtKeyUsage, type KeyAlgorithm, type KeyUsage, type San } from './types.js';
 import type { CertVariations } from './issue.js';
 
 /**
@@ -47,7 +47,12 @@ export type Fault =
   /** Signed by a CA of the same name whose key is of this type (an ECDSA chain under a trusted RSA CA, or the reverse). */
   | { kind: 'issuer-key-type'; keyType: 'rsa' | 'ecdsa' }
   /** Signed by an intermediate CA under the record's CA that expired a day ago, sent in the chain. */
-  | { kind: 'expired-intermediate' };
+  | { kind: 'expired-intermediate' }
+  /**
+   * The record's own key is of this algorithm instead of the PKI's (`algorithm`): a CA brought to
+   * kubeadm with its own RSA key, while kubeadm makes the others with its encryptionAlgorithm.
+   */
+  | { kind: 'key-algorithm'; algorithm: KeyAlgorithm };
 
 export type FaultKind = Fault['kind'];
 export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
@@ -55,7 +60,7 @@ export type FaultMap = Readonly<Record<string, Fault | readonly Fault[]>>;
 const KINDS: readonly FaultKind[] = [
   'signed-by', 'signed-by-impostor', 'self-signed', 'expired', 'not-yet-valid', 'validity', 'subject', 'usages', 'sans',
   'mismatched-key', 'swapped-files', 'via-intermediate', 'name-encoding', 'path-length', 'name-constraints', 'critical-extension', 'signature-algorithm',
-  'issuer-key-type', 'expired-intermediate',
+  'issuer-key-type', 'expired-intermediate', 'key-algorithm',
 ];
 
 /** What the faults of one record change, merged in order. */
@@ -69,6 +74,8 @@ export interface FaultEffect {
   sans?: San[];
   mismatchedKey?: boolean;
   swappedFiles?: boolean;
+  /** The algorithm of the record's key, when not the PKI's. */
+  keyAlgorithm?: KeyAlgorithm;
   /** Structural variations of the certificate itself (issue.ts CertVariations). */
   variations?: CertVariations;
 }
@@ -152,6 +159,10 @@ function applyFault(effect: FaultEffect, fault: Fault, record: CertRecord, ids: 
       return;
     case 'mismatched-key':
       effect.mismatchedKey = true;
+      return;
+    case 'key-algorithm':
+      if (!(KEY_ALGORITHMS as readonly string[]).includes(fault.algorithm)) invalid(`key-algorithm takes one of ${KEY_ALGORITHMS.join(', ')} (given ${JSON.stringify(fault.algorithm)})`);
+      effect.keyAlgorithm = fault.algorithm;
       return;
     case 'name-encoding': case 'path-length': case 'name-constraints': case 'critical-extension': case 'signature-algorithm':
       effect.variations = { ...effect.variations, ...structureVariation(fault, record, invalid, effect.variations?.extraExtensions) };

@@ -119,14 +119,14 @@ export async function runScenarios(
 }
 
 /**
- * The scenarios whose keys are RSA start first (results still come back in input order). An RSA
- * key takes 50–800 ms to find, on node's thread pool; a kubeadm PKI has 18 of them. Started last
+ * The scenarios with an RSA key start first (results still come back in input order). An RSA
+ * key takes 50–800 ms to find, on node's thread pool (a kubeadm PKI of them has 18). Started last
  * they are the catalogue's tail on one core; started first they are found on the second core while
  * the others' handshakes (which run on the main thread) go on.
  */
 function startOrder(scenarios: readonly Scenario[]): number[] {
   const rsa = (s: Scenario) => (s.changes?.algorithm?.startsWith('rsa') ?? false)
-    || Object.values(s.changes?.faults ?? {}).flat().some((f) => f.kind === 'issuer-key-type' && f.keyType === 'rsa');
+    || Object.values(s.changes?.faults ?? {}).flat().some((f) => (f.kind === 'issuer-key-type' && f.keyType === 'rsa') || (f.kind === 'key-algorithm' && f.algorithm.startsWith('rsa')));
   const indexes = scenarios.map((_, i) => i);
   return [...indexes.filter((i) => rsa(scenarios[i]!)), ...indexes.filter((i) => !rsa(scenarios[i]!))];
 }
