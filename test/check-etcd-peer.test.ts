@@ -27,15 +27,14 @@ async function writeMember(t: ExecutionContext, initialCluster: string | null, .
   const dir = join(tempDir(t, 'kms-check-peer-'), 'node');
   const written = await cli(['pki', 'write', dir, '--now', NOW, ...faults.flatMap((f) => ['--fault', f])]);
   if (written.status !== 0) throw new Error(written.stderr);
-  if (initialCluster !== null) {
-    const file = join(dir, MANIFEST);
-    const text = readFileSync(file, 'utf8');
-    // The flags kubeadm writes for a member (its own peer URL is the advertised one), after --name.
-    const edited = text.replace(/^(\s*)- --name=control-plane$/m, (line, indent: string) => [line,
-      `${indent}- --initial-cluster=${initialCluster}`, `${indent}- --initial-advertise-peer-urls=https://10.0.0.10:2380`, `${indent}- --listen-peer-urls=https://10.0.0.10:2380`].join('\n'));
-    if (edited === text) throw new Error(`${file}: no --name=control-plane line to add the members after`);
-    writeFileSync(file, edited);
-  }
+  const file = join(dir, MANIFEST);
+  const text = readFileSync(file, 'utf8');
+  // kubeadm writes a one-member --initial-cluster (this node's own peer URL); a test of more members
+  // puts its list there, and the test of a hand-made manifest without the flag takes it out.
+  const line = /^(\s*)- --initial-cluster=.*$\n/m;
+  if (!line.test(text)) throw new Error(`${file}: no --initial-cluster line to change`);
+  const edited = text.replace(line, (_line, indent: string) => initialCluster === null ? '' : `${indent}- --initial-cluster=${initialCluster}\n`);
+  writeFileSync(file, edited);
   return dir;
 }
 

@@ -119,6 +119,11 @@ const kubeadm: ComponentSpecs = (f, config, preset) => ({
     '--peer-client-cert-auth': 'true',
     '--listen-client-urls': `https://127.0.0.1:2379,${hostPortURL(config.advertiseAddress, 2379)}`,
     '--advertise-client-urls': hostPortURL(config.advertiseAddress, 2379),
+    // kubeadm's local etcd is a one-member cluster of this node, on the peer port of its address
+    // (phases/etcd/local.go): the peer flags are there even with no second member.
+    '--listen-peer-urls': hostPortURL(config.advertiseAddress, 2380),
+    '--initial-advertise-peer-urls': hostPortURL(config.advertiseAddress, 2380),
+    '--initial-cluster': `${config.nodeName}=${hostPortURL(config.advertiseAddress, 2380)}`,
   },
   'kube-controller-manager': {
     '--cluster-signing-cert-file': f.cert('ca'),
