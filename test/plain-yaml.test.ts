@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
-import { plainYaml } from '../lib/util/plain-yaml.js';
+import { parse, stringify } from 'yaml';
+import { plainYaml, readPlainYaml } from '../lib/util/plain-yaml.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../lib/kubeconfig/build.js';
 
 // lib/util/plain-yaml.ts writes kubeconfig-shaped YAML without yaml's general writer: whatever it
@@ -54,4 +54,21 @@ test('any map of strings, lists and maps: written as yaml writes it, or refused'
     return plain === stringify(doc, OPTIONS);
   }), { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: 10 });
   t.true(written > 100, `only ${written} documents were written directly`);
+});
+
+test('reading back: what is written directly reads as yaml reads it; any other text is refused or read as yaml reads it', (t) => {
+  let read = 0;
+  fc.assert(fc.property(value, (doc) => {
+    const text = stringify(doc, OPTIONS);
+    const back = readPlainYaml(text);
+    if (back === undefined) return plainYaml(doc) === undefined;
+    read++;
+    return JSON.stringify(back) === JSON.stringify(parse(text));
+  }), { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: 10 });
+  t.true(read > 100, `only ${read} documents were read directly`);
+  // Text yaml reads otherwise, or that is not written this way: refused (yaml then reads it, with its own errors).
+  for (const text of ['a: b', 'a: b\n# c\n', 'a: "b"\n', 'a: b\na: c\n', 'a:\n  - b\n', 'a: &x b\n', 'b: 1\na: 2\n', 'a: b \n', 'a:\n', 'a: true\n', '- a\n', 'a: b\r\n', 'a:\n  b: c\n d: e\n']) {
+    t.is(readPlainYaml(text), undefined, JSON.stringify(text));
+  }
+  t.deepEqual(readPlainYaml('a: b\nc:\n- d\n- e: f\n  g: {}\nh:\n  i: []\n'), { a: 'b', c: ['d', { e: 'f', g: {} }], h: { i: [] } });
 });

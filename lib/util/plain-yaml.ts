@@ -75,3 +75,65 @@ export function plainYaml(value: unknown): string | undefined {
   const out: string[] = [];
   return mapLines(value, '', out) ? `${out.join('\n')}\n` : undefined;
 }
+
+type Line = { indent: number; dash: boolean; body: string };
+
+/**
+ * Reads back what `plainYaml` writes, or undefined. What it returns is checked by writing it again:
+ * only a value that `plainYaml` (and so yaml) writes as exactly `text` is returned, and yaml reads
+ * that text as that value. Anything else — another layout, comments, quoting, anchors, a misread
+ * here — returns undefined, and the caller asks yaml, with yaml's own errors.
+ */
+export function readPlainYaml(text: string): Record<string, unknown> | undefined {
+  if (!text.endsWith('\n') || text.includes('\r') || text.includes('\t')) return undefined;
+  const lines: Line[] = [];
+  for (const raw of text.slice(0, -1).split('\n')) {
+    const m = /^( *)(- )?(\S.*)$/.exec(raw);
+    if (!m) return undefined;
+    lines.push({ indent: m[1]!.length, dash: m[2] !== undefined, body: m[3]! });
+  }
+  const at = { i: 0 };
+  const value = readMap(lines, at, 0, false);
+  return value && at.i === lines.length && plainYaml(value) === text ? value : undefined;
+}
+
+const ENTRY = /^([^ ]+):(?: (.+))?$/;
+
+/** A block map whose keys sit at `indent`; `fromDash`: its first key follows a list item's "- ". */
+function readMap(lines: Line[], at: { i: number }, indent: number, fromDash: boolean): Record<string, unknown> | undefined {
+  const map: Record<string, unknown> = {};
+  let first = fromDash;
+  while (at.i < lines.length) {
+    const line = lines[at.i]!;
+    if (first ? !line.dash || line.indent + 2 !== indent : line.dash || line.indent !== indent) break;
+    first = false;
+    const m = ENTRY.exec(line.body);
+    if (!m || m[1]! in map) return undefined;
+    at.i++;
+    const value = m[2] === undefined ? readBlock(lines, at, indent) : m[2] === '{}' ? {} : m[2] === '[]' ? [] : m[2];
+    if (value === undefined) return undefined;
+    map[m[1]!] = value;
+  }
+  return Object.keys(map).length > 0 ? map : undefined;
+}
+
+/** The block under "key:" at `indent`: a list at the same indent (indentSeq: false) or a map below it. */
+function readBlock(lines: Line[], at: { i: number }, indent: number): unknown {
+  const next = lines[at.i];
+  if (!next) return undefined;
+  if (!next.dash) return next.indent > indent ? readMap(lines, at, next.indent, false) : undefined;
+  if (next.indent !== indent) return undefined;
+  const list: unknown[] = [];
+  while (at.i < lines.length && lines[at.i]!.dash && lines[at.i]!.indent === indent) {
+    const item = lines[at.i]!;
+    if (ENTRY.test(item.body) || item.body.endsWith(':')) {
+      const map = readMap(lines, at, indent + 2, true);
+      if (!map) return undefined;
+      list.push(map);
+    } else {
+      list.push(item.body);
+      at.i++;
+    }
+  }
+  return list;
+}
