@@ -87,4 +87,5 @@ test('subject alternative names: DNS, IPv4, IPv6, email and URI; anything else i
   t.is(derSubjectAltName([{ dns: 'bücher.example' }]), undefined);
   t.is(derSubjectAltName([{ ip: '::ffff:10.0.0.1' }]), undefined);
   t.is(derSubjectAltName([{ ip: 'not-an-ip' }]), undefined);
+  for (const ip of ['010.0.0.1', '1.2.3', '256.0.0.1', '1::2::3', '1:2:3:4:5:6:7::8', '1:2:3:4:5:6:7', '12345::', 'fe80::1%eth0', ':1', '']) t.is(derSubjectAltName([{ ip }]), undefined, ip);
 });

@@ -7,7 +7,6 @@
  * writers do not take on (returning undefined): a time with milliseconds past 2049, a SAN that is
  * not plain ASCII or an IP address they cannot read.
  */
-import { isIPv4, isIPv6 } from 'node:net';
 import { derSequence, derSet, derTag } from './der.js';
 import type { ExtKeyUsage, KeyUsage } from './types.js';
 
@@ -131,15 +130,25 @@ export function derValidity(notBefore: Date, notAfter: Date): Buffer | undefined
 
 const ASCII = /^[\x20-\x7e]*$/;
 
+/** node:net's IPv4 octet: no leading zero. */
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+const GROUP = /^[0-9a-fA-F]{1,4}$/;
+
+/**
+ * The 4 or 16 bytes of an IP address; undefined for any other form (an IPv4 tail, a zone), which
+ * the schema then writes. Read here rather than with node:net's isIPv6, whose pattern costs
+ * milliseconds to compile in every process that issues etcd's certificate (its SANs hold ::1).
+ */
 function ipBytes(ip: string): Buffer | undefined {
-  if (isIPv4(ip)) return Buffer.from(ip.split('.').map(Number));
-  if (!isIPv6(ip) || ip.includes('.') || ip.includes('%')) return undefined;
-  const [head, tail] = ip.split('::') as [string, string | undefined];
-  const groups = (part: string | undefined) => (part ? part.split(':') : []);
-  const left = groups(head);
-  const right = groups(tail);
-  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  if (all.length !== 8) return undefined;
+  if (IPV4.test(ip)) return Buffer.from(ip.split('.').map(Number));
+  const halves = ip.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const left = groups(halves[0]!);
+  const right = halves.length === 2 ? groups(halves[1]!) : [];
+  const zeros = halves.length === 2 ? 8 - left.length - right.length : 0;
+  const all = [...left, ...Array<string>(Math.max(zeros, 0)).fill('0'), ...right];
+  if (all.length !== 8 || (halves.length === 2 && zeros < 1) || !all.every((g) => GROUP.test(g))) return undefined;
   const out = Buffer.alloc(16);
   all.forEach((g, i) => out.writeUInt16BE(parseInt(g, 16), i * 2));
   return out;
