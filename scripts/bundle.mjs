@@ -57,6 +57,10 @@ const cli = await build({
   stdin: { contents: "import { runCli } from './lib/cli/main.js';\nvoid runCli();\n", resolveDir: dist, sourcefile: 'cli-entry.js', loader: 'js' },
   outfile: join(dist, 'cli-bundle.cjs'),
   format: 'cjs',
+  // Reading and decoding the bundle is paid on every run (the code cache does not spare it): no
+  // comments, no indentation (names stay, for stack traces). Smaller by a quarter.
+  minifyWhitespace: true,
+  minifySyntax: true,
   // lib/util/lazy.ts: inside the CLI bundle, a lazily loaded dependency comes from the bundle.
   define: { KUBE_MTLS_SIM_BUNDLE: 'true' },
   banner: { js: cliBanner },
@@ -75,4 +79,11 @@ const library = await build({
 });
 
 if ([cli, library].some((r) => r.errors.length > 0 || r.warnings.length > 0)) process.exit(1);
+// The bin reads an ASCII bundle as a one-byte string, several times faster than decoding UTF-8
+// (esbuild escapes strings, not regular expressions: write those with \u escapes).
+const nonAscii = readFileSync(join(dist, 'cli-bundle.cjs'), 'latin1').search(/[^\x00-\x7f]/);
+if (nonAscii >= 0) {
+  console.error(`bundle: dist/cli-bundle.cjs has a non-ASCII character at offset ${nonAscii}: escape it in the source`);
+  process.exit(1);
+}
 copyFileSync(join(root, 'scripts/cli-bin.cjs'), join(dist, 'cli.cjs'));

@@ -2,6 +2,7 @@ import { stringifyYaml as stringify } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
 import type { Kubeconfig, KubeconfigCluster, KubeconfigUser } from './types.js';
 import { goStringOrder } from '../util/order.js';
+import { plainYaml } from '../util/plain-yaml.js';
 
 export interface KubeconfigSpec {
   clusterName: string;
@@ -27,7 +28,8 @@ export function buildKubeconfig(spec: KubeconfigSpec): Kubeconfig {
 /** YAML as client-go writes it: keys in alphabetical order, block style, no line folding. */
 export function stringifyKubeconfig(config: Kubeconfig | Record<string, unknown>): string {
   // The same kubeconfig is written again and again (every node of a cluster gets the same kubelet.conf): YAML once per content.
-  return written.getOrCreate(JSON.stringify(config), () => stringify(config, { lineWidth: 0, minContentWidth: 0, indentSeq: false, sortMapEntries: true }));
+  // Most are maps of plain strings, written directly (lib/util/plain-yaml.ts): the same text, without yaml's writer.
+  return written.getOrCreate(JSON.stringify(config), () => plainYaml(config) ?? stringify(config, { lineWidth: 0, minContentWidth: 0, indentSeq: false, sortMapEntries: true }));
 }
 
 const written = new BoundedCache<string, string>(256);

@@ -1,6 +1,7 @@
 import { dirname, posix } from 'node:path';
 import { parseYaml } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { readPlainYaml } from '../util/plain-yaml.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { nodePath, readDiskPathInRoot, readFileTyped } from '../fs/read.js';
 import type { IssuedCert } from '../pki/issue.js';
@@ -102,7 +103,8 @@ function decodeDocument(text: string, file: string, fail: Fail): Partial<Kubecon
   let document: unknown;
   try {
     // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
-    document = structuredClone(parsedYaml.getOrCreate(text, () => parseYaml(text, { logLevel: 'error' })));
+    // A kubeconfig as this package writes it is read back directly (lib/util/plain-yaml.ts): the same value, without yaml's parser.
+    document = structuredClone(parsedYaml.getOrCreate(text, () => readPlainYaml(text) ?? parseYaml(text, { logLevel: 'error' })));
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBECONFIG_YAML', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }

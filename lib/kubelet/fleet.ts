@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+// Loaded when a fleet starts (worker_threads costs every command's start-up otherwise: the cluster runtime imports this module).
+import type { Worker } from 'node:worker_threads';
 import { KubeMtlsSimError } from '../errors.js';
 import type { KeyAlgorithm } from '../pki/types.js';
 import type { CertificateOutcome } from './certificates.js';
@@ -49,7 +50,7 @@ const WORKER = new URL(FROM_SOURCE ? './fleet-worker.ts' : './fleet-worker.js', 
  */
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 12 };
 
-function startWorker(workerData: FleetJob): Worker {
+function startWorker(Worker: typeof import('node:worker_threads').Worker, workerData: FleetJob): Worker {
   if (!FROM_SOURCE) return new Worker(WORKER, { workerData, resourceLimits: RESOURCE_LIMITS });
   const tsx = import.meta.resolve('tsx/esm/api');
   return new Worker(`import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER.href)}); })`, { eval: true, workerData, resourceLimits: RESOURCE_LIMITS });
@@ -70,11 +71,12 @@ export async function runFleet(job: FleetJob, workers: number, register: (name: 
   const started: Array<{ worker: Worker; exited: Promise<void> }> = [];
   const stopped = () => new KubeMtlsSimError('ERR_CLUSTER_STOPPED', `the cluster was stopped while ${job.names.length} nodes were joining`);
   const askToStop = () => { for (const { worker } of started) worker.postMessage({ type: 'stop' } satisfies FleetMessage); };
+  const { Worker } = await import('node:worker_threads');
   if (signal.aborted) throw stopped();
   signal.addEventListener('abort', askToStop, { once: true });
   try {
     const parts = await Promise.all(shares.map((names) => new Promise<NodeJoin[]>((resolve, reject) => {
-      const worker = startWorker({ ...job, names });
+      const worker = startWorker(Worker, { ...job, names });
       started.push({ worker, exited: new Promise((ended) => worker.once('exit', () => ended())) });
       worker.on('message', (m: FleetMessage) => {
         if (m.type === 'register') {

@@ -6,6 +6,10 @@ import { createHash, sign as signData } from 'node:crypto';
 import type * as AsnSchema from '@peculiar/asn1-schema';
 import type * as Asn from '@peculiar/asn1-x509';
 import { derElements, derEnd, derSequence, derSet, derTag } from './der.js';
+import {
+  derAuthorityKeyId, derBasicConstraints, derExtension, derExtKeyUsage, derKeyUsage, derName, derSubjectAltName, derSubjectKeyId,
+  derValidity, EKU_OID, EXTENSION_OID, KEY_USAGE_BIT, SIGNATURE_ALGORITHM_DER,
+} from './der-x509.js';
 import { IssuedCert } from './issued-cert.js';
 import { lazyRequire } from '../util/lazy.js';
 import { BoundedCache } from '../util/bounded-cache.js';
@@ -56,52 +60,14 @@ export interface CertVariations {
 /** A subjectAltName entry: the DNS/IP SANs of the tables, or an email or URI SAN copied from a CSR by a signer. */
 export type CertSan = San | { email: string } | { uri: string };
 
-// The ASN.1 schemas load with the first certificate issued, not with the package: importing it, or a
-// command that only reads files, does not pay for them.
+// Certificates are written by der-x509.ts; @peculiar's ASN.1 schemas load only for what it leaves to
+// them (name constraints, a time or SAN it does not write), not with the first certificate issued.
 const asn = lazyRequire<typeof Asn>('@peculiar/asn1-x509', () => require('@peculiar/asn1-x509'));
 const schema = lazyRequire<typeof AsnSchema>('@peculiar/asn1-schema', () => require('@peculiar/asn1-schema'));
-const lazyTable = <T>(make: () => T): (() => T) => {
-  let table: T | undefined;
-  return () => (table ??= make());
-};
 
-const KEY_USAGE_FLAGS = lazyTable((): Record<KeyUsage, number> => ({
-  digitalSignature: asn().KeyUsageFlags.digitalSignature,
-  contentCommitment: asn().KeyUsageFlags.nonRepudiation,
-  keyEncipherment: asn().KeyUsageFlags.keyEncipherment,
-  dataEncipherment: asn().KeyUsageFlags.dataEncipherment,
-  keyAgreement: asn().KeyUsageFlags.keyAgreement,
-  keyCertSign: asn().KeyUsageFlags.keyCertSign,
-  cRLSign: asn().KeyUsageFlags.cRLSign,
-  encipherOnly: asn().KeyUsageFlags.encipherOnly,
-  decipherOnly: asn().KeyUsageFlags.decipherOnly,
-}));
-/** Go's extKeyUsageOIDs (crypto/x509). */
-const EKU_OIDS = lazyTable((): Record<ExtKeyUsage, string> => ({
-  any: asn().anyExtendedKeyUsage,
-  serverAuth: asn().id_kp_serverAuth,
-  clientAuth: asn().id_kp_clientAuth,
-  codeSigning: asn().id_kp_codeSigning,
-  emailProtection: asn().id_kp_emailProtection,
-  ipsecEndSystem: '1.3.6.1.5.5.7.3.5',
-  ipsecTunnel: '1.3.6.1.5.5.7.3.6',
-  ipsecUser: '1.3.6.1.5.5.7.3.7',
-  timeStamping: asn().id_kp_timeStamping,
-  ocspSigning: asn().id_kp_OCSPSigning,
-  microsoftServerGatedCrypto: '1.3.6.1.4.1.311.10.3.3',
-  netscapeServerGatedCrypto: '2.16.840.1.113730.4.1',
-}));
-
-/** DER of the signature AlgorithmIdentifier: ecdsa-with-SHA256/384 (no parameters), sha256WithRSAEncryption (NULL). */
-const SIGNATURE_ALGORITHMS = lazyTable((): Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', Asn.AlgorithmIdentifier> => ({
-  'ec-sha256': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.10045.4.3.2' }),
-  'ec-sha384': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.10045.4.3.3' }),
-  'rsa-sha256': new (asn().AlgorithmIdentifier)({ algorithm: '1.2.840.113549.1.1.11', parameters: null }),
-}));
-const SIGNATURE_ALGORITHMS_DER = lazyTable(() => Object.fromEntries(Object.entries(SIGNATURE_ALGORITHMS()).map(([name, id]) => [name, Buffer.from(schema().AsnConvert.serialize(id))])) as Record<'ec-sha256' | 'ec-sha384' | 'rsa-sha256', Buffer>);
 /** The AlgorithmIdentifier a key of this algorithm signs with, DER. */
 function signatureAlgorithmDer(algorithm: KeyAlgorithm): Buffer {
-  return SIGNATURE_ALGORITHMS_DER()[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
+  return SIGNATURE_ALGORITHM_DER[algorithm.startsWith('rsa') ? 'rsa-sha256' : algorithm === 'ecdsa-p384' ? 'ec-sha384' : 'ec-sha256'];
 }
 
 /**
@@ -125,30 +91,10 @@ function memoKey(r: IssueRequest): string {
   ]);
 }
 
-// Go's pkix.Name encodes a value as PrintableString when it can (its set adds '*' and '&'), else UTF8String.
-const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?*&]*$/;
-const attribute = (type: string, value: string) =>
-  new (asn().AttributeTypeAndValue)({ type, value: new (asn().AttributeValue)(PRINTABLE.test(value) ? { printableString: value } : { utf8String: value }) });
-
-/**
- * Subject as Go's pkix.Name writes it: all O values in one RDN, then CN. An RDN is a SET OF, which
- * DER (and Go's encoding/asn1 since 1.15) orders by the values' encodings: O=qa before O=devs.
- */
-function subjectName(cn: string, o: readonly string[]): Asn.Name {
-  const rdns: Asn.RelativeDistinguishedName[] = [];
-  if (o.length > 0) {
-    const values = o.map((value) => attribute('2.5.4.10', value)).map((a) => ({ a, der: Buffer.from(schema().AsnConvert.serialize(a)) }));
-    rdns.push(new (asn().RelativeDistinguishedName)(values.sort((x, y) => Buffer.compare(x.der, y.der)).map((v) => v.a)));
-  }
-  if (cn !== '') rdns.push(new (asn().RelativeDistinguishedName)([attribute('2.5.4.3', cn)]));
-  return new (asn().Name)(rdns);
-}
-
 const derOf = (value: unknown) => Buffer.from(schema().AsnConvert.serialize(value));
 /** A subject Name encoded, as a certificate or a CSR carries it (O values sorted as Go's pkix sorts a SET). */
-export const subjectNameDer = (cn: string, o: readonly string[]): Buffer => derOf(subjectName(cn, o));
-const extension = (extnID: string, critical: boolean, value: unknown) =>
-  derOf(new (asn().Extension)({ extnID, critical, extnValue: new (schema().OctetString)(schema().AsnConvert.serialize(value)) }));
+export const subjectNameDer = (cn: string, o: readonly string[]): Buffer => derName(cn, o);
+const extension = (extnID: string, critical: boolean, value: unknown) => derExtension(extnID, critical, derOf(value));
 
 /**
  * Most certificates share the same key usage, basic constraints, EKU and issuer key id: each
@@ -162,6 +108,13 @@ function keyId(key: KeyMaterial): ArrayBuffer {
   return new Uint8Array(createHash('sha1').update(key.publicKeyBits).digest()).buffer;
 }
 
+/** The SAN extension's value: written directly, or by the schema for a name der-x509.ts does not write. */
+function subjectAltNameDer(sans: readonly CertSan[]): Buffer {
+  return derSubjectAltName(sans) ?? derOf(new (asn().SubjectAlternativeName)(sans.map((s) => new (asn().GeneralName)(
+    'dns' in s ? { dNSName: s.dns } : 'ip' in s ? { iPAddress: s.ip } : 'email' in s ? { rfc822Name: s.email } : { uniformResourceIdentifier: s.uri },
+  ))));
+}
+
 /** [0] EXPLICIT Version v3. */
 const VERSION_3 = Buffer.from('a003020102', 'hex');
 
@@ -171,33 +124,26 @@ const VERSION_3 = Buffer.from('a003020102', 'hex');
  * SubjectPublicKeyInfo DER it already is, the issuer's name as the issuer encoded it.
  */
 function sign(r: IssueRequest): IssuedCert {
-  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_FLAGS()[u], 0);
+  const flags = r.keyUsage.reduce((acc, u) => acc | KEY_USAGE_BIT[u], 0);
   const extensions: Buffer[] = [];
   // Like Go, no key usage extension at all when no bit is set (an empty one is invalid to OpenSSL).
-  if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => extension(asn().id_ce_keyUsage, true, new (asn().KeyUsage)(flags))));
+  if (flags !== 0) extensions.push(cached(`ku:${flags}`, () => derExtension(EXTENSION_OID.keyUsage, true, derKeyUsage(flags))));
   const pathLen = r.variations?.pathLen;
-  extensions.push(cached(`bc:${r.isCa}:${pathLen ?? ''}`, () => extension(asn().id_ce_basicConstraints, true,
-    new (asn().BasicConstraints)(pathLen === undefined ? { cA: r.isCa } : { cA: r.isCa, pathLenConstraint: pathLen }))));
+  extensions.push(cached(`bc:${r.isCa}:${pathLen ?? ''}`, () => derExtension(EXTENSION_OID.basicConstraints, true, derBasicConstraints(r.isCa, pathLen))));
   if (r.extKeyUsage && r.extKeyUsage.length > 0) {
-    const oids = r.extKeyUsage.map((u) => EKU_OIDS()[u]);
-    extensions.push(cached(`eku:${oids.join(',')}`, () => extension(asn().id_ce_extKeyUsage, false, new (asn().ExtendedKeyUsage)(oids))));
+    const oids = r.extKeyUsage.map((u) => EKU_OID[u]);
+    extensions.push(cached(`eku:${oids.join(',')}`, () => derExtension(EXTENSION_OID.extKeyUsage, false, derExtKeyUsage(oids))));
   }
   const ownKeyId = r.isCa ? keyId(r.subjectKey) : null;
-  if (ownKeyId) extensions.push(extension(asn().id_ce_subjectKeyIdentifier, false, new (asn().SubjectKeyIdentifier)(ownKeyId)));
+  if (ownKeyId) extensions.push(derExtension(EXTENSION_OID.subjectKeyIdentifier, false, derSubjectKeyId(new Uint8Array(ownKeyId))));
   if (r.issuer) {
-    const authorityKeyId = r.issuer.cert.subjectKeyId ?? keyId(r.issuer.key);
-    extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => extension(asn().id_ce_authorityKeyIdentifier, false, new (asn().AuthorityKeyIdentifier)({ keyIdentifier: new (asn().KeyIdentifier)(authorityKeyId) }))));
+    const authorityKeyId = new Uint8Array(r.issuer.cert.subjectKeyId ?? keyId(r.issuer.key));
+    extensions.push(cached(`aki:${Buffer.from(authorityKeyId).toString('hex')}`, () => derExtension(EXTENSION_OID.authorityKeyIdentifier, false, derAuthorityKeyId(authorityKeyId))));
   }
-  if (r.sans.length > 0) {
-    const names = r.sans.map((s) => new (asn().GeneralName)(
-      'dns' in s ? { dNSName: s.dns } : 'ip' in s ? { iPAddress: s.ip } : 'email' in s ? { rfc822Name: s.email } : { uniformResourceIdentifier: s.uri },
-    ));
-    extensions.push(extension(asn().id_ce_subjectAltName, false, new (asn().SubjectAlternativeName)(names)));
-  }
+  if (r.sans.length > 0) extensions.push(derExtension(EXTENSION_OID.subjectAltName, false, subjectAltNameDer(r.sans)));
   if (r.variations) extensions.push(...variationExtensions(r.variations));
   const signer = r.issuer?.key ?? r.subjectKey;
-  const subject = subjectName(r.cn, r.o);
-  const subjectDer = derOf(subject);
+  const subjectDer = derName(r.cn, r.o);
   const weak = r.variations?.signatureHash;
   const algorithmDer = weak ? weakAlgorithmDer(weak, signer.algorithm) : signatureAlgorithmDer(signer.algorithm);
   const tbsDer = derSequence([
@@ -205,7 +151,7 @@ function sign(r: IssueRequest): IssuedCert {
     derTag(0x02, Buffer.from(r.serial ?? derivedSerial(r), 'hex')),
     algorithmDer,
     issuerNameDer(r, subjectDer),
-    derOf(new (asn().Validity)({ notBefore: r.notBefore, notAfter: r.notAfter })),
+    derValidity(r.notBefore, r.notAfter) ?? derOf(new (asn().Validity)({ notBefore: r.notBefore, notAfter: r.notAfter })),
     subjectDer,
     r.subjectKey.spki,
     derTag(0xa3, derSequence(extensions)),
@@ -250,7 +196,7 @@ function variationExtensions(v: CertVariations): Buffer[] {
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } with the value given as DER. */
 function rawExtension(e: { oid: string; critical: boolean; valueDer: Buffer }): Buffer {
-  return derOf(new (asn().Extension)({ extnID: e.oid, critical: e.critical, extnValue: new (schema().OctetString)(e.valueDer) }));
+  return derExtension(e.oid, e.critical, e.valueDer);
 }
 
 /** What a certificate and a certification request both are: SEQUENCE { the signed part, its AlgorithmIdentifier, the signature as a BIT STRING }. */
