@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
 import { join } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { fixedClock } from '../lib/clock.js';
@@ -111,6 +112,16 @@ async function healthy(port: number, ca: string, client?: { cert: string; key: s
 const both = async (f: { ca: string }, ports: { real: number; sim: number }, args: string[], client?: { cert: string; key: string }) => ({
   real: await etcdctl(ports.real, f.ca, args, client), sim: await etcdctl(ports.sim, f.ca, args, client),
 });
+/** `curl -X POST -d '{"key":"Lw==","range_end":"MA=="}' https://…/v3/kv/range` (etcdctl get / --prefix through etcd's JSON gateway), no client certificate. */
+const gatewayRange = (port: number, caFile: string) => new Promise<string>((resolve, reject) => {
+  const req = request({ host: '127.0.0.1', port, path: '/v3/kv/range', method: 'POST', ca: readFileSync(caFile), servername: 'localhost', agent: false }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+  req.on('error', reject);
+  req.end('{"key":"Lw==","range_end":"MA=="}');
+});
 const shown = (run: Run) => `exit ${run.status}\n${run.stdout}${run.stderr}`;
 
 serial(`etcdctl without a certificate writes and reads keys on ${OPEN.what}, on the real and the simulated etcd alike`, async (t) => {
@@ -136,6 +147,12 @@ serial(`etcdctl without a certificate writes and reads keys on ${OPEN.what}, on 
     return { revision: answer.header.revision, raft_term: answer.header.raft_term, kvs: answer.kvs, count: answer.count };
   };
   t.deepEqual(shape(json.sim), shape(json.real), `get -w json — real: ${json.real.stdout} / sim: ${json.sim.stdout}`);
+
+  // curl's view, the HTTP/JSON gateway on the same port, reads the keys etcdctl wrote (IDs aside, as above).
+  const gateway = { real: await gatewayRange(ports.real, f.ca), sim: await gatewayRange(ports.sim, f.ca) };
+  const kvs = (text: string) => { const { header: _, ...rest } = JSON.parse(text) as { header: unknown }; return rest; };
+  t.deepEqual(kvs(gateway.sim), kvs(gateway.real), `POST /v3/kv/range — real: ${gateway.real} / sim: ${gateway.sim}`);
+  t.regex(gateway.sim, /"count":"1"/);
 
   for (const args of [['member', 'list'], ['endpoint', 'status']]) {
     const run = await both(f, ports, args);

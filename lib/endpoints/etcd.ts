@@ -5,12 +5,13 @@ import type { LoadedKeyPair } from '../component-base/files.js';
 import type { IssuedCert } from '../pki/issue.js';
 import { goVerify, type GoVerification } from '../x509/go-verify.js';
 import { subjectFields } from '../pki/verify.js';
-import { sendJson } from './http.js';
+import { sendJson, sendText } from './http.js';
 import { recordExchange, TlsEndpoint, type ConnectionRecord, type TlsEndpointOptions } from './tls-endpoint.js';
 import type { ServerSeat } from '../tls/connection-ledger.js';
 import { clusterId, etcdMembers } from '../component-base/etcd-peer.js';
 import { serveGrpc, type EtcdIdentity } from './etcd-grpc.js';
 import { EtcdKeySpace } from './etcd-kv.js';
+import { GATEWAY_PATHS, gatewayCall } from './etcd-gateway.js';
 
 /** etcd's client port as its flags make it (lib/components/etcd.ts reads them). */
 export interface EtcdConfig {
@@ -26,6 +27,8 @@ export interface EtcdConfig {
 }
 
 const C = 'etcd';
+/** etcd's default --max-request-bytes. */
+const MAX_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
 /** etcd's startup line that echoes the client TLS config (capnslog form), to show which config is active. */
 export function etcdClientTlsLine(config: EtcdConfig): string {
@@ -39,8 +42,8 @@ export interface EtcdListener {
   serving: Pick<LoadedKeyPair, 'certPem' | 'chain' | 'keyPem'>;
   trustedCa?: { certs: IssuedCert[] };
   requireClientCert: boolean;
-  /** Answers one request by path (the query cut off); `answer` records the exchange and sends JSON. */
-  route: (path: string, method: string, answer: (status: number, body: unknown) => void) => void;
+  /** Answers one request by path (the query cut off) and its body; `answer` records the exchange and sends JSON (or text, given a string). */
+  route: (path: string, method: string, answer: (status: number, body: unknown) => void, body: string) => void;
   /** etcd's gRPC API beside the HTTP handler, on the same port (the client port has it; etcdctl speaks it). */
   grpc?: { kv: EtcdKeySpace; identity: () => EtcdIdentity };
 }
@@ -65,9 +68,20 @@ export function startEtcdListener(listener: EtcdListener, clock: Clock, ledger?:
       const authn = etcdAuthn(listener, record);
       const answer = (status: number, body: unknown) => {
         recordExchange(record, { method: req.method ?? 'GET', path: req.url ?? '/', status, authn });
-        sendJson(res, status, body);
+        if (typeof body === 'string') sendText(res, status, body);
+        else sendJson(res, status, body);
       };
-      listener.route((req.url ?? '/').split('?')[0]!, req.method ?? 'GET', answer);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+      });
+      req.on('end', () => {
+        // etcd's --max-request-bytes (1.5 MiB by default) refuses a bigger request as InvalidArgument.
+        if (size > MAX_REQUEST_BYTES) return answer(400, { error: 'etcdserver: request is too large', message: 'etcdserver: request is too large', code: 3 });
+        listener.route((req.url ?? '/').split('?')[0]!, req.method ?? 'GET', answer, Buffer.concat(chunks).toString('utf8'));
+      });
     },
     ...(listener.grpc ? { grpc: grpcHandler(listener, listener.grpc) } : {}),
   });
@@ -116,14 +130,17 @@ function etcdIdentity(config: EtcdConfig, listening: () => string): EtcdIdentity
 export function startEtcd(config: EtcdConfig, clock: Clock, ledger?: ServerSeat<ConnectionRecord>): TlsEndpoint {
   const kv = new EtcdKeySpace();
   let identity: EtcdIdentity | undefined;
+  const member = () => (identity ??= etcdIdentity(config, () => `https://127.0.0.1:${endpoint.port}`));
   const endpoint: TlsEndpoint = startEtcdListener({
-    grpc: { kv, identity: () => (identity ??= etcdIdentity(config, () => `https://127.0.0.1:${endpoint.port}`)) },
+    grpc: { kv, identity: member },
     name: C, serving: config.serving, requireClientCert: config.requireClientCert, ...(config.trustedCa ? { trustedCa: config.trustedCa } : {}),
-    route: (path, method, answer) => {
+    route: (path, method, answer, body) => {
       if (path === '/health') return answer(200, { health: 'true' });
       if (path === '/version') return answer(200, ETCD_VERSION);
-      if (path === '/v3/kv/range' && method === 'POST') {
-        return answer(200, { header: { cluster_id: '14841639068965178418', member_id: '10276657743932975437', revision: '1', raft_term: '2' }, count: '0' });
+      if (GATEWAY_PATHS.includes(path)) {
+        // The JSON gateway reads and writes the key space etcdctl's gRPC calls use.
+        const answered = method === 'POST' ? gatewayCall(path, body, kv, member()) : undefined;
+        return answered ? answer(answered.status, answered.body) : answer(405, 'Method Not Allowed\n');
       }
       return answer(404, ETCD_NOT_FOUND);
     },
