@@ -58,9 +58,13 @@ const cli = await build({
   outfile: join(dist, 'cli-bundle.cjs'),
   format: 'cjs',
   // Reading and decoding the bundle is paid on every run (the code cache does not spare it): no
-  // comments, no indentation (names stay, for stack traces). Smaller by a quarter.
+  // comments, no indentation, short local names (1.6 MB → 1.3 MB; ~25 ms less per command, measured
+  // A/B). Functions and classes keep their `name` (keepNames): error classes and messages read the
+  // same; only a stack trace's local frames show short names.
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
+  keepNames: true,
   // lib/util/lazy.ts: inside the CLI bundle, a lazily loaded dependency comes from the bundle.
   define: { KUBE_MTLS_SIM_BUNDLE: 'true' },
   banner: { js: cliBanner },

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { constants } from 'node:crypto';
 import { createServer } from 'node:https';
-import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { DEFAULT_CIPHERS, type Server, type TLSSocket } from 'node:tls';
 import type { IssuedCert } from '../pki/issue.js';
@@ -119,7 +119,8 @@ export class TlsEndpoint implements Endpoint {
       options.handle(req as IncomingMessage, res as ServerResponse, record);
     };
     const server: Server = options.grpc
-      ? createSecureServer({ ...serverOptions, allowHTTP1: true }, onRequest)
+      // node:http2 is loaded only by a server that speaks it (etcd's client port, once dialled): ~6 ms of every command otherwise.
+      ? process.getBuiltinModule('node:http2').createSecureServer({ ...serverOptions, allowHTTP1: true }, onRequest)
       : createServer(serverOptions, onRequest);
     (server as { keepAliveTimeout?: number }).keepAliveTimeout = 0;
     // Before node's HTTP layer sees the connection: a refusal must come before any request is read.
