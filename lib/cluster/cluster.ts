@@ -94,6 +94,7 @@ export function defineCluster<C extends Clock>(options: ClusterOptions & { clock
 }
 
 async function startCluster<C extends Clock>(options: ClusterOptions & { clock: C }): Promise<StartedCluster<C>> {
+  refuseUnusedFaults(options);
   if (options.node) {
     // The node's own files, read from its folder (fresh for each cluster: file changes stay in memory).
     const fs = new NodeFs([], options.node.root);
@@ -110,6 +111,18 @@ async function startCluster<C extends Clock>(options: ClusterOptions & { clock: 
   const spec = await addons(clusterSpec(pki, options), fs, options, origin);
   const plane = await startControlPlane(origin.basis, fs, spec, options);
   return startedCluster(origin, fs, spec, options.clock, plane);
+}
+
+/**
+ * Faults shape certificates as a PKI is generated: with a PKI given (`pki`) or a node folder read
+ * (`node`) none is generated, and the faults would be dropped without a word. Put them in
+ * `generatePki({ faults })` (or `pki write --fault`) instead.
+ */
+function refuseUnusedFaults(options: ClusterOptions): void {
+  const given = options.node ? 'node' : options.pki ? 'pki' : undefined;
+  if (given && options.faults && Object.keys(options.faults).length > 0) {
+    throw new KubeMtlsSimError('ERR_USAGE', `faults: a cluster started from \`${given}\` generates no certificates to fault; pass the faults to ${given === 'pki' ? 'generatePki({ faults })' : 'writeNode/`pki write --fault`'} instead`, { field: 'faults' });
+  }
 }
 
 /** The addons the options ask for, added to the spec (and their files to the node). */

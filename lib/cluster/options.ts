@@ -10,7 +10,7 @@ import type { MetricsServerAddon } from './metrics-server-addon.js';
 export interface ClusterOptions extends Omit<GeneratePkiOptions, 'preset'>, Omit<FileChanges, 'files'> {
   /** @default 'kubeadm' */
   preset?: 'kubeadm' | 'reference';
-  /** Use this PKI instead of generating one. */
+  /** Use this PKI instead of generating one (with it, `faults` is ERR_USAGE: give them to `generatePki`). */
   pki?: Pki;
   /**
    * Start from a node folder read by `loadNode(dir)`: the components' flags and files are the
