@@ -29,7 +29,7 @@ const WORDS = {
     noKubelet: '未检查：这个节点没有运行 kubelet，metrics-server 在它上面没有可抓取的对象。',
     caFrom: (file: string) => `目录中没有 metrics-server 的集群内 CA（${IN_CLUSTER_CA}，它是 Pod 的卷）：改用 ${file}，kube-root-ca.crt ConfigMap 会把它发布给每个 Pod（kube-controller-manager --root-ca-file）。`,
     issue1602: (r: EdgeResult) => `这就是 kubeadm issue 1602：kubelet 出示的是 ${served(r).file}，其 SAN（${served(r).sans}）中没有 IP，默认设置的 metrics-server 按节点的 InternalIP ${dialled(r)} 用集群 CA 校验它时会拒绝。对这个节点的每次抓取都会失败，kubectl top 也拿不到它的数据。`,
-    fix: '修复方法（kubeadm 文档中的做法）：在 kubelet 的配置（/var/lib/kubelet/config.yaml，或对所有节点生效的 kubelet-config ConfigMap）中设置 serverTLSBootstrap: true，重启 kubelet，然后批准它的 kubernetes.io/kubelet-serving CSR（`kubectl get csr`，核对节点名称和地址后 `kubectl certificate approve <名称>`）：之后 kubelet 出示由集群 CA 签发、带有节点 IP 的 kubelet-server-current.pem，metrics-server 无需任何参数。metrics-server --kubelet-insecure-tls 只是完全不校验 kubelet 的证书来让抓取成功：这是不安全的权宜之计，不是修复。',
+    fix: '修复方法（kubeadm 文档中的做法）：在 kubelet --config 指定的配置文件（或对所有节点生效的 kubelet-config ConfigMap）中设置 serverTLSBootstrap: true，重启 kubelet，然后批准它的 kubernetes.io/kubelet-serving CSR（`kubectl get csr`，核对节点名称和地址后 `kubectl certificate approve <名称>`）：之后 kubelet 出示由集群 CA 签发、带有节点 IP 的 kubelet-server-current.pem，metrics-server 无需任何参数。metrics-server --kubelet-insecure-tls 只是完全不校验 kubelet 的证书来让抓取成功：这是不安全的权宜之计，不是修复。',
     ok: (r: EdgeResult) => `kubelet 的服务证书（${served(r).file}）包含 ${dialled(r)} 且由集群 CA 签发：默认设置的 metrics-server 可以抓取它，不需要 --kubelet-insecure-tls。`,
   },
 } as const;
