@@ -110,7 +110,7 @@ test('--json: every part of the report, each edge with its responsible file or f
   const { status, report } = await checkJson(await node(t, 'kubeadm'));
   t.is(status, 0);
   t.true(report.ok);
-  t.deepEqual(Object.keys(report).sort(), ['at', 'components', 'edges', 'expiration', 'explanations', 'findings', 'notStarted', 'ok', 'problems', 'root', 'skipped', 'unmodelledFlags'].sort());
+  t.deepEqual(Object.keys(report).sort(), ['at', 'components', 'edges', 'expiration', 'explanations', 'findings', 'metricsServerKubelet', 'notStarted', 'ok', 'problems', 'root', 'skipped', 'unmodelledFlags'].sort());
   // The reference document's seven, and the front-proxy edge the apiserver's --proxy-client-* and --requestheader-* flags add.
   t.deepEqual(report.edges.map((e) => e.edge).slice(7), ['apiserver-to-metrics-server']);
   t.like(edge(report, 'apiserver-to-metrics-server'), { verdict: 'ok', reason: 'OK' });

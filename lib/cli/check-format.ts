@@ -4,6 +4,8 @@
 import type { NodeCheck } from '../cluster/check-node.js';
 import type { KubeletFallback } from '../cluster/check-kubelet-fallback.js';
 import { fallbackLines } from './fallback-words.js';
+import { metricsKubeletLines } from './metrics-kubelet-words.js';
+import type { MetricsServerKubelet } from '../cluster/check-metrics-server-kubelet.js';
 import type { ExpirationRow } from '../node/static-checks.js';
 import { SENT_IN_THE_CHAIN } from '../layout/sent-in-chain.js';
 import { explain, explanationText, type Explanation, type Lang } from '../verdict/explain.js';
@@ -42,6 +44,7 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
     problems: report.problems.map((p) => ({ component: p.component, code: p.error.code, message: p.error.message, ...(p.error.file ? { file: p.error.file } : {}), ...(p.error.field ? { field: p.error.field } : {}) })),
     unmodelledFlags: report.unmodelledFlags,
     ...(report.kubeletFallback ? { kubeletFallback: fallbackJson(report.kubeletFallback, lang) } : {}),
+    metricsServerKubelet: metricsKubeletJson(report.metricsServerKubelet, lang),
     components: Object.fromEntries(Object.entries(report.node.components).map(([c, s]) => [c, { how: s.how, ...(s.file ? { file: s.file } : {}) }])),
   };
 }
@@ -49,6 +52,12 @@ export function checkJson(report: NodeCheck, ok: boolean, lang: Lang) {
 /** The kubelet's fallback as data: each outcome as an edge row (its assumption and what the kubelet logged beside it), and the report's sentences. */
 function fallbackJson(f: KubeletFallback, lang: Lang) {
   return { ...f, outcomes: f.outcomes.map((o) => ({ assumption: o.assumption, log: o.log, ...edgeRow(o.result), detectedBy: o.result.detectedBy, identity: o.result.identity?.name ?? null, groups: o.result.identity?.groups ?? [] })), text: fallbackLines(f, lang) };
+}
+
+/** metrics-server → kubelet as data: the edge as a row (null when not dialled), and the report's sentences; never part of `ok`. */
+function metricsKubeletJson(m: MetricsServerKubelet, lang: Lang) {
+  const { result, ...rest } = m;
+  return { ...rest, result: result ? { ...edgeRow(result), detectedBy: result.detectedBy } : null, text: metricsKubeletLines(m, lang) };
 }
 
 /** The authority column: a CA's name, and in the report's language that the file sends it itself. */
@@ -99,6 +108,8 @@ export function formatCheck(report: NodeCheck, ok: boolean, lang: Lang): string 
     const [heading, ...rest] = fallbackLines(report.kubeletFallback, lang);
     lines.push('', heading!, ...rest.map((line) => `  ${line}`));
   }
+  const [scrapeHeading, ...scrape] = metricsKubeletLines(report.metricsServerKubelet, lang);
+  lines.push('', scrapeHeading!, ...scrape.map((line) => `  ${line}`));
   lines.push('');
   lines.push(w.expirationAt(report.static.at));
   lines.push(...expirationTables(w, report.static.expiration));

@@ -10,6 +10,7 @@ import { staticChecks, type StaticChecks } from '../node/static-checks.js';
 import type { EdgeResult } from '../verdict/result.js';
 import { defineCluster } from './cluster.js';
 import { kubeletFallback, type KubeletFallback } from './check-kubelet-fallback.js';
+import { metricsServerKubelet, type MetricsServerKubelet } from './check-metrics-server-kubelet.js';
 import { METRICS_SERVER_CERT, METRICS_SERVER_KEY, type MetricsServerAddon } from './metrics-server-addon.js';
 import { NodeFs } from '../fs/node-fs.js';
 import { readCertificates, readPrivateKey } from '../pki/pem.js';
@@ -29,6 +30,8 @@ export interface NodeCheck {
   static: StaticChecks;
   /** kubelet.conf's client certificate is past its time: what the kubelet does on its next start (its bootstrap token, or not). */
   kubeletFallback?: KubeletFallback;
+  /** metrics-server → this node's kubelet, if metrics-server runs with its defaults (an assumption: the addon is not in the folder); never counted in `edges`. */
+  metricsServerKubelet: MetricsServerKubelet;
 }
 
 /** The folder runs at least one component (a manifest, a unit, or the kubelet's files): it is a node's root. */
@@ -120,11 +123,13 @@ export async function checkNode(root: string, clock: Clock): Promise<NodeCheck> 
   await using cluster = await defineCluster({ node, clock, ...(aggregation.addon ? { metricsServer: aggregation.addon } : {}) }).start();
   const dialled: EdgeName[] = [...EDGE_NAMES, ...(aggregation.addon ? ['apiserver-to-metrics-server' as const] : []), ...(peers.dial ? ['etcd-peer' as const] : [])];
   const edges = await Promise.all(dialled.filter((e) => !skipped.some((s) => s.edge === e)).map((edge) => cluster.dial(edge)));
+  // An assumption about the addon, beside the edges and not among them: it does not change check's verdict.
+  const scraped = await metricsServerKubelet(node, cluster, aggregation.addon !== undefined, aggregation.skipped.length > 0);
   // Once every edge has its answer as the node is now: the fallback changes the kubelet's files.
   const fallback = await kubeletFallback(node, cluster, clock);
   const notStarted = Object.entries(cluster.servers).flatMap(([component, s]) => (s.startupError ? [{
     component, code: s.startupError.code, message: s.startupError.message,
     ...(s.startupError.file ? { file: s.startupError.file } : {}), ...(s.startupError.field ? { field: s.startupError.field } : {}),
   }] : []));
-  return { root, at: clock.now().toISOString(), node, edges, skipped, notStarted, problems, unmodelledFlags: node.unmodelledFlags, static: checks, ...(fallback ? { kubeletFallback: fallback } : {}) };
+  return { root, at: clock.now().toISOString(), node, edges, skipped, notStarted, problems, unmodelledFlags: node.unmodelledFlags, static: checks, metricsServerKubelet: scraped, ...(fallback ? { kubeletFallback: fallback } : {}) };
 }
