@@ -16,7 +16,12 @@ test.serial('a KubeletConfiguration text is written once and parsed once; each r
   t.teardown(() => Object.assign(yaml, real));
   const preset = getPreset('kubeadm');
   const record = preset.kubelet!;
-  const config = () => buildKubeletConfiguration('kubeadm', record, resolveClusterConfig({ nodeName: 'config-once-test' }));
+  // kubeadm's own config is written and read without yaml at all (plain-yaml.ts, below); a field yaml
+  // must write (a number) sends the text through yaml, once.
+  const plain = buildKubeletConfiguration('kubeadm', record, resolveClusterConfig({ nodeName: 'config-once-plain' }));
+  t.deepEqual(parseKubeletConfiguration(stringifyKubeletConfiguration(plain), '/var/lib/kubelet/config.yaml'), plain);
+  t.deepEqual(calls, { parse: 0, stringify: 0 });
+  const config = () => ({ ...buildKubeletConfiguration('kubeadm', record, resolveClusterConfig({ nodeName: 'config-once-test' })), maxPods: 110 });
   const text = stringifyKubeletConfiguration(config());
   t.is(stringifyKubeletConfiguration(config()), text);
   const first = parseKubeletConfiguration(text, '/var/lib/kubelet/config.yaml');

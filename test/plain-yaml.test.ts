@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { parse, stringify } from 'yaml';
-import { plainYaml, readPlainYaml } from '../lib/util/plain-yaml.js';
+import { KUBELET_CONFIG, plainYaml, readPlainYaml } from '../lib/util/plain-yaml.js';
 import { buildKubeconfig, stringifyKubeconfig } from '../lib/kubeconfig/build.js';
 
 // lib/util/plain-yaml.ts writes kubeconfig-shaped YAML without yaml's general writer: whatever it
@@ -71,4 +71,39 @@ test('reading back: what is written directly reads as yaml reads it; any other t
     t.is(readPlainYaml(text), undefined, JSON.stringify(text));
   }
   t.deepEqual(readPlainYaml('a: b\nc:\n- d\n- e: f\n  g: {}\nh:\n  i: []\n'), { a: 'b', c: ['d', { e: 'f', g: {} }], h: { i: [] } });
+});
+
+// The KubeletConfiguration profile: yaml's { lineWidth: 0, indentSeq: false } (keys in the object's
+// order), with booleans and digit-led strings that are no YAML number (cacheTTL: 0s, clusterDNS: 10.96.0.10).
+const KUBELET_OPTIONS = { lineWidth: 0, indentSeq: false } as const;
+const kubeletText = fc.oneof(
+  { arbitrary: text, weight: 4 },
+  { arbitrary: fc.stringMatching(/^[0-9][A-Za-z0-9_./:@+=-]{0,8}$/), weight: 2 },
+  { arbitrary: fc.constantFrom('0s', '2m0s', '10.96.0.10', '1', '1.5', '1e3', '0x1f', '0o17', '0b1', '1_000', '10:30', '1.', '2026-01-01', '6443'), weight: 1 },
+);
+const kubeletValue = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, kubeletText, fc.boolean(), fc.constant(undefined), fc.array(fc.oneof(kubeletText, fc.boolean(), tie('map')), { maxLength: 3 }), tie('map')),
+  map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+})).map;
+
+test('KubeletConfiguration profile: written as yaml writes it or refused; read back as yaml reads it or refused', (t) => {
+  let written = 0;
+  fc.assert(fc.property(kubeletValue, (doc) => {
+    const plain = plainYaml(doc, KUBELET_CONFIG);
+    const yamlText = stringify(doc, KUBELET_OPTIONS);
+    const back = readPlainYaml(yamlText, KUBELET_CONFIG);
+    if (back !== undefined && JSON.stringify(back) !== JSON.stringify(parse(yamlText))) return false;
+    if (plain === undefined) return true;
+    written++;
+    return plain === yamlText;
+  }), { numRuns: Number(process.env.FUZZ_RUNS ?? 3000), seed: 11 });
+  t.true(written > 100, `only ${written} documents were written directly`);
+  // The kubelet config a kubeadm node gets: written and read without yaml, as yaml would.
+  const config = { apiVersion: 'kubelet.config.k8s.io/v1beta1', authentication: { anonymous: { enabled: false }, webhook: { cacheTTL: '0s', enabled: true } }, clusterDNS: ['10.96.0.10'], kind: 'KubeletConfiguration', rotateCertificates: true };
+  t.is(plainYaml(config, KUBELET_CONFIG), stringify(config, KUBELET_OPTIONS));
+  t.deepEqual(readPlainYaml(stringify(config, KUBELET_OPTIONS), KUBELET_CONFIG), config);
+  // Numbers, and strings yaml would read as numbers or booleans, are refused.
+  for (const value of [1, '1', '1.5', '1e3', '0x1f', '0o17', 'true']) t.is(plainYaml({ key: value }, KUBELET_CONFIG), undefined, JSON.stringify(value));
+  t.is(readPlainYaml('a: 1\n', KUBELET_CONFIG), undefined);
+  t.is(readPlainYaml('a: yes\n', KUBELET_CONFIG), undefined);
 });

@@ -1,6 +1,7 @@
 import { parseYaml, stringifyYaml as stringify } from '../util/lazy.js';
 import { KubeMtlsSimError } from '../errors.js';
 import { BoundedCache } from '../util/bounded-cache.js';
+import { KUBELET_CONFIG, plainYaml, readPlainYaml } from '../util/plain-yaml.js';
 import { firstServiceIP } from '../pki/cluster-config.js';
 import type { ClusterConfig, KubeletFilesRecord, PresetName } from '../pki/types.js';
 
@@ -73,7 +74,8 @@ const written = new BoundedCache<string, string>(64);
 const parsed = new BoundedCache<string, unknown>(64);
 
 export function stringifyKubeletConfiguration(config: KubeletConfiguration): string {
-  return written.getOrCreate(JSON.stringify(config), () => stringify(config, { lineWidth: 0, indentSeq: false }));
+  // Written directly when its shape allows (plain-yaml.ts: exactly yaml's text), so a short command need not load yaml.
+  return written.getOrCreate(JSON.stringify(config), () => plainYaml(config, KUBELET_CONFIG) ?? stringify(config, { lineWidth: 0, indentSeq: false }));
 }
 
 export function parseKubeletConfiguration(text: string, file: string): KubeletConfiguration {
@@ -83,7 +85,7 @@ export function parseKubeletConfiguration(text: string, file: string): KubeletCo
   let doc: unknown;
   try {
     // logLevel: a hostile file must not make the library print Node warnings (an unresolved tag is read as a string either way).
-    doc = structuredClone(parsed.getOrCreate(text, () => parseYaml(text, { logLevel: 'error' })));
+    doc = structuredClone(parsed.getOrCreate(text, () => readPlainYaml(text, KUBELET_CONFIG) ?? parseYaml(text, { logLevel: 'error' })));
   } catch (cause) {
     throw new KubeMtlsSimError('ERR_KUBELET_CONFIG', `${file}: not valid YAML: ${(cause as Error).message.split('\n')[0]}`, { file, cause });
   }
