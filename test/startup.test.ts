@@ -35,7 +35,11 @@ test('importing the package loads no third-party parser and no cluster runtime',
 });
 
 test('what a call needs loads at that call', (t) => {
-  const loaded = loadedAfter(`await api.generatePki({ clock: api.fixedClock('2026-01-01T00:00:00Z') });`);
+  // A kubeadm PKI is now written without any third-party parser (certificates by der-x509.ts, kubeconfigs
+  // and the KubeletConfiguration by plain-yaml.ts); a kubeconfig with a comment needs yaml, at that call.
+  const generated = loadedAfter(`await api.generatePki({ clock: api.fixedClock('2026-01-01T00:00:00Z') });`);
+  t.true(generated.own.includes('layout/generate.ts'));
+  const loaded = loadedAfter(`try { api.parseKubeconfig('# a comment\\napiVersion: v1\\nkind: Config\\n', '/k.conf'); } catch {}`);
   t.true(loaded.thirdParty > 0);
-  t.true(loaded.own.includes('layout/generate.ts'));
+  t.true(loaded.own.includes('kubeconfig/parse.ts'));
 });
